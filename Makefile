@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test` (README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/oversight.duckdb
+SCALE ?= small
+PORT ?= 8501
+
+.PHONY: run test test-fast test-browser demo bench soak system-deps clean
+
+$(VENV)/.app-installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(DB): | $(VENV)/.app-installed
+	$(PY) -m oversight demo --scale $(SCALE) --db $(DB) --if-missing
+
+demo: $(VENV)/.app-installed
+	$(PY) -m oversight demo --scale $(SCALE) --db $(DB)
+
+run: $(VENV)/.app-installed $(DB)
+	OVERSIGHT_DB=$(DB) $(PY) -m streamlit run app.py --server.headless true \
+		--server.address 127.0.0.1 --server.port $(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
+# renders the deck's charts; Noto CJK renders Korean. Installed when missing and running as root.
+system-deps:
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "chromium and fonts-noto-cjk present"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else \
+		echo "chromium or fonts-noto-cjk missing: run 'sudo apt-get install chromium fonts-noto-cjk'"; \
+	fi
+
+test: $(VENV)/.dev-installed system-deps
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -m "not browser"
+
+test-browser: $(VENV)/.dev-installed system-deps
+	$(PY) -m pytest -m browser
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,24 @@
+"""Tables derived from the loaded data, rebuilt inside every write before the swap.
+
+Pages read these instead of joining or scanning the raw tables at every view (issue 5: the
+quality page must not scan 50 M check rows per view). Each comes from a named query.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from oversight import queries
+
+# derived table -> the named query that defines it
+DERIVED_TABLES = {
+    "agreement_facts": "derived_agreement_facts",
+    "request_facts": "derived_request_facts",
+    "quality_summary": "derived_quality_summary",
+}
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
+    for table, query_name in DERIVED_TABLES.items():
+        sql = queries.get(query_name).sql
+        con.execute(f"create or replace table {table} as {sql}")  # names are constants above

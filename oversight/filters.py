@@ -1,0 +1,113 @@
+"""The shared filters: one object handed to every page and query, mirrored in the URL.
+
+What each filter means, per table (stated on the About page, `about.filters.*`):
+- period: agreements by signing date, requests by request date (deliveries by delivery date),
+  institutions by joining date, quality by assessment date, consultations and centre use by date;
+- regions: an institution's own region; an agreement or request by its hospital's region;
+- kinds and sectors: the institution's kind and company sector; for agreements and requests,
+  the requester's;
+- research areas: the agreement's area (and so its requests').
+An empty selection means "all".
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from oversight import schema
+from oversight.regions import REGION_CODES
+
+PROGRAMME_START = dt.date(2020, 1, 1)
+_LIST_SEPARATOR = ","
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: dt.date
+    date_to: dt.date
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = field(default=())  # reserved for page-level selections
+
+    def params(self) -> dict[str, object]:
+        """The DuckDB parameters every filtered query may declare."""
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "regions": list(self.regions),
+            "kinds": list(self.kinds),
+            "sectors": list(self.sectors),
+            "areas": list(self.areas),
+        }
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    def previous(self) -> Filters:
+        """The period of the same length just before this one, other filters unchanged."""
+        to = self.date_from - dt.timedelta(days=1)
+        return replace(self, date_from=to - dt.timedelta(days=self.days - 1), date_to=to)
+
+    def is_default(self, data_date: dt.date) -> bool:
+        return self == default_filters(data_date)
+
+    def to_query(self) -> dict[str, str]:
+        """URL query-string form; empty selections are left out."""
+        query = {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
+        for key in ("regions", "kinds", "sectors", "areas"):
+            values = getattr(self, key)
+            if values:
+                query[key] = _LIST_SEPARATOR.join(values)
+        return query
+
+
+def default_filters(data_date: dt.date) -> Filters:
+    """The last twelve full months up to the data date's month end, clipped to the data date."""
+    last_day = data_date
+    start_month = _add_months(dt.date(data_date.year, data_date.month, 1), -11)
+    return Filters(date_from=start_month, date_to=last_day)
+
+
+def from_query(query: Mapping[str, str], data_date: dt.date) -> Filters:
+    """Read filters from a URL query string; anything malformed falls back to the default."""
+    default = default_filters(data_date)
+    date_from = _parse_date(query.get("from")) or default.date_from
+    date_to = _parse_date(query.get("to")) or default.date_to
+    if date_from > date_to:
+        date_from, date_to = default.date_from, default.date_to
+    return Filters(
+        date_from=max(date_from, PROGRAMME_START),
+        date_to=date_to,
+        regions=_parse_list(query.get("regions"), REGION_CODES),
+        kinds=_parse_list(query.get("kinds"), schema.INSTITUTION_KINDS),
+        sectors=_parse_list(query.get("sectors"), schema.COMPANY_SECTORS),
+        areas=_parse_list(query.get("areas"), schema.RESEARCH_AREAS),
+    )
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _parse_list(text: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """Only known values pass: the URL is user input."""
+    if not text:
+        return ()
+    wanted = {part.strip() for part in text.split(_LIST_SEPARATOR)}
+    return tuple(value for value in allowed if value in wanted)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))

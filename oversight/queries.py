@@ -1,0 +1,130 @@
+"""The one way to run a query: named SQL files in queries/, values as DuckDB parameters.
+
+Each file opens with a header:
+
+    -- agreements_by_month: agreements signed each month, and the running total
+    -- params: $date_from date, $date_to date, $regions varchar[]
+    -- columns: month date, signed bigint, cumulative bigint
+
+`run(name, params)` passes exactly the parameters the header declares, taken from `params`
+(which may carry more, e.g. a whole filter set), and returns a polars DataFrame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import polars as pl
+
+from oversight.config import QUERIES_DIR
+
+_HEADER = re.compile(r"^--\s*(?P<name>[a-z0-9_]+):\s*(?P<answers>.+)$")
+_FIELD = re.compile(r"^--\s*(?P<field>params|columns):\s*(?P<value>.*)$")
+_PARAM_USE = re.compile(r"(?<![$\w])\$([a-z_][a-z0-9_]*)")
+
+
+class QueryError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    answers: str
+    params: dict[str, str]  # name -> declared type
+    columns: dict[str, str]
+    sql: str
+    path: Path
+
+    def used_params(self) -> set[str]:
+        body = "\n".join(line.split("--", 1)[0] for line in self.sql.splitlines())
+        return set(_PARAM_USE.findall(body))
+
+
+def _parse_pairs(text: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, type_ = item.partition(" ")
+        pairs[name.lstrip("$")] = type_.strip()
+    return pairs
+
+
+def parse_query(path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    head = _HEADER.match(lines[0]) if lines else None
+    if not head or head["name"] != path.stem:
+        raise QueryError(f"{path.name}: the first line must be '-- {path.stem}: what it answers'")
+    fields: dict[str, str] = {}
+    for line in lines[1:]:
+        match = _FIELD.match(line)
+        if not match:
+            break
+        fields[match["field"]] = match["value"]
+    if "columns" not in fields:
+        raise QueryError(f"{path.name}: the header needs a '-- columns:' line")
+    return Query(
+        name=head["name"],
+        answers=head["answers"].strip(),
+        params=_parse_pairs(fields.get("params", "")),
+        columns=_parse_pairs(fields["columns"]),
+        sql=text,
+        path=path,
+    )
+
+
+@cache
+def registry(directory: Path = QUERIES_DIR) -> dict[str, Query]:
+    return {q.name: q for q in map(parse_query, sorted(Path(directory).glob("*.sql")))}
+
+
+def get(name: str) -> Query:
+    try:
+        return registry()[name]
+    except KeyError:
+        raise QueryError(f"no query named {name!r} in {QUERIES_DIR}") from None
+
+
+def bind(query: Query, params: Mapping[str, Any]) -> dict[str, Any]:
+    missing = [p for p in query.params if p not in params]
+    if missing:
+        raise QueryError(f"query {query.name} needs parameters {missing}")
+    return {p: _to_duckdb(params[p]) for p in query.params}
+
+
+def _to_duckdb(value: Any) -> Any:
+    return list(value) if isinstance(value, (tuple, frozenset, set)) else value
+
+
+def execute(cursor: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> pl.DataFrame:
+    query = get(name)
+    try:
+        return cursor.sql(query.sql, params=bind(query, params)).pl()
+    except duckdb.Error as exc:
+        raise QueryError(f"query {name} failed: {exc}") from exc
+
+
+class Runner(Protocol):
+    """What views need: run a named query with parameters. The UI adds caching around it."""
+
+    def run(self, name: str, params: Mapping[str, Any]) -> pl.DataFrame: ...
+
+
+class DatabaseRunner:
+    """Runs queries against a read-only database (command line, reports, tests)."""
+
+    def __init__(self, database):
+        self.database = database
+
+    def run(self, name: str, params: Mapping[str, Any]) -> pl.DataFrame:
+        cursor = self.database.cursor()
+        try:
+            return execute(cursor, name, params)
+        finally:
+            cursor.close()

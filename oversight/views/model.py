@@ -1,0 +1,62 @@
+"""The shapes views return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a panel's frame. Generic kinds are drawn by oversight.charts.figure and, where
+    Excel has the type, written as native Excel charts; other kinds have their own builder."""
+
+    kind: str  # line, area, bar, stacked_bar, hbar, pie, scatter, heatmap, histogram, box, ...
+    x: str
+    y: str
+    color: str | None = None
+    events: tuple[tuple[dt.date, str], ...] = ()  # annotations on a time axis
+    y_format: str = ""  # plotly tick format, e.g. ".0%"
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str  # stable id, e.g. "overview.adoption"; i18n title is f"{key}.title"
+    title: str  # translated
+    definition: str  # translated: what the figure means, shown beside it and in exports
+    frame: pl.DataFrame  # display-ready: names and enum labels in the chosen language
+    chart: Chart | None = None
+    count_columns: tuple[str, ...] = ()  # small counts here are suppressed in shared views
+    percent_columns: tuple[str, ...] = ()  # fractions 0-1 shown as percentages
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str  # "count", "days" or "percent"
+    definition: str
+    detail: str = ""  # e.g. the counts behind a rate
+    higher_is_better: bool = True
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class PageView:
+    sheet: str  # Excel sheet name (issue 6): Overview, Agreements, ...
+    title: str
+    kpis: tuple[Kpi, ...] = ()
+    panels: tuple[Panel, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def panel(self, key: str) -> Panel:
+        return next(p for p in self.panels if p.key == key)

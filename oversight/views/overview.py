@@ -1,0 +1,124 @@
+"""Overview: where the programme stands in the chosen period and what changed."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from oversight import programme
+from oversight.filters import Filters
+from oversight.i18n import t
+from oversight.queries import Runner
+from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.model import Chart, Kpi, PageView, Panel
+
+# KPI key -> (column of overview_kpis, unit, higher is better)
+KPIS = (
+    ("institutions", "institutions", "count", True),
+    ("hospitals_with_agreements", "hospitals_with_agreements", "count", True),
+    ("agreements_signed", "agreements_signed", "count", True),
+    ("requests_delivered", "requests_delivered", "count", True),
+    ("median_lead_days", "median_lead_days", "days", False),
+    ("quality_score", "quality_score", "percent", True),
+)
+
+
+def build(
+    runner: Runner,
+    filters: Filters,
+    lang: str,
+    quality_threshold: float = programme.QUALITY_ALERT_THRESHOLD,
+    waiting_days: int = programme.WAITING_ALERT_DAYS,
+) -> PageView:
+    params = filters.params()
+    now = first_row(runner.run("overview_kpis", params))
+    before = first_row(runner.run("overview_kpis", filters.previous().params()))
+    return PageView(
+        sheet="Overview",
+        title=t("page.overview", lang),
+        kpis=tuple(_kpi(key, column, unit, better, now, before, lang) for key, column, unit, better in KPIS),
+        panels=(
+            _adoption(runner, filters, lang),
+            _quality_alerts(runner, filters, lang, quality_threshold),
+            _waiting(runner, filters, lang, waiting_days),
+        ),
+    )
+
+
+def _kpi(key, column, unit, better, now, before, lang) -> Kpi:
+    detail = ""
+    if key == "quality_score" and now.get("quality_passed") is not None:
+        detail = t(
+            "overview.kpi.quality_detail", lang,
+            passed=f"{now['quality_passed']:,}",
+            applicable=f"{now['quality_passed'] + now['quality_failed']:,}",
+        )
+    return Kpi(
+        key=key,
+        label=t(f"overview.kpi.{key}", lang),
+        value=now.get(column),
+        previous=before.get(column),
+        unit=unit,
+        definition=t(f"def.{key}", lang),
+        detail=detail,
+        higher_is_better=better,
+    )
+
+
+def events(runner: Runner, lang: str) -> tuple:
+    """The programme's milestones and each centre's designation, for trend annotations."""
+    fixed = tuple((day, t(key, lang)) for day, key in programme.MILESTONES)
+    centres = localise_names(runner.run("centre_designations", {}), "name_ko", "name_en", "name", lang)
+    designated = tuple(
+        (row["safe_centre_since"], t("event.centre_designated", lang, name=row["name"]))
+        for row in centres.iter_rows(named=True)
+    )
+    return fixed + designated
+
+
+def _adoption(runner: Runner, filters: Filters, lang: str) -> Panel:
+    params = filters.params()
+    institutions = localise_enum(
+        runner.run("institutions_by_month", params), "kind", "kind", lang, into="series"
+    ).select("month", "series", "cumulative")
+    agreements = (
+        runner.run("agreements_by_month", params)
+        .group_by("month")
+        .agg(pl.col("cumulative").sum())
+        .with_columns(pl.lit(t("overview.series.agreements", lang)).alias("series"))
+        .select("month", "series", "cumulative")
+    )
+    frame = pl.concat([institutions, agreements]).sort("month", "series")
+    return Panel(
+        key="overview.adoption",
+        title=t("overview.adoption.title", lang),
+        definition=t("def.adoption", lang),
+        frame=frame,
+        chart=Chart(kind="line", x="month", y="cumulative", color="series", events=events(runner, lang)),
+        count_columns=("cumulative",),
+    )
+
+
+def _quality_alerts(runner: Runner, filters: Filters, lang: str, threshold: float) -> Panel:
+    frame = runner.run("quality_alerts", filters.params() | {"threshold": threshold})
+    frame = localise_region(localise_names(frame, "name_ko", "name_en", "name", lang), "region_code", lang)
+    frame = frame.select("institution_id", "name", "region", "assessed_on", "score", "previous_score", "passed", "failed")
+    return Panel(
+        key="overview.quality_alerts",
+        title=t("overview.quality_alerts.title", lang, threshold=f"{threshold:.0%}"),
+        definition=t("def.quality_score", lang),
+        frame=frame,
+        percent_columns=("score", "previous_score"),
+    )
+
+
+def _waiting(runner: Runner, filters: Filters, lang: str, min_days: int) -> Panel:
+    frame = runner.run("waiting_requests", filters.params() | {"min_days": min_days})
+    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
+    frame = localise_names(frame, "requester_ko", "requester_en", "requester", lang)
+    frame = localise_enum(frame, "stage", "request_status", lang).select("request_id", "hospital", "requester", "requested_on", "stage", "days_waiting")
+    return Panel(
+        key="overview.waiting",
+        title=t("overview.waiting.title", lang, days=min_days),
+        definition=t("def.waiting", lang),
+        frame=frame,
+    )

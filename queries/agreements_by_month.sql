@@ -1,0 +1,32 @@
+-- agreements_by_month: agreements signed each month and the running total, by requester kind, from the first signing up to the end of the period
+-- params: $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
+-- columns: month date, requester_kind varchar, signed bigint, cumulative bigint
+with in_scope as (
+    select requester_kind, date_trunc('month', signed_on)::date as month
+    from agreement_facts
+    where signed_on <= $date_to
+        and (len($areas) = 0 or list_contains($areas, research_area))
+        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
+        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
+        and (len($regions) = 0 or list_has_any(hospital_regions, $regions))
+),
+
+months as (
+    select unnest(generate_series(
+        (select min(month) from in_scope), date_trunc('month', $date_to::date), interval 1 month
+    ))::date as month
+),
+
+kinds as (select distinct requester_kind from in_scope),
+
+signed as (select month, requester_kind, count(*) as signed from in_scope group by all)
+
+select
+    m.month,
+    k.requester_kind,
+    coalesce(s.signed, 0) as signed,
+    sum(coalesce(s.signed, 0)) over (partition by k.requester_kind order by m.month)::bigint as cumulative,
+from months as m
+cross join kinds as k
+left join signed as s on s.month = m.month and s.requester_kind = k.requester_kind
+order by m.month, k.requester_kind

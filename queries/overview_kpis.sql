@@ -1,0 +1,64 @@
+-- overview_kpis: the headline figures of one period: institutions in the programme at its end, hospitals with agreements, agreements signed, requests delivered, their median lead time and the network quality score
+-- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
+-- columns: institutions bigint, hospitals_with_agreements bigint, agreements_signed bigint, requests_delivered bigint, median_lead_days double, quality_passed bigint, quality_failed bigint, quality_score double
+with agreements_in_scope as (
+    select *
+    from agreement_facts
+    where signed_on <= $date_to
+        and (len($areas) = 0 or list_contains($areas, research_area))
+        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
+        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
+        and (len($regions) = 0 or list_has_any(hospital_regions, $regions))
+),
+
+requests_delivered as (
+    select lead_days
+    from request_facts
+    where delivered_on between $date_from and $date_to
+        and (len($areas) = 0 or list_contains($areas, research_area))
+        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
+        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
+        and (len($regions) = 0 or list_contains($regions, hospital_region))
+),
+
+hospitals_in_agreements as (
+    select distinct party.hospital_id
+    from agreements_in_scope as a, unnest(a.hospital_ids) as party(hospital_id)
+    join institutions as h on h.institution_id = party.hospital_id
+    where len($regions) = 0 or list_contains($regions, h.region_code)
+),
+
+-- Quality: each hospital's latest assessment up to the end of the period. Kind and sector
+-- filters describe requesters, so only the region filter applies to hospitals' data quality.
+latest_assessment as (
+    select q.institution_id, max(q.assessed_on) as assessed_on
+    from quality_summary as q
+    join institutions as h on h.institution_id = q.institution_id
+    where q.assessed_on <= $date_to
+        and (len($regions) = 0 or list_contains($regions, h.region_code))
+    group by q.institution_id
+),
+
+quality as (
+    select sum(q.passed)::bigint as passed, sum(q.failed)::bigint as failed
+    from quality_summary as q
+    join latest_assessment as l using (institution_id, assessed_on)
+)
+
+select
+    (
+        select count(*)
+        from institutions
+        where joined_on <= $date_to
+            and (len($regions) = 0 or list_contains($regions, region_code))
+            and (len($kinds) = 0 or list_contains($kinds, kind))
+            and (len($sectors) = 0 or list_contains($sectors, company_sector))
+    ) as institutions,
+    (select count(*) from hospitals_in_agreements) as hospitals_with_agreements,
+    (select count(*) from agreements_in_scope where signed_on >= $date_from) as agreements_signed,
+    (select count(*) from requests_delivered) as requests_delivered,
+    (select median(lead_days) from requests_delivered) as median_lead_days,
+    quality.passed as quality_passed,
+    quality.failed as quality_failed,
+    quality.passed / nullif(quality.passed + quality.failed, 0) as quality_score,
+from quality

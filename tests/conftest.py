@@ -1,0 +1,132 @@
+"""Shared test fixtures: the known-answer database, a demo database, a live server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from fixture import build_fixture
+from oversight import db, queries
+from oversight.filters import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR_2025 = Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("fixture") / "fixture.duckdb")
+
+
+@pytest.fixture(scope="session")
+def runner(fixture_db) -> queries.DatabaseRunner:
+    return queries.DatabaseRunner(db.read_only(fixture_db))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A small synthetic database built by the real generator (scale 'tiny' keeps tests quick)."""
+    from oversight.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, scale="tiny", seed=7)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("OVERSIGHT_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is missing, and CI requires the browser tests to run")
+        pytest.skip("Chromium is not installed (make test installs it when run as root)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": path,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        ],
+    }
+
+
+class Server:
+    def __init__(self, url: str, process: subprocess.Popen, db_path: Path):
+        self.url, self.process, self.db_path = url, process, db_path
+
+
+def start_server(db_path: Path, log_path: Path, extra_env: dict | None = None) -> Server:
+    port = free_port()
+    env = {**os.environ, "OVERSIGHT_DB": str(db_path), **(extra_env or {})}
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, process, db_path)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not start; log: {log_path.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(demo_db, tmp_path_factory):
+    srv = start_server(demo_db, tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield srv
+    srv.process.terminate()
+    srv.process.wait(timeout=20)
+
+
+@pytest.fixture()
+def app(monkeypatch, demo_db):
+    """An AppTest of the dashboard over the demo database: `app()` runs app.py, optionally with a URL."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        # The server sets this to False at the first st.navigation call; AppTest resets it on
+        # every run and, seeing a pages/ folder, would rerun the page file alone (v1 pages).
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setenv("OVERSIGHT_DB", str(demo_db))
+
+    def make(query: dict | None = None, db_path: Path | None = None) -> AppTest:
+        if db_path is not None:
+            monkeypatch.setenv("OVERSIGHT_DB", str(db_path))
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(query or {})
+        return at.run()
+
+    return make

@@ -1,0 +1,82 @@
+"""Every page in AppTest: no exception, its key elements, filters and language reaching it."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8")))
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _texts(at) -> str:
+    parts = [m.label for m in at.metric] + [h.value for h in at.header] + [h.value for h in at.subheader]
+    parts += [h.value for h in at.title] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    return "\n".join(map(str, parts))
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_page_renders_without_exception_in_both_languages(app, page, lang):
+    at = app({"lang": lang})
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    text = _texts(at)
+    assert ("합성 데모 데이터" if lang == "ko" else "Synthetic demo data") in text, "demo banner"
+    assert ("자료 기준일" if lang == "ko" else "Data as of") in text, "data date"
+    if lang == "en":
+        titles = " ".join(t.value for t in at.title + at.subheader + at.header)
+        assert not HANGUL.search(titles), f"Korean text left in English titles: {titles}"
+
+
+def test_overview_shows_six_kpis_the_trend_and_alerts(app):
+    at = app()
+    assert sorted(m.label for m in at.metric) == sorted([
+        "참여 기관", "협약 참여 병원", "체결 협약", "제공 완료 신청", "제공 소요일(중앙값)", "네트워크 데이터 품질",
+    ])
+    assert all(m.value not in ("", None) for m in at.metric)
+    subheaders = [s.value for s in at.subheader]
+    assert any("누적" in s for s in subheaders)
+    assert any("품질 점수" in s for s in subheaders)
+    assert any("대기" in s for s in subheaders)
+
+
+def test_changing_a_filter_changes_a_kpi_and_the_url(app):
+    at = app()
+    before = {m.label: m.value for m in at.metric}
+    at.multiselect(key="flt_regions").set_value(["11"]).run()
+    after = {m.label: m.value for m in at.metric}
+    assert before["참여 기관"] != after["참여 기관"]
+    assert at.query_params["regions"] in ("11", ["11"])
+
+
+def test_a_shared_link_reproduces_the_view(app):
+    first = app()
+    first.multiselect(key="flt_regions").set_value(["26"]).run()
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in first.query_params.items()}
+    opened = app(link)
+    assert opened.multiselect(key="flt_regions").value == ["26"]
+    assert [m.value for m in opened.metric] == [m.value for m in first.metric]
+
+
+def test_the_language_switch_translates_and_is_kept_in_the_url(app):
+    at = app()
+    at.radio(key="lang").set_value("en").run()
+    assert "Institutions in the programme" in [m.label for m in at.metric]
+    assert at.query_params["lang"] in ("en", ["en"])
+
+
+def test_a_missing_database_says_what_to_do(app, tmp_path):
+    at = app(db_path=tmp_path / "absent.duckdb")
+    assert not at.exception
+    assert any("python -m oversight demo" in e.value for e in at.error)
+
+
+def test_a_corrupt_database_says_what_to_do(app, tmp_path):
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"\0" * 4096)
+    at = app(db_path=bad)
+    assert not at.exception
+    assert any("python -m oversight demo" in e.value for e in at.error)

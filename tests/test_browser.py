@@ -1,0 +1,85 @@
+"""The dashboard in a real Chromium: pages, language, filters, and no request leaving the machine."""
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def wait_until_idle(page: Page) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+        }""",
+        timeout=30_000,
+    )
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=30_000)
+
+
+@pytest.fixture()
+def requests_seen(page: Page):
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def external(urls: list[str]) -> list[str]:
+    return [u for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")
+            and urlparse(u).hostname not in LOCAL_HOSTS]
+
+
+def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(server, page: Page, requests_seen):
+    page.goto(server.url)
+    wait_until_idle(page)
+    expect(page.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("합성 데모 데이터").first).to_be_visible()
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    expect(metrics).to_have_count(6)
+    institutions_before = metrics.first.inner_text()
+
+    # English, one click away, kept in the URL
+    page.get_by_text("English", exact=True).click()
+    wait_until_idle(page)
+    expect(page.get_by_text("Institutions in the programme")).to_be_visible()
+    assert "lang=en" in page.url
+
+    # Choose a region in the shared filter: the KPI changes and the URL carries it
+    page.locator('[data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name="Seoul").click()
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+    expect(metrics.first).not_to_have_text(institutions_before, timeout=20_000)
+    assert "regions=11" in page.url
+
+    # A copied link reproduces the view in a fresh tab
+    shared = page.url
+    other = page.context.new_page()
+    other.on("request", lambda request: requests_seen.append(request.url))
+    other.goto(shared)
+    wait_until_idle(other)
+    expect(other.locator('[data-testid="stMetricValue"]').first).to_have_text(metrics.first.inner_text())
+    expect(other.get_by_text("Institutions in the programme")).to_be_visible()
+
+    assert requests_seen, "the request recorder saw nothing"
+    assert external(requests_seen) == []
+
+
+def test_every_page_opens_in_the_browser_without_an_exception(server, page: Page, requests_seen):
+    page.goto(server.url)
+    wait_until_idle(page)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) >= 2
+    for href in hrefs:
+        page.goto(href if href.startswith("http") else server.url + href)
+        wait_until_idle(page)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        expect(page.get_by_text(re.compile("합성 데모 데이터|Synthetic demo data")).first).to_be_visible()
+    assert external(requests_seen) == []

@@ -1,0 +1,129 @@
+"""The query registry: headers, parameters, and every query running on the fixture."""
+
+import datetime as dt
+
+import pytest
+
+from conftest import YEAR_2025
+from oversight import queries
+
+# A value for every parameter name a query may declare (extend when a query adds one).
+SAMPLE_PARAMS = YEAR_2025.params() | {
+    "threshold": 0.9,
+    "min_days": 30,
+    "institution_id": "H1",
+    "agreement_id": "A1",
+    "hospital_id": "H1",
+    "centre_id": "H1",
+    "top_n": 10,
+    "search": "",
+    "assessed_on": dt.date(2025, 12, 31),
+    "previous_assessed_on": dt.date(2025, 6, 30),
+    "as_of": dt.date(2025, 12, 31),
+    "region_code": "11",
+    "metric": "institutions",
+}
+
+ALL = sorted(queries.registry())
+
+
+def test_there_are_queries():
+    assert len(ALL) >= 10
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_header_declares_what_it_answers_and_its_columns(name):
+    query = queries.get(name)
+    assert len(query.answers) > 20, "say what the query answers"
+    assert query.columns, "declare the columns"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_declared_parameters_are_exactly_the_used_ones(name):
+    query = queries.get(name)
+    assert set(query.params) == query.used_params()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_query_runs_on_the_fixture_and_returns_its_declared_columns(runner, name):
+    query = queries.get(name)
+    missing = set(query.params) - set(SAMPLE_PARAMS)
+    assert not missing, f"add sample values for {missing} to SAMPLE_PARAMS"
+    frame = runner.run(name, SAMPLE_PARAMS)
+    assert frame.columns == list(query.columns)
+
+
+def test_a_missing_parameter_is_an_error(runner):
+    with pytest.raises(queries.QueryError, match="needs parameters"):
+        runner.run("overview_kpis", {"date_from": dt.date(2025, 1, 1)})
+
+
+def test_filter_values_that_look_like_sql_are_only_values(runner):
+    hostile = YEAR_2025.params() | {"regions": ["11') or 1=1 --"], "areas": ["'; drop table agreements; --"]}
+    row = runner.run("overview_kpis", hostile).row(0, named=True)
+    assert row["institutions"] == 0 and row["agreements_signed"] == 0
+    assert runner.run("overview_kpis", YEAR_2025.params()).row(0, named=True)["agreements_signed"] == 2
+
+
+# Known answers, computed by hand from tests/fixture.py ----------------------------------------
+
+def test_overview_kpis_for_2025(runner):
+    row = runner.run("overview_kpis", YEAR_2025.params()).row(0, named=True)
+    assert row == {
+        "institutions": 7,  # all seven joined by 2025-12-31
+        "hospitals_with_agreements": 3,  # A1 (H1, H2), A2 (H1), A3 (H3)
+        "agreements_signed": 2,  # A2, A3
+        "requests_delivered": 2,  # R2 (lead 50 days), R3 (lead 110 days)
+        "median_lead_days": 80.0,
+        "quality_passed": 8,  # H1 latest (2025-12-31): 3 passed 1 failed; H2: 5 passed
+        "quality_failed": 1,
+        "quality_score": pytest.approx(8 / 9),
+    }
+
+
+def test_overview_kpis_for_the_previous_period(runner):
+    row = runner.run("overview_kpis", YEAR_2025.previous().params()).row(0, named=True)
+    assert YEAR_2025.previous().date_from == dt.date(2024, 1, 2)
+    assert (row["institutions"], row["hospitals_with_agreements"], row["agreements_signed"]) == (4, 2, 1)
+    assert (row["requests_delivered"], row["median_lead_days"]) == (1, 30.0)
+    assert row["quality_score"] is None  # no assessment before 2025
+
+
+def test_overview_kpis_for_seoul(runner):
+    params = YEAR_2025.params() | {"regions": ["11"]}
+    row = runner.run("overview_kpis", params).row(0, named=True)
+    assert (row["institutions"], row["hospitals_with_agreements"], row["agreements_signed"]) == (2, 1, 1)
+    assert (row["requests_delivered"], row["median_lead_days"]) == (1, 110.0)
+    assert row["quality_score"] == pytest.approx(3 / 4)
+
+
+def test_overview_kpis_for_company_requesters_in_oncology(runner):
+    params = YEAR_2025.params() | {"kinds": ["company"], "areas": ["oncology"]}
+    row = runner.run("overview_kpis", params).row(0, named=True)
+    assert row["institutions"] == 2  # C1, C2 (areas do not filter institutions)
+    assert row["agreements_signed"] == 0  # A1 is oncology but signed in 2024
+    assert row["hospitals_with_agreements"] == 2  # A1's H1 and H2
+    assert row["requests_delivered"] == 1  # R2 under A1
+
+
+def test_quality_alerts_below_90_percent(runner):
+    frame = runner.run("quality_alerts", YEAR_2025.params() | {"threshold": 0.9})
+    assert frame.select("institution_id", "passed", "failed", "score", "previous_score").rows() == [
+        ("H1", 3, 1, 0.75, 0.5)
+    ]
+
+
+def test_waiting_requests_over_30_days_at_year_end(runner):
+    frame = runner.run("waiting_requests", YEAR_2025.params() | {"min_days": 30})
+    assert frame.select("request_id", "stage", "days_waiting").rows() == [("R4", "under_review", 60)]
+
+
+def test_cumulative_agreements_reach_the_period_total(runner):
+    frame = runner.run("agreements_by_month", YEAR_2025.params())
+    last = frame.filter(frame["month"] == frame["month"].max())
+    assert last["cumulative"].sum() == 3  # A1, A2, A3 signed by 2025-12-31
+
+
+def test_institutions_by_month_sums_to_the_kpi(runner):
+    frame = runner.run("institutions_by_month", YEAR_2025.params())
+    assert frame["joined"].sum() == 7
