@@ -6,6 +6,8 @@ The only place that sets the page config, draws the shared filters and lists the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from oversight import config, db, schema
@@ -14,9 +16,11 @@ from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.regions import REGION_CODES, region_name
 from ui import data, state
 
+ICON = Path(__file__).parent / "assets" / "icon.png"
+
 st.set_page_config(
     page_title="의료데이터 활용 사업 · Medical Data Utilisation",
-    page_icon=":material/monitoring:",
+    page_icon=str(ICON),  # a local file: a :material/ icon would fetch the favicon from the internet
     layout="wide",
 )
 state.init_language()

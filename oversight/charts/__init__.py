@@ -53,6 +53,8 @@ def figure(panel: Panel, lang: str) -> go.Figure:
         fig.update_yaxes(tickformat=chart.y_format)
     for day, label in chart.events:
         add_event(fig, day, label)
+    if chart.markers:
+        add_markers(fig, chart.markers, chart.markers_label)
     return base_layout(fig)
 
 
@@ -157,6 +159,23 @@ def add_event(fig: go.Figure, day, label: str) -> None:
     fig.add_annotation(
         x=day, y=1, yref="paper", text=label, showarrow=False, textangle=-90,
         xanchor="right", yanchor="top", font=dict(size=10, color="#555555"),
+    )
+
+
+def add_markers(fig: go.Figure, markers, label: str) -> None:
+    """Events too close together to label (e.g. several designations in one season): triangles
+    on the time axis, each named on hover and listed in the legend as one series."""
+    fig.add_trace(
+        go.Scatter(
+            x=[day for day, _ in markers],
+            y=[0] * len(markers),
+            mode="markers",
+            marker=dict(symbol="triangle-up", size=11, color="#555555"),
+            hovertext=[label for _, label in markers],
+            hoverinfo="text+x",
+            name=label,
+            cliponaxis=False,
+        )
     )
 
 

@@ -17,7 +17,9 @@ class Chart:
     x: str
     y: str
     color: str | None = None
-    events: tuple[tuple[dt.date, str], ...] = ()  # annotations on a time axis
+    events: tuple[tuple[dt.date, str], ...] = ()  # labelled vertical lines on a time axis
+    markers: tuple[tuple[dt.date, str], ...] = ()  # small marks on a time axis, named on hover
+    markers_label: str = ""  # the markers' legend entry
     y_format: str = ""  # plotly tick format, e.g. ".0%"
 
 

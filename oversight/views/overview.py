@@ -64,15 +64,18 @@ def _kpi(key, column, unit, better, now, before, lang) -> Kpi:
     )
 
 
-def events(runner: Runner, lang: str) -> tuple:
-    """The programme's milestones and each centre's designation, for trend annotations."""
-    fixed = tuple((day, t(key, lang)) for day, key in programme.MILESTONES)
+def milestones(lang: str) -> tuple:
+    """The programme's milestones, drawn as labelled lines on trends."""
+    return tuple((day, t(key, lang)) for day, key in programme.MILESTONES)
+
+
+def centre_designations(runner: Runner, lang: str) -> tuple:
+    """Each safe centre's designation, drawn as a marker named on hover."""
     centres = localise_names(runner.run("centre_designations", {}), "name_ko", "name_en", "name", lang)
-    designated = tuple(
+    return tuple(
         (row["safe_centre_since"], t("event.centre_designated", lang, name=row["name"]))
         for row in centres.iter_rows(named=True)
     )
-    return fixed + designated
 
 
 def _adoption(runner: Runner, filters: Filters, lang: str) -> Panel:
@@ -93,7 +96,11 @@ def _adoption(runner: Runner, filters: Filters, lang: str) -> Panel:
         title=t("overview.adoption.title", lang),
         definition=t("def.adoption", lang),
         frame=frame,
-        chart=Chart(kind="line", x="month", y="cumulative", color="series", events=events(runner, lang)),
+        chart=Chart(
+            kind="line", x="month", y="cumulative", color="series",
+            events=milestones(lang), markers=centre_designations(runner, lang),
+            markers_label=t("event.centre_designations", lang),
+        ),
         count_columns=("cumulative",),
     )
 
