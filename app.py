@@ -23,9 +23,7 @@ st.set_page_config(
     page_icon=str(ICON),  # a local file: a :material/ icon would fetch the favicon from the internet
     layout="wide",
 )
-state.init_language()
 lang = state.lang()
-
 try:
     info = data.dataset_info()
 except db.DatabaseMissing:
@@ -36,45 +34,53 @@ except db.DatabaseUnreadable as exc:
     st.stop()
 
 data_date = info["data_date"]
-state.init_filters(data_date)
+state.init(data_date)
+lang = state.lang()
+current = state.filters()
+all_label = t("app.all", lang)
 
 with st.sidebar:
     st.radio(
         t("app.language", lang),
         LANGUAGES,
-        key=state.LANG_KEY,
+        index=LANGUAGES.index(lang),
+        key=state.LANG_WIDGET,
+        on_change=state.on_language_change,
         format_func=lambda code: {"ko": "한국어", "en": "English"}[code],
         horizontal=True,
     )
-    lang = state.lang()
     st.header(t("app.filters", lang))
     st.date_input(
         t("app.period", lang),
-        key=state.widget_key("period"),
+        value=(current.date_from, current.date_to),
         min_value=PROGRAMME_START,
         max_value=data_date,
+        key=state.widget_key("period", lang),
+        on_change=state.on_filter_change,
+        args=("period", state.widget_key("period", lang)),
         help=t("app.period_help", lang),
         format="YYYY-MM-DD",
     )
-    st.multiselect(
-        t("app.regions", lang), REGION_CODES, key=state.widget_key("regions"),
-        format_func=lambda code: region_name(code, lang), placeholder=t("app.all", lang),
-    )
-    st.multiselect(
-        t("app.kinds", lang), schema.INSTITUTION_KINDS, key=state.widget_key("kinds"),
-        format_func=lambda v: enum_label("kind", v, lang), placeholder=t("app.all", lang),
-    )
-    st.multiselect(
-        t("app.sectors", lang), schema.COMPANY_SECTORS, key=state.widget_key("sectors"),
-        format_func=lambda v: enum_label("sector", v, lang), placeholder=t("app.all", lang),
-    )
-    st.multiselect(
-        t("app.areas", lang), schema.RESEARCH_AREAS, key=state.widget_key("areas"),
-        format_func=lambda v: enum_label("area", v, lang), placeholder=t("app.all", lang),
-    )
+    for field, label, options, enum in (
+        ("regions", "app.regions", REGION_CODES, None),
+        ("kinds", "app.kinds", schema.INSTITUTION_KINDS, "kind"),
+        ("sectors", "app.sectors", schema.COMPANY_SECTORS, "sector"),
+        ("areas", "app.areas", schema.RESEARCH_AREAS, "area"),
+    ):
+        st.multiselect(
+            t(label, lang),
+            options,
+            default=list(getattr(current, field)),
+            key=state.widget_key(field, lang),
+            on_change=state.on_filter_change,
+            args=(field, state.widget_key(field, lang)),
+            format_func=(lambda code: region_name(code, lang)) if enum is None
+            else (lambda value, enum=enum: enum_label(enum, value, lang)),
+            placeholder=all_label,
+        )
     st.button(t("app.reset_filters", lang), on_click=state.reset_filters, args=(data_date,))
 
-state.publish(state.current_filters(data_date))
+state.publish()
 
 PAGES = {
     "app.section.programme": [

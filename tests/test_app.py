@@ -27,7 +27,7 @@ def test_every_page_renders_without_exception_in_both_languages(app, page, lang)
     assert ("합성 데모 데이터" if lang == "ko" else "Synthetic demo data") in text, "demo banner"
     assert ("자료 기준일" if lang == "ko" else "Data as of") in text, "data date"
     if lang == "en":
-        titles = " ".join(t.value for t in at.title + at.subheader + at.header)
+        titles = " ".join(e.value for e in [*at.title, *at.subheader, *at.header])
         assert not HANGUL.search(titles), f"Korean text left in English titles: {titles}"
 
 
@@ -46,7 +46,7 @@ def test_overview_shows_six_kpis_the_trend_and_alerts(app):
 def test_changing_a_filter_changes_a_kpi_and_the_url(app):
     at = app()
     before = {m.label: m.value for m in at.metric}
-    at.multiselect(key="flt_regions").set_value(["11"]).run()
+    at.multiselect(key="w_regions_ko").set_value(["11"]).run()
     after = {m.label: m.value for m in at.metric}
     assert before["참여 기관"] != after["참여 기관"]
     assert at.query_params["regions"] in ("11", ["11"])
@@ -54,16 +54,16 @@ def test_changing_a_filter_changes_a_kpi_and_the_url(app):
 
 def test_a_shared_link_reproduces_the_view(app):
     first = app()
-    first.multiselect(key="flt_regions").set_value(["26"]).run()
+    first.multiselect(key="w_regions_ko").set_value(["26"]).run()
     link = {k: (v[0] if isinstance(v, list) else v) for k, v in first.query_params.items()}
     opened = app(link)
-    assert opened.multiselect(key="flt_regions").value == ["26"]
+    assert opened.multiselect(key="w_regions_ko").value == ["26"]
     assert [m.value for m in opened.metric] == [m.value for m in first.metric]
 
 
 def test_the_language_switch_translates_and_is_kept_in_the_url(app):
     at = app()
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="w_lang").set_value("en").run()
     assert "Institutions in the programme" in [m.label for m in at.metric]
     assert at.query_params["lang"] in ("en", ["en"])
 
@@ -80,3 +80,14 @@ def test_a_corrupt_database_says_what_to_do(app, tmp_path):
     at = app(db_path=bad)
     assert not at.exception
     assert any("python -m oversight demo" in e.value for e in at.error)
+
+
+def test_switching_language_keeps_the_filters(app):
+    at = app()
+    at.multiselect(key="w_regions_ko").set_value(["11"]).run()
+    seoul = [m.value for m in at.metric]
+    at.radio(key="w_lang").set_value("en").run()
+    assert at.multiselect(key="w_regions_en").value == ["11"]
+    digits = lambda values: [re.sub(r"[^0-9.%]", "", v) for v in values]  # units are translated
+    assert digits(m.value for m in at.metric) == digits(seoul)
+    assert at.query_params["regions"] in ("11", ["11"])

@@ -46,17 +46,17 @@ def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(s
 
     # English, one click away, kept in the URL
     page.get_by_text("English", exact=True).click()
+    expect(page.get_by_text("Institutions in the programme")).to_be_visible(timeout=20_000)
     wait_until_idle(page)
-    expect(page.get_by_text("Institutions in the programme")).to_be_visible()
-    assert "lang=en" in page.url
+    page.wait_for_url("**lang=en**", timeout=10_000)
 
     # Choose a region in the shared filter: the KPI changes and the URL carries it
     page.locator('[data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name="Seoul").click()
     page.keyboard.press("Escape")
-    wait_until_idle(page)
     expect(metrics.first).not_to_have_text(institutions_before, timeout=20_000)
-    assert "regions=11" in page.url
+    wait_until_idle(page)
+    page.wait_for_url("**regions=11**", timeout=10_000)
 
     # A copied link reproduces the view in a fresh tab
     shared = page.url
@@ -65,7 +65,7 @@ def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(s
     other.goto(shared)
     wait_until_idle(other)
     expect(other.locator('[data-testid="stMetricValue"]').first).to_have_text(metrics.first.inner_text())
-    expect(other.get_by_text("Institutions in the programme")).to_be_visible()
+    expect(other.get_by_text("Institutions in the programme")).to_be_visible(timeout=20_000)
 
     assert requests_seen, "the request recorder saw nothing"
     assert external(requests_seen) == []

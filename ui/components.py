@@ -125,6 +125,6 @@ def page_footer(view: PageView, lang: str) -> None:
     st.caption(t("app.suppressed_note", lang, n=SUPPRESSION_THRESHOLD) + " " + t("app.share_hint", lang))
 
 
-def current() -> tuple[str, object]:
+def current():
     """(language, filters) for a page."""
     return state.lang(), state.filters()

@@ -1,93 +1,90 @@
-"""Shared state: language and filters, held in session state and mirrored in the URL."""
+"""Shared state: language and filters, held in session state and mirrored in the URL.
+
+The canonical values live in plain session keys (`ui_lang`, `ui_filters`); the sidebar widgets
+start from them and copy a user's change back in their on_change callbacks. A widget whose
+identity changes (as at the first run of a session, served at "/" before the navigation has
+chosen a page) is then re-created with the right value instead of its default.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
 from oversight import filters as flt
 from oversight.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-LANG_KEY = "lang"
+LANG_KEY = "lang"  # the URL parameter
+_LANG = "ui_lang"
+_FILTERS = "ui_filters"
 _FILTER_KEYS = ("from", "to", "regions", "kinds", "sectors", "areas")
-_WIDGET = {  # session-state keys of the shared filter widgets
-    "period": "flt_period",
-    "regions": "flt_regions",
-    "kinds": "flt_kinds",
-    "sectors": "flt_sectors",
-    "areas": "flt_areas",
-}
+FIELDS = ("period", "regions", "kinds", "sectors", "areas")
+LANG_WIDGET = "w_lang"
+
+
+def widget_key(field: str, lang: str) -> str:
+    """Key of a filter's sidebar widget. Per language, because a multiselect keeps its choices as
+    formatted labels: after a switch, a fresh widget shows them in the new language."""
+    return f"w_{field}_{lang}"
+
+
+def init(data_date: dt.date) -> None:
+    """Seed language and filters from the URL once per session, so a shared link reproduces a view."""
+    if _LANG not in st.session_state:
+        value = st.query_params.get(LANG_KEY, DEFAULT_LANGUAGE)
+        st.session_state[_LANG] = value if value in LANGUAGES else DEFAULT_LANGUAGE
+    if st.session_state.get("ui_data_date") != data_date:
+        query = {k: st.query_params.get(k) for k in _FILTER_KEYS}
+        st.session_state[_FILTERS] = flt.from_query(query, data_date)
+        st.session_state["ui_data_date"] = data_date
 
 
 def lang() -> str:
-    return st.session_state.get(LANG_KEY) or _lang_from_url()
-
-
-def _lang_from_url() -> str:
-    value = st.query_params.get(LANG_KEY, DEFAULT_LANGUAGE)
+    if _LANG in st.session_state:
+        return st.session_state[_LANG]
+    value = st.query_params.get(LANG_KEY, DEFAULT_LANGUAGE)  # before init(), e.g. for an error
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def init_language() -> None:
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = _lang_from_url()
+def on_language_change() -> None:
+    st.session_state[_LANG] = st.session_state[LANG_WIDGET]
 
 
-def init_filters(data_date: dt.date) -> None:
-    """Seed the filter widgets from the URL once per session, so a shared link reproduces a view."""
-    if st.session_state.get("flt_initialised_for") == data_date:
-        return
-    start = flt.from_query({k: st.query_params.get(k) for k in _FILTER_KEYS}, data_date)
-    st.session_state[_WIDGET["period"]] = (start.date_from, start.date_to)
-    st.session_state[_WIDGET["regions"]] = list(start.regions)
-    st.session_state[_WIDGET["kinds"]] = list(start.kinds)
-    st.session_state[_WIDGET["sectors"]] = list(start.sectors)
-    st.session_state[_WIDGET["areas"]] = list(start.areas)
-    st.session_state["flt_initialised_for"] = data_date
+def filters() -> flt.Filters:
+    """The shared filters of this run."""
+    return st.session_state[_FILTERS]
+
+
+def on_filter_change(field: str, key: str) -> None:
+    value = st.session_state[key]
+    current = filters()
+    if field == "period":
+        # A range being picked has one end only; keep the current period until it is complete.
+        if len(value) != 2:
+            return
+        st.session_state[_FILTERS] = replace(current, date_from=value[0], date_to=value[1])
+    else:
+        st.session_state[_FILTERS] = replace(current, **{field: tuple(value)})
 
 
 def reset_filters(data_date: dt.date) -> None:
-    default = flt.default_filters(data_date)
-    st.session_state[_WIDGET["period"]] = (default.date_from, default.date_to)
-    for key in ("regions", "kinds", "sectors", "areas"):
-        st.session_state[_WIDGET[key]] = []
+    st.session_state[_FILTERS] = flt.default_filters(data_date)
+    for field in FIELDS:
+        for language in LANGUAGES:
+            st.session_state.pop(widget_key(field, language), None)  # re-created from the defaults
 
 
-def widget_key(name: str) -> str:
-    return _WIDGET[name]
-
-
-def current_filters(data_date: dt.date) -> flt.Filters:
-    period = st.session_state.get(_WIDGET["period"]) or ()
-    default = flt.default_filters(data_date)
-    # A date range being picked has one end only; keep the other until it is complete.
-    date_from, date_to = (period[0], period[1]) if len(period) == 2 else (default.date_from, default.date_to)
-    return flt.Filters(
-        date_from=date_from,
-        date_to=date_to,
-        regions=tuple(st.session_state.get(_WIDGET["regions"], ())),
-        kinds=tuple(st.session_state.get(_WIDGET["kinds"], ())),
-        sectors=tuple(st.session_state.get(_WIDGET["sectors"], ())),
-        areas=tuple(st.session_state.get(_WIDGET["areas"], ())),
-    )
-
-
-def publish(filters: flt.Filters) -> None:
+def publish() -> None:
     """Mirror language and filters in the URL; page-level keys are left alone."""
-    wanted = filters.to_query() | {LANG_KEY: lang()}
+    wanted = filters().to_query() | {LANG_KEY: lang()}
     for key in (*_FILTER_KEYS, LANG_KEY):
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:
                 st.query_params[key] = wanted[key]
         elif key in st.query_params:
             del st.query_params[key]
-    st.session_state["filters"] = filters
-
-
-def filters() -> flt.Filters:
-    """The shared filters, as app.py drew them on this run."""
-    return st.session_state["filters"]
 
 
 def page_param(key: str) -> str | None:
