@@ -1,0 +1,22 @@
+"""Every registered view builds on the fixture in both languages, with well-formed panels."""
+
+import pytest
+
+from conftest import YEAR_2025
+from oversight.views.registry import SHEETS
+
+
+@pytest.mark.parametrize("sheet", list(SHEETS))
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_view_builds_with_titled_defined_panels(runner, sheet, lang):
+    view = SHEETS[sheet](runner, YEAR_2025, lang)
+    assert view.sheet == sheet
+    assert view.panels, "a view shows at least one panel"
+    for panel in view.panels:
+        assert panel.title and panel.definition, panel.key
+        for column in (*panel.count_columns, *panel.percent_columns):
+            assert column in panel.frame.columns, (panel.key, column)
+        if panel.chart is not None:
+            assert panel.chart.x in panel.frame.columns and panel.chart.y in panel.frame.columns
+    for kpi in view.kpis:
+        assert kpi.label and kpi.definition
