@@ -127,3 +127,21 @@ def test_cumulative_agreements_reach_the_period_total(runner):
 def test_institutions_by_month_sums_to_the_kpi(runner):
     frame = runner.run("institutions_by_month", YEAR_2025.params())
     assert frame["joined"].sum() == 7
+
+
+SQL_LOOKING = ["x' or '1'='1", "'; drop table agreements; --", "\" or 1=1 --", "$date_from", "%' union select 1 --"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_sql_in_any_text_parameter_is_only_a_value(runner, name):
+    """Every text and list parameter of every query, filled with SQL: the query still runs, and
+    the database is unchanged (it is read-only anyway, but nothing must even be tried)."""
+    query = queries.get(name)
+    params = dict(SAMPLE_PARAMS)
+    for param, type_ in query.params.items():
+        if type_ == "varchar[]":
+            params[param] = SQL_LOOKING
+        elif type_ == "varchar":
+            params[param] = SQL_LOOKING[0]
+    runner.run(name, params)
+    assert runner.run("overview_kpis", YEAR_2025.params()).row(0, named=True)["agreements_signed"] == 2
