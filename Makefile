@@ -48,5 +48,9 @@ test-fast: $(VENV)/.dev-installed
 test-browser: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest -m browser
 
+# The load test of `make test`, walked 20 times over (about 20-40 minutes on 2 cores).
+soak: $(VENV)/.dev-installed system-deps
+	OVERSIGHT_SOAK_ROUNDS=20 $(PY) -m pytest tests/test_load.py -s
+
 clean:
 	rm -rf $(VENV) .pytest_cache

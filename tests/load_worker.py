@@ -37,7 +37,7 @@ def interactions(base: str, pages: list[str]):
     yield "back", lambda p: p.goto(f"{base}/?lang=en")
 
 
-def run(base: str, pages: list[str], sessions: int) -> list[dict]:
+def run(base: str, pages: list[str], sessions: int, rounds: int = 1) -> list[dict]:
     results = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
@@ -45,7 +45,7 @@ def run(base: str, pages: list[str], sessions: int) -> list[dict]:
         external = []
         for tab in tabs:
             tab.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) else None)
-        steps = list(interactions(base, pages))
+        steps = list(interactions(base, pages)) * rounds
         for label, action in steps:
             # All sessions act at once, as concurrent users would; then each is timed to idle.
             started = time.perf_counter()
@@ -65,5 +65,5 @@ def run(base: str, pages: list[str], sessions: int) -> list[dict]:
 
 
 if __name__ == "__main__":
-    base_url, page_list, count = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
-    print(json.dumps(run(base_url, [p for p in page_list if p], count)))
+    base_url, page_list, count, rounds = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), int(sys.argv[4])
+    print(json.dumps(run(base_url, [p for p in page_list if p], count, rounds)))

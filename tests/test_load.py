@@ -21,6 +21,8 @@ pytestmark = pytest.mark.browser
 
 PROCESSES = 4
 SESSIONS_PER_PROCESS = 5
+# `make soak` repeats the walk for longer; `make test` does it once.
+ROUNDS = int(os.environ.get("OVERSIGHT_SOAK_ROUNDS", "1"))
 # url paths of the listed pages; the default page (overview) is served at "/".
 PAGES = [
     url for url in re.findall(r'"pages/[a-z_]+\.py", "[a-z_.]+", "([a-z_]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
@@ -50,13 +52,13 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
          "import sys, time\n"
          "from pathlib import Path\n"
          "from oversight.demo import build_demo\n"
-         "end = time.monotonic() + 120\n"
+         "end = time.monotonic() + float(sys.argv[2])\n"
          "n = 0\n"
          "while time.monotonic() < end:\n"
          "    build_demo(Path(sys.argv[1]), scale='tiny', seed=7 + n % 2); n += 1\n"
          "    time.sleep(2)\n"
          "print(n)\n",
-         str(db_path)],
+         str(db_path), str(120 * ROUNDS)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )
     swaps_before = db_path.stat().st_ino
@@ -64,13 +66,13 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
         workers = [
             subprocess.Popen(
                 [sys.executable, str(ROOT / "tests" / "load_worker.py"), server.url, ",".join(PAGES),
-                 str(SESSIONS_PER_PROCESS)],
+                 str(SESSIONS_PER_PROCESS), str(ROUNDS)],
                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             for _ in range(PROCESSES)
         ]
-        outputs = [w.communicate(timeout=600) for w in workers]
+        outputs = [w.communicate(timeout=600 * ROUNDS) for w in workers]
     finally:
         writer.kill()
         writer.wait()
@@ -90,6 +92,7 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
     p95 = seconds[int(0.95 * (len(seconds) - 1))]
     report = {
         "sessions": PROCESSES * SESSIONS_PER_PROCESS,
+        "rounds": ROUNDS,
         "interactions": len(steps),
         "failed": len(failed),
         "median_s": round(statistics.median(seconds), 2),
@@ -102,5 +105,5 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
     assert failed == [], failed[:3]
     assert external == []
     # open, each other page, a filtered link, the language switch, back: per session
-    assert len(steps) == PROCESSES * SESSIONS_PER_PROCESS * (len(PAGES) + 4)
+    assert len(steps) == PROCESSES * SESSIONS_PER_PROCESS * (len(PAGES) + 4) * ROUNDS
     assert peak[0] < 1.5 * 2**30, "the app process must stay under 1.5 GB"
