@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from oversight import derived, schema
+from oversight.queries import quote_identifier
 
 
 class DatabaseMissing(RuntimeError):
@@ -153,26 +155,30 @@ def _copy_database(source: Path, target: Path) -> None:
 
 def _current_database_name(con: duckdb.DuckDBPyConnection) -> str:
     (name,) = con.execute("select current_database()").fetchone()
-    return '"' + name.replace('"', '""') + '"'
+    return quote_identifier(name)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame, batch_id: str) -> int:
+_INSERT = "insert into {table} ({columns}) select {casts} from incoming_rows"
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, batch_id: str) -> int:
     """Append rows to a contract table; columns the frame lacks are left empty."""
     spec = schema.TABLES[table]
-    import polars as pl
-
     frame = frame.with_columns(
         [pl.lit(None).alias(c) for c in spec.column_names if c not in frame.columns]
     )
     frame = frame.select(spec.column_names).with_columns(pl.lit(batch_id).alias("batch_id"))
-    arrow = frame.to_arrow()
-    con.register("incoming_rows", arrow)
+    names = [*spec.column_names, "batch_id"]
+    casts = [f"cast({quote_identifier(c.name)} as {c.sql_type})" for c in spec.columns] + ["batch_id"]
+    con.register("incoming_rows", frame.to_arrow())
     try:
-        names = ", ".join((*spec.column_names, "batch_id"))
-        casts = ", ".join(
-            [f"cast({c.name} as {c.sql_type})" for c in spec.columns] + ["batch_id"]
+        con.execute(
+            _INSERT.format(
+                table=quote_identifier(spec.name),
+                columns=", ".join(map(quote_identifier, names)),
+                casts=", ".join(casts),
+            )
         )
-        con.execute(f"insert into {spec.name} ({names}) select {casts} from incoming_rows")
     finally:
         con.unregister("incoming_rows")
     return frame.height

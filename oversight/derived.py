@@ -21,4 +21,4 @@ DERIVED_TABLES = {
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     for table, query_name in DERIVED_TABLES.items():
         sql = queries.get(query_name).sql
-        con.execute(f"create or replace table {table} as {sql}")  # names are constants above
+        con.execute("create or replace table " + queries.quote_identifier(table) + " as " + sql)

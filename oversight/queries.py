@@ -98,6 +98,11 @@ def bind(query: Query, params: Mapping[str, Any]) -> dict[str, Any]:
     return {p: _to_duckdb(params[p]) for p in query.params}
 
 
+def quote_identifier(name: str) -> str:
+    """The one way an identifier reaches SQL text; values always go as parameters."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _to_duckdb(value: Any) -> Any:
     return list(value) if isinstance(value, (tuple, frozenset, set)) else value
 
