@@ -51,6 +51,44 @@ def on_heatmap_select() -> None:
         open_hospital(value[0] if isinstance(value, list) else value)
 
 
+# Views and their figures are built once per data version, filters, language and threshold and
+# shared by every session (nothing in them is user-specific; nobody mutates them): a rerun then
+# only draws (issue 5: 0.2 s warm). Queries below them are cached too (ui/data.py).
+CACHE = dict(ttl=data.CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
+
+
+@st.cache_resource(**CACHE)
+def network_view(version: str, filters, lang: str, threshold: float, _runner):
+    view = quality.build(_runner, filters, lang, threshold=threshold)
+    figures = {
+        "quality.distribution": quality_charts.distribution(view.panel("quality.distribution"), lang, threshold),
+        "quality.trend": quality_charts.network_trend(view.panel("quality.trend"), lang, threshold),
+        "quality.quarters": quality_charts.quarter_changes(view.panel("quality.quarters"), lang),
+        "quality.event_time": quality_charts.event_time(view.panel("quality.event_time"), lang, threshold),
+    }
+    return view, figures
+
+
+@st.cache_resource(**CACHE)
+def heatmap_figure(version: str, filters, lang: str, threshold: float, limit: int | None, _panel):
+    return quality_charts.heatmap(_panel, lang, threshold, limit)
+
+
+@st.cache_resource(**CACHE)
+def hospital_view(version: str, filters, lang: str, threshold: float, institution_id: str, assessed_on,
+                  infrastructure_since, _runner):
+    view = quality.build_hospital(_runner, filters, lang, institution_id, threshold=threshold, assessed_on=assessed_on)
+    figures = {
+        "quality.hospital.trend": quality_charts.hospital_trend(
+            view.panel("quality.hospital.trend"), lang, threshold, chosen=assessed_on,
+            infrastructure_since=infrastructure_since,
+        ),
+        "quality.hospital.tables": quality_charts.table_scores(view.panel("quality.hospital.tables"), lang, threshold),
+        "quality.hospital.changes": quality_charts.change_summary(view.panel("quality.hospital.changes"), lang),
+    }
+    return view, figures
+
+
 def widget_default(key: str, **default) -> dict:
     """A widget's default from the URL, unless the session already holds its value (passing both
     makes Streamlit warn)."""
@@ -79,7 +117,7 @@ def metric_cards(kpis, lang: str, columns: int) -> None:
                 st.caption(components.plain(kpi.detail))
 
 
-def show_heatmap(panel, lang: str, threshold: float) -> None:
+def show_heatmap(panel, lang: str, threshold: float, figure_of) -> None:
     st.subheader(components.plain(panel.title))
     total = panel.frame["institution_id"].n_unique()
     limit = None
@@ -89,7 +127,7 @@ def show_heatmap(panel, lang: str, threshold: float) -> None:
             st.caption(t("quality.heatmap.showing", lang, shown=HEATMAP_ROWS, total=total))
     if panel.frame.height:
         st.plotly_chart(
-            quality_charts.heatmap(panel, lang, threshold, limit),
+            figure_of(limit),
             width="stretch", key=HEATMAP_WIDGET, on_select=on_heatmap_select, selection_mode="points",
             config={"displaylogo": False, "displayModeBar": False},
         )
@@ -101,36 +139,38 @@ def show_heatmap(panel, lang: str, threshold: float) -> None:
 
 
 def network_page(runner, filters, lang: str, threshold: float) -> None:
-    view = quality.build(runner, filters, lang, threshold=threshold)
+    view, figures = network_view(runner.version, filters, lang, threshold, runner)
+
+    def panel(key: str) -> None:
+        components.show_panel(view.panel(key), lang, figure=figures.get(key))
+
     for note in view.notes:
         st.info(components.plain(note), icon=":material/fact_check:")
     components.kpi_cards(view.kpis, lang)
 
     st.header(t("quality.section.snapshot", lang))
-    left, right = st.columns([3, 2], gap="large")
+    heatmap = view.panel("quality.heatmap")
+    show_heatmap(heatmap, lang, threshold,
+                 lambda limit: heatmap_figure(runner.version, filters, lang, threshold, limit, heatmap))
+    left, right = st.columns(2, gap="large")
     with left:
-        show_heatmap(view.panel("quality.heatmap"), lang, threshold)
+        panel("quality.distribution")
     with right:
-        distribution = view.panel("quality.distribution")
-        components.show_panel(distribution, lang, figure=quality_charts.distribution(distribution, lang, threshold))
-        components.show_panel(view.panel("quality.flagged"), lang)
+        panel("quality.flagged")
 
     st.header(t("quality.section.trend", lang))
-    trend = view.panel("quality.trend")
-    components.show_panel(trend, lang, figure=quality_charts.network_trend(trend, lang, threshold))
+    panel("quality.trend")
 
     st.header(t("quality.section.changes", lang))
     left, right = st.columns(2, gap="large")
     with left:
-        quarters = view.panel("quality.quarters")
-        components.show_panel(quarters, lang, figure=quality_charts.quarter_changes(quarters, lang))
+        panel("quality.quarters")
     with right:
-        components.show_panel(view.panel("quality.quarter_hospitals"), lang)
+        panel("quality.quarter_hospitals")
 
     st.header(t("quality.section.inputs", lang))
     st.warning(t("quality.event_time.caveat", lang), icon=":material/info:")
-    event = view.panel("quality.event_time")
-    components.show_panel(event, lang, figure=quality_charts.event_time(event, lang, threshold))
+    panel("quality.event_time")
     components.page_footer(view, lang)
 
 
@@ -146,7 +186,13 @@ def hospital_page(runner, filters, lang: str, threshold: float, institution_id: 
         **widget_default(ASSESSMENT_WIDGET, index=dates.index(chosen)),
     )
     chosen = st.session_state.get(ASSESSMENT_WIDGET, chosen)
-    view = quality.build_hospital(runner, filters, lang, institution_id, threshold=threshold, assessed_on=chosen)
+    view, figures = hospital_view(
+        runner.version, filters, lang, threshold, institution_id, chosen, infrastructure_since, runner
+    )
+
+    def panel(key: str) -> None:
+        components.show_panel(view.panel(key), lang, figure=figures.get(key))
+
     st.subheader(components.plain(view.title))
     for note in view.notes:
         st.caption(components.plain(note))
@@ -155,22 +201,17 @@ def hospital_page(runner, filters, lang: str, threshold: float, institution_id: 
 
     left, right = st.columns([3, 2], gap="large")
     with left:
-        trend = view.panel("quality.hospital.trend")
-        components.show_panel(trend, lang, figure=quality_charts.hospital_trend(
-            trend, lang, threshold, chosen=chosen, infrastructure_since=infrastructure_since,
-        ))
+        panel("quality.hospital.trend")
     with right:
-        tables = view.panel("quality.hospital.tables")
-        components.show_panel(tables, lang, figure=quality_charts.table_scores(tables, lang, threshold))
-    components.show_panel(view.panel("quality.hospital.overview"), lang)
+        panel("quality.hospital.tables")
+    panel("quality.hospital.overview")
 
     # counts of new failures exist only against an assessment before
     compared = next(k for k in view.kpis if k.key == "quality.hospital.new").value is not None
     st.header(t("quality.section.hospital_changes" if compared else "quality.section.hospital_failures", lang))
     if not compared:
         st.info(t("quality.no_previous", lang))
-    changes = view.panel("quality.hospital.changes")
-    components.show_panel(changes, lang, figure=quality_charts.change_summary(changes, lang))
+    panel("quality.hospital.changes")
     keys = ("failed", "new", "persisting", "resolved") if compared else ("failed",)
     lists = [view.panel(f"quality.hospital.{key}") for key in keys]
     tabs = st.tabs([t("quality.tab_count", lang, label=p.title, n=f"{p.frame.height:,}") for p in lists])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -56,43 +57,41 @@ def heatmap(panel: Panel, lang: str, threshold: float, limit: int | None = None)
     ids = hospitals.get_column("institution_id").to_list()
     row_of = {h: i for i, h in enumerate(ids)}
     col_of = {m: j for j, m in enumerate(measures)}
-    z = [[None] * len(measures) for _ in ids]
-    hover = [[""] * len(measures) for _ in ids]
-    xs, ys, cell_ids, cell_hover = [], [], [], []
-    for row in frame.iter_rows(named=True):
-        i, j = row_of[row["institution_id"]], col_of[row["quality_dimension"]]
-        z[i][j] = row["score"]
-        text = t(
-            "quality.hover.cell", lang,
-            hospital=_escape(row["hospital"]), dimension=_escape(row["quality_dimension"]), score=_pct(row["score"]),
-            passed=f"{row['passed']:,}", applicable=f"{row['applicable']:,}", date=row["assessed_on"],
+    rows = [row_of[h] for h in frame["institution_id"].to_list()]
+    cols = [col_of[m] for m in frame["quality_dimension"].to_list()]
+    scores = frame["score"].to_list()
+    # numpy arrays: plotly validates and copies them whole, where lists go element by element
+    z = np.full((len(ids), len(measures)), np.nan)
+    z[rows, cols] = [np.nan if s is None else s for s in scores]
+    escaped = {name: _escape(name) for name in (*hospitals["hospital"].to_list(), *measures)}
+    hover = [
+        t("quality.hover.cell", lang, hospital=escaped[h], dimension=escaped[m], score=_pct(s),
+          passed=f"{p:,}", applicable=f"{a:,}", date=d)
+        for h, m, s, p, a, d in zip(
+            frame["hospital"].to_list(), frame["quality_dimension"].to_list(), scores,
+            frame["passed"].to_list(), frame["applicable"].to_list(), frame["assessed_on"].to_list(),
         )
-        hover[i][j] = text
-        xs.append(j)
-        ys.append(i)
-        cell_ids.append(row["institution_id"])
-        cell_hover.append(text)
-    scores = [v for line in z for v in line if v is not None]
-    low = min([*scores, threshold]) if scores else 0.0
+    ]
+    known = [s for s in scores if s is not None]
+    low = min([*known, threshold]) if known else 0.0
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
-        z=z, x=list(range(len(measures))), y=list(range(len(ids))),
+        z=z, x=np.arange(len(measures)), y=np.arange(len(ids)),
         zmin=max(0.0, low - 0.02), zmax=1.0, colorscale=SEQUENTIAL, reversescale=False,
         texttemplate="%{z:.1%}", textfont=dict(size=11), hoverinfo="skip", xgap=2, ygap=2,
         colorbar=dict(title=column_label("score", lang), tickformat=".0%", thickness=12),
     ))
     fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers", customdata=cell_ids, hovertext=cell_hover, hoverinfo="text",
+        x=np.array(cols), y=np.array(rows), mode="markers", customdata=np.array(frame["institution_id"].to_list(), dtype=object),
+        hovertext=np.array(hover, dtype=object), hoverinfo="text",
         marker=dict(symbol="square", size=18, opacity=0), showlegend=False, name="",
     ))
     names = hospitals.get_column("hospital").to_list()
-    flagged = {
-        r["institution_id"] for r in frame.filter(pl.col("quality_dimension") == measures[0]).iter_rows(named=True)
-        if r["score"] is not None and r["score"] < threshold
-    } if measures else set()
-    ticks = [(f"<b>{_escape(n)}</b>" if h in flagged else _escape(n)) for h, n in zip(ids, names)]
+    overall = frame.filter(pl.col("quality_dimension") == measures[0]) if measures else frame.clear()
+    flagged = set(overall.filter(pl.col("score") < threshold)["institution_id"].to_list())
+    ticks = [(f"<b>{escaped[n]}</b>" if h in flagged else escaped[n]) for h, n in zip(ids, names)]
     # "검증(외부 기준)" and the like break before the bracket, so that labels stay horizontal
-    labels = [_escape(m).replace("(", "<br>(", 1) for m in measures]
+    labels = [escaped[m].replace("(", "<br>(", 1) for m in measures]
     fig.update_xaxes(tickvals=list(range(len(measures))), ticktext=labels, side="top", tickangle=0,
                      showgrid=False, fixedrange=True)
     fig.update_yaxes(tickvals=list(range(len(ids))), ticktext=ticks, autorange="reversed", showgrid=False,
