@@ -86,6 +86,9 @@ PAGES = {
     "app.section.programme": [
         ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
     ],
+    "app.section.analysis": [
+        ("pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
+    ],
     "app.section.info": [
         ("pages/about.py", "page.about", "about", ":material/info:"),
     ],

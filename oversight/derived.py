@@ -15,6 +15,7 @@ DERIVED_TABLES = {
     "agreement_facts": "derived_agreement_facts",
     "request_facts": "derived_request_facts",
     "quality_summary": "derived_quality_summary",
+    "quality_scores": "derived_quality_scores",  # from quality_summary: keep it after
 }
 
 

@@ -1,0 +1,699 @@
+"""Data quality: hospitals' scores across the network, their trend, and what changed between
+assessments (after the OHDSI Data Quality Dashboard for one database and ARES for a network).
+
+Two views: `build` for the network (the page's default and the report's sheet), and
+`build_hospital` for one hospital's assessments. Every score is passed / (passed + failed)
+checks, not-applicable checks left out, with the counts beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import polars as pl
+
+from oversight import programme
+from oversight.filters import Filters
+from oversight.i18n import enum_label, t
+from oversight.queries import Runner
+from oversight.regions import region_name
+from oversight.views.common import localise_names, localise_region
+from oversight.views.model import Chart, Kpi, PageView, Panel
+
+DEFAULT_THRESHOLD = programme.QUALITY_ALERT_THRESHOLD
+# A hospital improved (regressed) when its score rose (fell) by more than this between its latest
+# assessments of two consecutive quarters; smaller moves are within the run-to-run noise of a
+# few checks. Stated in def.quality_quarter_change: change both together.
+TOLERANCE = 0.01
+EVENT_YEARS = (-3, 5)  # event-time window: years relative to the infrastructure year
+BIN_WIDTH = 0.02  # score distribution: 2 percentage points per bar, edges aligned on the threshold
+CATEGORIES = ("conformance", "completeness", "plausibility")
+CONTEXTS = ("verification", "validation")
+# (dimension, value) in the order the heatmap and the trends show them
+DIMENSIONS = (("overall", "overall"), *(("category", c) for c in CATEGORIES), *(("context", c) for c in CONTEXTS))
+CHANGES = ("new", "persisting", "resolved")
+QUARTER_CHANGES = ("improved", "stable", "regressed", "not_compared")
+QUARTERS_SHOWN = 8  # the quarterly chart: the last two years up to the period's end
+
+
+# --- labels -----------------------------------------------------------------------------------
+
+def dimension_label(value: str, lang: str) -> str:
+    if value == "overall":
+        return t("quality.dimension.overall", lang)
+    if value in CATEGORIES:
+        return enum_label("category", value, lang)
+    return enum_label("context", value, lang)
+
+
+def quarter_label(quarter: dt.date, lang: str) -> str:
+    return t("quality.quarter_label", lang, year=quarter.year, q=(quarter.month - 1) // 3 + 1)
+
+
+def _labelled(frame: pl.DataFrame, column: str, labels: dict[str, str], into: str | None = None) -> pl.DataFrame:
+    return frame.with_columns(pl.col(column).replace_strict(labels, default=pl.col(column)).alias(into or column))
+
+
+def _hospital_names(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    frame = localise_names(frame, "name_ko", "name_en", "hospital", lang)
+    return frame.with_columns(pl.coalesce("hospital", "institution_id").alias("hospital"))
+
+
+# --- network ----------------------------------------------------------------------------------
+
+def latest_scores(runner: Runner, filters: Filters, date_to: dt.date | None = None) -> pl.DataFrame:
+    """Each hospital's latest assessment up to the period's end, one row per dimension."""
+    params = filters.params() | ({"date_to": date_to} if date_to else {})
+    return runner.run("quality_latest_scores", params)
+
+
+def hospital_options(runner: Runner, filters: Filters, lang: str) -> pl.DataFrame:
+    """The hospitals the page can open (assessed up to the period's end), by name."""
+    overall = latest_scores(runner, filters).filter(pl.col("dimension") == "overall")
+    return (
+        _hospital_names(overall, lang)
+        .select("institution_id", "hospital", "score", "infrastructure_since")
+        .sort("hospital", "institution_id")
+    )
+
+
+def build(runner: Runner, filters: Filters, lang: str, threshold: float = DEFAULT_THRESHOLD) -> PageView:
+    """The network: every hospital's latest scores, their spread and trend, and who changed."""
+    latest = latest_scores(runner, filters)
+    before = latest_scores(runner, filters, filters.previous().date_to)
+    quarters = quarter_comparisons(runner.run("quality_quarter_scores", filters.params()))
+    quarters_before = quarter_comparisons(
+        runner.run("quality_quarter_scores", filters.previous().params())
+    )
+    now_quarter = _quarter_of(filters.date_to)
+    kpis = _network_kpis(latest, before, quarters, quarters_before, filters, threshold, lang)
+    return PageView(
+        sheet="Quality",
+        title=t("page.quality", lang),
+        kpis=kpis,
+        panels=(
+            _heatmap(latest, threshold, lang),
+            _distribution(latest, threshold, lang),
+            _flagged(latest, threshold, lang),
+            _monthly_trend(runner, filters, lang),
+            _quarter_counts(quarters, lang),
+            _quarter_hospitals(quarters, now_quarter, lang),
+            _event_time(runner, filters, lang),
+        ),
+        notes=(_network_summary(kpis, latest, threshold, now_quarter, lang),),
+    )
+
+
+def overall_scores(latest: pl.DataFrame) -> pl.DataFrame:
+    return latest.filter(pl.col("dimension") == "overall")
+
+
+def network_figures(latest: pl.DataFrame, threshold: float) -> dict:
+    """Pooled score, median hospital score and the count below the threshold, from latest_scores."""
+    overall = overall_scores(latest)
+    passed, failed = overall["passed"].sum(), overall["failed"].sum()
+    scores = overall["score"].drop_nulls()
+    return {
+        "hospitals": overall.height,
+        "passed": passed,
+        "failed": failed,
+        "network_score": passed / (passed + failed) if passed + failed else None,
+        "median_score": scores.median() if scores.len() else None,
+        "p25": scores.quantile(0.25, "linear") if scores.len() else None,
+        "p75": scores.quantile(0.75, "linear") if scores.len() else None,
+        "below_threshold": int((scores < threshold).sum()),
+    }
+
+
+def _network_kpis(latest, before, quarters, quarters_before, filters, threshold, lang) -> tuple[Kpi, ...]:
+    now, then = network_figures(latest, threshold), network_figures(before, threshold)
+    changes_now = quarter_change_counts(quarters, _quarter_of(filters.date_to))
+    changes_then = quarter_change_counts(quarters_before, _quarter_of(filters.previous().date_to))
+    pct = threshold_label(threshold)
+    quarter_name = quarter_label(_quarter_of(filters.date_to), lang)
+
+    def kpi(key, value, previous, unit, detail="", better=True, definition=None):
+        return Kpi(
+            key=f"quality.{key}", label=t(f"quality.kpi.{key}", lang, threshold=pct), value=value,
+            previous=previous, unit=unit, definition=definition or t(f"def.quality_{key}", lang),
+            detail=detail, higher_is_better=better,
+        )
+
+    return (
+        kpi(
+            "network_score", now["network_score"], then["network_score"], "percent",
+            detail=t("quality.detail.counts", lang, passed=f"{now['passed']:,}",
+                     applicable=f"{now['passed'] + now['failed']:,}"),
+            definition=t("def.quality_score", lang),
+        ),
+        kpi(
+            "median_score", now["median_score"], then["median_score"], "percent",
+            detail=t("quality.detail.spread", lang, p25=_pct(now["p25"]), p75=_pct(now["p75"])),
+        ),
+        kpi(
+            "hospitals", now["hospitals"], then["hospitals"], "count",
+            detail=t("quality.detail.hospitals", lang, n=int((overall_scores(latest)["assessed_on"] >= filters.date_from).sum())),
+        ),
+        kpi(
+            "below_threshold", now["below_threshold"], then["below_threshold"], "count", better=False,
+            detail=t("quality.detail.of_hospitals", lang, n=now["hospitals"]),
+            definition=t("def.quality_below_threshold", lang),
+        ),
+        kpi(
+            "improved", changes_now["improved"], changes_then["improved"], "count",
+            detail=t("quality.detail.quarter", lang, quarter=quarter_name, compared=changes_now["compared"]),
+            definition=t("def.quality_quarter_change", lang),
+        ),
+        kpi(
+            "regressed", changes_now["regressed"], changes_then["regressed"], "count", better=False,
+            detail=t("quality.detail.quarter", lang, quarter=quarter_name, compared=changes_now["compared"]),
+            definition=t("def.quality_quarter_change", lang),
+        ),
+    )
+
+
+def threshold_label(threshold: float) -> str:
+    """90% or 87.5%: as many decimals as the threshold has."""
+    return f"{threshold:.0%}" if abs(threshold * 100 - round(threshold * 100)) < 1e-9 else f"{threshold:.1%}"
+
+
+def parse_threshold(text: str | None) -> float:
+    """The threshold from the URL, in percent ("87.5"); anything else gives the default."""
+    try:
+        value = float(text) / 100 if text is not None else DEFAULT_THRESHOLD
+    except ValueError:
+        return DEFAULT_THRESHOLD
+    return value if 0 <= value <= 1 else DEFAULT_THRESHOLD
+
+
+def threshold_param(threshold: float) -> str | None:
+    """The URL form of a threshold; None for the default, which the URL leaves out."""
+    if abs(threshold - DEFAULT_THRESHOLD) < 1e-9:
+        return None
+    return f"{threshold * 100:.6g}"
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def _network_summary(kpis: tuple[Kpi, ...], latest: pl.DataFrame, threshold: float, quarter: dt.date, lang: str) -> str:
+    values = {k.key.removeprefix("quality."): k for k in kpis}
+    if not values["hospitals"].value:
+        return t("quality.summary.none", lang)
+    score = values["network_score"]
+    change = "" if score.change is None else t("quality.summary.change", lang, change=f"{score.change * 100:+.1f}")
+    return t(
+        "quality.summary.network", lang,
+        score=_pct(score.value), change=change, hospitals=f"{values['hospitals'].value:,}",
+        below=f"{values['below_threshold'].value:,}", threshold=threshold_label(threshold),
+        quarter=quarter_label(quarter, lang), improved=values["improved"].value, regressed=values["regressed"].value,
+    )
+
+
+def _heatmap(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+    """Hospitals (worst overall score first) by overall, category and context scores."""
+    order = (
+        overall_scores(latest).sort("score", "institution_id", nulls_last=True)
+        .with_row_index("rank").select("institution_id", "rank")
+    )
+    dimension_order = pl.DataFrame(
+        {"dimension_value": [v for _, v in DIMENSIONS], "dimension_rank": list(range(len(DIMENSIONS)))}
+    )
+    frame = (
+        latest.join(order, on="institution_id").join(dimension_order, on="dimension_value")
+        .sort("rank", "dimension_rank")
+        .with_columns(
+            (pl.col("passed") + pl.col("failed")).alias("applicable"),
+            (pl.col("score") < threshold).alias("below_threshold"),
+        )
+    )
+    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
+    frame = _labelled(frame, "dimension_value", {v: dimension_label(v, lang) for _, v in DIMENSIONS}, "quality_dimension")
+    return Panel(
+        key="quality.heatmap",
+        title=t("quality.heatmap.title", lang),
+        definition=t("def.quality_heatmap", lang),
+        frame=frame.select(
+            "institution_id", "hospital", "region", "assessed_on", "quality_dimension", "score",
+            "passed", "failed", "not_applicable", "applicable", "below_threshold",
+        ),
+        chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
+        percent_columns=("score",),
+    )
+
+
+def score_bins(scores: Sequence[float | None], threshold: float, width: float = BIN_WIDTH) -> pl.DataFrame:
+    """Hospitals per score bin of `width`, the bins' edges on the threshold so that a bar is wholly
+    below it or not. A bin holds [lower, upper); a score of 100% falls in the last bin."""
+    values = [s for s in scores if s is not None and not math.isnan(s)]
+    top = max(math.ceil((1 - threshold) / width - 1e-9) - 1, 0)  # the bin that holds 100%
+
+    def edge(i: int) -> float:
+        return round(threshold + i * width, 9)  # 0.9 + 0.05 is 0.9500000000000001 otherwise
+
+    def index(value: float) -> int:
+        i = math.floor((value - threshold) / width)
+        if edge(i) > value:
+            i -= 1
+        elif edge(i + 1) <= value:
+            i += 1
+        return min(i, top)
+
+    indices = [index(v) for v in values]
+    bins = range(min(indices), max(indices) + 1) if indices else range(0)
+    return pl.DataFrame(
+        {
+            "band_lower": [max(edge(i), 0.0) for i in bins],
+            "band_upper": [max(min(edge(i + 1), 1.0), edge(i)) for i in bins],
+            "hospitals": [indices.count(i) for i in bins],
+            "below_threshold": [i < 0 for i in bins],
+        },
+        schema={"band_lower": pl.Float64, "band_upper": pl.Float64, "hospitals": pl.Int64, "below_threshold": pl.Boolean},
+    )
+
+
+def _distribution(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+    bins = score_bins(overall_scores(latest)["score"].to_list(), threshold)
+    frame = bins.with_columns(
+        pl.format("{}–{}%", (pl.col("band_lower") * 100).round(1), (pl.col("band_upper") * 100).round(1)).alias("score_band"),
+    ).select("score_band", "band_lower", "band_upper", "hospitals", "below_threshold")
+    return Panel(
+        key="quality.distribution",
+        title=t("quality.distribution.title", lang),
+        definition=t("def.quality_distribution", lang),
+        frame=frame,
+        chart=Chart(kind="bar", x="score_band", y="hospitals"),
+        count_columns=("hospitals",),
+        percent_columns=("band_lower", "band_upper"),
+    )
+
+
+def _flagged(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+    weakest = (
+        latest.filter(pl.col("dimension") == "category", pl.col("score").is_not_null())
+        .sort("score", "dimension_value").group_by("institution_id", maintain_order=True).first()
+        .select("institution_id", pl.col("dimension_value").alias("weakest_category"),
+                pl.col("score").alias("weakest_score"))
+    )
+    frame = (
+        overall_scores(latest).filter(pl.col("score") < threshold)
+        .join(weakest, on="institution_id", how="left")
+        .sort("score", "institution_id")
+        .with_columns(((pl.col("score") - pl.col("previous_score")) * 100).round(1).alias("score_change"))
+    )
+    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
+    frame = _labelled(frame, "weakest_category", {c: dimension_label(c, lang) for c in CATEGORIES})
+    return Panel(
+        key="quality.flagged",
+        title=t("quality.flagged.title", lang, threshold=threshold_label(threshold)),
+        definition=t("def.quality_below_threshold", lang),
+        frame=frame.select(
+            "institution_id", "hospital", "region", "assessed_on", "score", "passed", "failed",
+            "previous_score", "score_change", "weakest_category", "weakest_score",
+        ),
+        percent_columns=("score", "previous_score", "weakest_score"),
+    )
+
+
+def _monthly_trend(runner: Runner, filters: Filters, lang: str) -> Panel:
+    frame = runner.run("quality_scores_by_month", filters.params())
+    return Panel(
+        key="quality.trend",
+        title=t("quality.trend.title", lang),
+        definition=t("def.quality_trend", lang),
+        frame=frame.select(
+            "month", "hospitals", *(pl.col(q).alias(f"score_{q}") for q in ("p10", "p25", "median", "p75", "p90")),
+            "network_score", "passed", "failed",
+        ),
+        chart=Chart(kind="line", x="month", y="score_median", y_format=".0%"),
+        count_columns=("hospitals",),
+        percent_columns=("score_p10", "score_p25", "score_median", "score_p75", "score_p90", "network_score"),
+    )
+
+
+def _quarter_of(day: dt.date) -> dt.date:
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def quarter_comparisons(frame: pl.DataFrame) -> pl.DataFrame:
+    """Classify each hospital's latest score of a quarter against its latest of the quarter before:
+    improved or regressed beyond TOLERANCE, stable within it, not compared without a previous one."""
+    # Rounded so that a move of exactly the tolerance (e.g. 90% to 91%) is not pushed over it by
+    # floating point.
+    change = (pl.col("score") - pl.col("previous_score")).round(9)
+    return frame.with_columns(change.alias("change")).with_columns(
+        pl.when(pl.col("previous_score").is_null() | pl.col("score").is_null()).then(pl.lit("not_compared"))
+        .when(pl.col("change") > TOLERANCE).then(pl.lit("improved"))
+        .when(pl.col("change") < -TOLERANCE).then(pl.lit("regressed"))
+        .otherwise(pl.lit("stable"))
+        .alias("quarter_change")
+    )
+
+
+def quarter_change_counts(comparisons: pl.DataFrame, quarter: dt.date) -> dict[str, int]:
+    rows = comparisons.filter(pl.col("quarter") == quarter)
+    counts = {c: int((rows["quarter_change"] == c).sum()) for c in QUARTER_CHANGES}
+    counts["compared"] = counts["improved"] + counts["stable"] + counts["regressed"]
+    return counts
+
+
+def _quarter_counts(comparisons: pl.DataFrame, lang: str) -> Panel:
+    labels = {c: t(f"quality.quarter_change.{c}", lang) for c in QUARTER_CHANGES}
+    quarters = comparisons["quarter"].unique().sort().to_list()[-QUARTERS_SHOWN:]
+    grid = pl.DataFrame(
+        {"quarter": [q for q in quarters for _ in QUARTER_CHANGES], "quarter_change": [c for _ in quarters for c in QUARTER_CHANGES]},
+        schema={"quarter": pl.Date, "quarter_change": pl.String},
+    )
+    counts = comparisons.group_by("quarter", "quarter_change").agg(pl.len().cast(pl.Int64).alias("hospitals"))
+    frame = (
+        grid.join(counts, on=["quarter", "quarter_change"], how="left", maintain_order="left")
+        .with_columns(pl.col("hospitals").fill_null(0))
+        .with_columns(pl.col("quarter").map_elements(lambda q: quarter_label(q, lang), return_dtype=pl.String).alias("quarter_label"))
+    )
+    frame = _labelled(frame, "quarter_change", labels, "change").select(
+        pl.col("quarter_label").alias("quarter"), "change", "hospitals"
+    )
+    return Panel(
+        key="quality.quarters",
+        title=t("quality.quarters.title", lang),
+        definition=t("def.quality_quarter_change", lang),
+        frame=frame,
+        chart=Chart(kind="stacked_bar", x="quarter", y="hospitals", color="change"),
+        count_columns=("hospitals",),
+    )
+
+
+def _quarter_hospitals(comparisons: pl.DataFrame, quarter: dt.date, lang: str) -> Panel:
+    labels = {c: t(f"quality.quarter_change.{c}", lang) for c in QUARTER_CHANGES}
+    frame = (
+        comparisons.filter(pl.col("quarter") == quarter, pl.col("quarter_change") != "not_compared")
+        .sort("change", "institution_id")
+        .with_columns((pl.col("change") * 100).round(1).alias("score_change"))
+    )
+    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
+    frame = _labelled(frame, "quarter_change", labels, "change")
+    return Panel(
+        key="quality.quarter_hospitals",
+        title=t("quality.quarter_hospitals.title", lang, quarter=quarter_label(quarter, lang)),
+        definition=t("def.quality_quarter_change", lang),
+        frame=frame.select(
+            "institution_id", "hospital", "region", "previous_assessed_on", "previous_score",
+            "assessed_on", "score", "score_change", "change",
+        ),
+        percent_columns=("previous_score", "score"),
+    )
+
+
+def event_time_summary(per_hospital: pl.DataFrame, years: tuple[int, int] = EVENT_YEARS) -> pl.DataFrame:
+    """Median and quartiles across hospitals of their yearly scores, by year relative to each
+    hospital's infrastructure year, within the window; every year of the window has a row."""
+    window = pl.DataFrame({"event_year": list(range(years[0], years[1] + 1))}, schema={"event_year": pl.Int32})
+    summary = (
+        per_hospital.filter(pl.col("score").is_not_null())
+        .group_by("event_year")
+        .agg(
+            pl.len().cast(pl.Int64).alias("hospitals"),
+            pl.col("score").quantile(0.25, "linear").alias("score_p25"),
+            pl.col("score").median().alias("score_median"),
+            pl.col("score").quantile(0.75, "linear").alias("score_p75"),
+        )
+        .with_columns(pl.col("event_year").cast(pl.Int32))
+    )
+    return window.join(summary, on="event_year", how="left").with_columns(pl.col("hospitals").fill_null(0)).sort("event_year")
+
+
+def _event_time(runner: Runner, filters: Filters, lang: str) -> Panel:
+    frame = event_time_summary(runner.run("quality_event_time", filters.params()))
+    return Panel(
+        key="quality.event_time",
+        title=t("quality.event_time.title", lang),
+        definition=t("def.quality_event_time", lang),
+        frame=frame,
+        chart=Chart(kind="line", x="event_year", y="score_median", y_format=".0%"),
+        count_columns=("hospitals",),
+        percent_columns=("score_p25", "score_median", "score_p75"),
+    )
+
+
+# --- one hospital -----------------------------------------------------------------------------
+
+def hospital_assessments(runner: Runner, filters: Filters, institution_id: str) -> list[dt.date]:
+    """A hospital's assessment dates up to the period's end, latest first."""
+    history = runner.run("quality_hospital_history", {"institution_id": institution_id, "date_to": filters.date_to})
+    return sorted(history["assessed_on"].unique().to_list(), reverse=True)
+
+
+def build_hospital(
+    runner: Runner,
+    filters: Filters,
+    lang: str,
+    institution_id: str,
+    threshold: float = DEFAULT_THRESHOLD,
+    assessed_on: dt.date | None = None,
+) -> PageView | None:
+    """One hospital: its scores by category, context and table, its trend, and which checks failed
+    anew, were resolved or persist against the assessment before. None if it has no assessment."""
+    info = latest_scores(runner, filters).filter(
+        pl.col("institution_id") == institution_id, pl.col("dimension") == "overall"
+    )
+    history = runner.run("quality_hospital_history", {"institution_id": institution_id, "date_to": filters.date_to})
+    if history.height == 0 or info.height == 0:
+        return None
+    dates = sorted(history["assessed_on"].unique().to_list())
+    chosen = assessed_on if assessed_on in dates else dates[-1]
+    previous = dates[dates.index(chosen) - 1] if dates.index(chosen) > 0 else None
+    breakdown = runner.run("quality_assessment_breakdown", {"institution_id": institution_id, "assessed_on": chosen})
+    changes = runner.run(
+        "quality_check_changes",
+        {"institution_id": institution_id, "assessed_on": chosen, "previous_assessed_on": previous},
+    )
+    if previous is None:  # a first assessment: its failures, none of them new against anything
+        changes = changes.with_columns(pl.lit("failed").alias("change"))
+    name = _hospital_names(info, lang).row(0, named=True)
+    return PageView(
+        sheet="Quality hospital",
+        title=name["hospital"],
+        kpis=_hospital_kpis(history, changes, chosen, previous, lang),
+        panels=(
+            _hospital_trend(history, lang),
+            _dqd_overview(breakdown, lang),
+            _table_scores(breakdown, lang),
+            _change_summary(changes, previous, lang),
+            _failed_checks(changes, lang),
+            *(_change_list(changes, change, lang) for change in CHANGES),
+        ),
+        notes=(_hospital_note(name, len(dates), chosen, previous, lang),),
+    )
+
+
+def _score_at(history: pl.DataFrame, day: dt.date | None, value: str) -> dict:
+    if day is None:
+        return {}
+    rows = history.filter(pl.col("assessed_on") == day, pl.col("dimension_value") == value)
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def _hospital_kpis(history, changes, chosen, previous, lang) -> tuple[Kpi, ...]:
+    compared = t("quality.detail.vs_previous_assessment", lang, date=previous) if previous else t("quality.detail.first_assessment", lang)
+    kpis = []
+    for value in ("overall", *CATEGORIES):
+        now, then = _score_at(history, chosen, value), _score_at(history, previous, value)
+        kpis.append(Kpi(
+            key=f"quality.hospital.{value}",
+            label=t("quality.kpi.hospital_score", lang, dimension=dimension_label(value, lang)),
+            value=now.get("score"),
+            previous=then.get("score"),
+            unit="percent",
+            definition=t("def.quality_score", lang) + " " + compared,
+            detail=t("quality.detail.counts", lang, passed=f"{now.get('passed', 0):,}",
+                     applicable=f"{now.get('passed', 0) + now.get('failed', 0):,}"),
+        ))
+    for change in CHANGES:
+        count = int((changes["change"] == change).sum()) if previous else None
+        kpis.append(Kpi(
+            key=f"quality.hospital.{change}",
+            label=t(f"quality.kpi.{change}", lang),
+            value=count,
+            previous=None,
+            unit="count",
+            definition=t("def.quality_check_changes", lang),
+            detail=compared,
+            higher_is_better=change == "resolved",
+        ))
+    return tuple(kpis)
+
+
+def _hospital_note(name: dict, assessments: int, chosen: dt.date, previous: dt.date | None, lang: str) -> str:
+    parts = [name["hospital"], region_name(name["region_code"], lang) if name.get("region_code") else ""]
+    if name.get("hospital_tier"):
+        parts.append(enum_label("tier", name["hospital_tier"], lang))
+    parts.append(
+        t("quality.note.infrastructure", lang, year=name["infrastructure_since"]) if name.get("infrastructure_since")
+        else t("quality.note.no_infrastructure", lang)
+    )
+    parts.append(t("quality.note.assessments", lang, n=assessments))
+    parts.append(
+        t("quality.note.compared", lang, date=chosen, previous=previous) if previous
+        else t("quality.note.first", lang, date=chosen)
+    )
+    return " · ".join(p for p in parts if p)
+
+
+def _hospital_trend(history: pl.DataFrame, lang: str) -> Panel:
+    shown = ("overall", *CATEGORIES)
+    frame = (
+        history.filter(pl.col("dimension_value").is_in(shown))
+        .with_columns(pl.col("dimension_value").replace_strict({v: i for i, v in enumerate(shown)}).alias("order"))
+        .sort("order", "assessed_on")
+    )
+    frame = _labelled(frame, "dimension_value", {v: dimension_label(v, lang) for v in shown}, "series")
+    return Panel(
+        key="quality.hospital.trend",
+        title=t("quality.hospital.trend.title", lang),
+        definition=t("def.quality_score", lang),
+        frame=frame.select("assessed_on", "series", "score", "passed", "failed", "not_applicable"),
+        chart=Chart(kind="line", x="assessed_on", y="score", color="series", y_format=".0%"),
+        percent_columns=("score",),
+    )
+
+
+def _dqd_overview(breakdown: pl.DataFrame, lang: str) -> Panel:
+    """The Data Quality Dashboard's overview: categories by context, and totals."""
+    cells = breakdown.filter(pl.col("level") == "category_context")
+    rows = []
+    for category in (*CATEGORIES, None):
+        row = {"category": dimension_label(category, lang) if category else t("quality.total", lang)}
+        for context in CONTEXTS:
+            if category:
+                part = cells.filter(pl.col("category") == category, pl.col("context") == context)
+            else:
+                part = breakdown.filter(pl.col("level") == "context", pl.col("context") == context)
+            row.update(_counts(part, prefix=f"{context}_"))
+        if category:
+            total = breakdown.filter(pl.col("level") == "category", pl.col("category") == category)
+        else:
+            total = breakdown.filter(pl.col("level") == "overall")
+        row.update(_counts(total, with_not_applicable=True))
+        rows.append(row)
+    frame = pl.DataFrame(rows, orient="row", infer_schema_length=None)
+    return Panel(
+        key="quality.hospital.overview",
+        title=t("quality.hospital.overview.title", lang),
+        definition=t("def.quality_dqd_overview", lang),
+        frame=frame,
+        percent_columns=("verification_score", "validation_score", "score"),
+    )
+
+
+def _counts(part: pl.DataFrame, prefix: str = "", with_not_applicable: bool = False) -> dict:
+    passed = int(part["passed"].sum()) if part.height else 0
+    failed = int(part["failed"].sum()) if part.height else 0
+    counts = {f"{prefix}passed": passed, f"{prefix}failed": failed}
+    if with_not_applicable:
+        counts["not_applicable"] = int(part["not_applicable"].sum()) if part.height else 0
+    counts[f"{prefix}score"] = passed / (passed + failed) if passed + failed else None
+    return counts
+
+
+def _table_scores(breakdown: pl.DataFrame, lang: str) -> Panel:
+    frame = (
+        breakdown.filter(pl.col("level") == "cdm_table")
+        .with_columns((pl.col("passed") + pl.col("failed")).alias("applicable"))
+        .sort("score", "cdm_table", nulls_last=True)
+        .select("cdm_table", "score", "passed", "failed", "not_applicable", "applicable")
+    )
+    return Panel(
+        key="quality.hospital.tables",
+        title=t("quality.hospital.tables.title", lang),
+        definition=t("def.quality_score", lang),
+        frame=frame,
+        chart=Chart(kind="hbar", x="cdm_table", y="score"),
+        percent_columns=("score",),
+    )
+
+
+def _change_labels(lang: str) -> dict[str, str]:
+    return {c: t(f"quality.change.{c}", lang) for c in CHANGES} | {"failed": ""}
+
+
+def _change_summary(changes: pl.DataFrame, previous: dt.date | None, lang: str) -> Panel:
+    """Failed checks by category and change; with no assessment before, just the failures."""
+    kinds = CHANGES if previous is not None else ("failed",)
+    grid = pl.DataFrame(
+        {"category": [c for c in CATEGORIES for _ in kinds], "change": [k for _ in CATEGORIES for k in kinds]}
+    )
+    counts = changes.group_by("category", "change").agg(pl.len().cast(pl.Int64).alias("check_count"))
+    frame = (
+        grid.join(counts, on=["category", "change"], how="left", maintain_order="left")
+        .with_columns(pl.col("check_count").fill_null(0))
+    )
+    frame = _labelled(frame, "category", {c: dimension_label(c, lang) for c in CATEGORIES})
+    frame = _labelled(frame, "change", _change_labels(lang) | {"failed": t("quality.status.failed", lang)})
+    return Panel(
+        key="quality.hospital.changes",
+        title=t("quality.hospital.changes.title" if previous is not None else "quality.changes.first_title", lang),
+        definition=t("def.quality_check_changes", lang),
+        frame=frame.select("category", "change", "check_count"),
+        chart=Chart(kind="stacked_bar", x="category", y="check_count", color="change"),
+    )
+
+
+def _check_frame(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    statuses = {s: t(f"quality.status.{s}", lang) for s in ("passed", "failed", "not_applicable")}
+    frame = frame.with_columns(
+        pl.col("status").fill_null("absent"),
+        pl.col("previous_status").fill_null("absent"),
+        (pl.col("violation_pct") - pl.col("threshold_pct")).round(3).alias("excess_pct"),
+        pl.col("violation_pct").round(3),
+        pl.col("previous_violation_pct").round(3),
+    )
+    statuses["absent"] = t("quality.status.absent", lang)
+    frame = _labelled(frame, "status", statuses)
+    frame = _labelled(frame, "previous_status", statuses)
+    frame = _labelled(frame, "change", _change_labels(lang))
+    frame = _labelled(frame, "category", {c: dimension_label(c, lang) for c in CATEGORIES})
+    return _labelled(frame, "context", {c: dimension_label(c, lang) for c in CONTEXTS})
+
+
+def _failed_checks(changes: pl.DataFrame, lang: str) -> Panel:
+    """Every check that failed in the assessment, worst excess over its threshold first."""
+    failed = changes.filter(pl.col("status") == "failed").sort(
+        pl.col("violation_pct") - pl.col("threshold_pct"), "check_id", descending=[True, False]
+    )
+    frame = _check_frame(failed, lang).select(
+        "check_id", "category", "context", "cdm_table", "violated_rows", "denominator_rows",
+        "violation_pct", "threshold_pct", "excess_pct", "change", "previous_violation_pct",
+    )
+    return Panel(
+        key="quality.hospital.failed",
+        title=t("quality.hospital.failed.title", lang),
+        definition=t("def.quality_violation", lang),
+        frame=frame,
+    )
+
+
+def _change_list(changes: pl.DataFrame, change: str, lang: str) -> Panel:
+    rows = changes.filter(pl.col("change") == change).sort("category", "check_id")
+    frame = _check_frame(rows, lang)
+    if change == "resolved":
+        columns = ("check_id", "category", "context", "cdm_table", "previous_violation_pct", "threshold_pct",
+                   "violation_pct", "status")
+    else:
+        columns = ("check_id", "category", "context", "cdm_table", "violation_pct", "threshold_pct",
+                   "excess_pct", "previous_violation_pct", "previous_status")
+    return Panel(
+        key=f"quality.hospital.{change}",
+        title=t(f"quality.hospital.{change}.title", lang),
+        definition=t("def.quality_check_changes", lang),
+        frame=frame.select(columns),
+    )

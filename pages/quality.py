@@ -1,0 +1,262 @@
+"""Data quality: where hospitals stand, the network's trend, and what changed between assessments.
+
+The whole network by default; one hospital when the URL names it (`?hospital=ID`), chosen from
+the select box or by clicking its row in the heatmap. The flagging threshold is kept in the URL
+too (`?threshold=87.5`, in percent).
+"""
+
+import streamlit as st
+
+from oversight.charts import quality as quality_charts
+from oversight.i18n import t
+from oversight.views import quality
+from ui import components, data, state
+
+HOSPITAL = "hospital"  # URL parameters of this page
+THRESHOLD = "threshold"
+ASSESSMENT = "assessment"
+HOSPITAL_WIDGET = "quality_hospital"
+THRESHOLD_WIDGET = "quality_threshold"
+ASSESSMENT_WIDGET = "quality_assessment"
+HEATMAP_WIDGET = "quality_heatmap"
+HEATMAP_ROWS = 30  # hospitals in the heatmap until the user asks for all of them
+
+
+def open_hospital(institution_id: str | None) -> None:
+    """Show a hospital (None: the network); callbacks only, before the widgets are drawn."""
+    state.set_page_param(HOSPITAL, institution_id)
+    state.set_page_param(ASSESSMENT, None)
+    st.session_state[HOSPITAL_WIDGET] = institution_id
+    st.session_state.pop(ASSESSMENT_WIDGET, None)
+
+
+def on_hospital_change() -> None:
+    open_hospital(st.session_state[HOSPITAL_WIDGET])
+
+
+def on_threshold_change() -> None:
+    state.set_page_param(THRESHOLD, quality.threshold_param(st.session_state[THRESHOLD_WIDGET] / 100))
+
+
+def on_assessment_change() -> None:
+    chosen = st.session_state[ASSESSMENT_WIDGET]
+    state.set_page_param(ASSESSMENT, chosen.isoformat() if chosen else None)
+
+
+def on_heatmap_select() -> None:
+    points = st.session_state[HEATMAP_WIDGET].selection.points
+    chosen = [p.get("customdata") for p in points if p.get("customdata")]
+    if chosen:
+        value = chosen[0]
+        open_hospital(value[0] if isinstance(value, list) else value)
+
+
+# Views and their figures are built once per data version, filters, language and threshold and
+# shared by every session (nothing in them is user-specific; nobody mutates them): a rerun then
+# only draws (issue 5: 0.2 s warm). Queries below them are cached too (ui/data.py).
+CACHE = dict(ttl=data.CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
+
+
+@st.cache_resource(**CACHE)
+def network_view(version: str, filters, lang: str, threshold: float, _runner):
+    view = quality.build(_runner, filters, lang, threshold=threshold)
+    figures = {
+        "quality.distribution": quality_charts.distribution(view.panel("quality.distribution"), lang, threshold),
+        "quality.trend": quality_charts.network_trend(view.panel("quality.trend"), lang, threshold),
+        "quality.quarters": quality_charts.quarter_changes(view.panel("quality.quarters"), lang),
+        "quality.event_time": quality_charts.event_time(view.panel("quality.event_time"), lang, threshold),
+    }
+    return view, figures
+
+
+@st.cache_resource(**CACHE)
+def heatmap_figure(version: str, filters, lang: str, threshold: float, limit: int | None, _panel):
+    return quality_charts.heatmap(_panel, lang, threshold, limit)
+
+
+@st.cache_resource(**CACHE)
+def hospital_view(version: str, filters, lang: str, threshold: float, institution_id: str, assessed_on,
+                  infrastructure_since, _runner):
+    view = quality.build_hospital(_runner, filters, lang, institution_id, threshold=threshold, assessed_on=assessed_on)
+    figures = {
+        "quality.hospital.trend": quality_charts.hospital_trend(
+            view.panel("quality.hospital.trend"), lang, threshold, chosen=assessed_on,
+            infrastructure_since=infrastructure_since,
+        ),
+        "quality.hospital.tables": quality_charts.table_scores(view.panel("quality.hospital.tables"), lang, threshold),
+        "quality.hospital.changes": quality_charts.change_summary(view.panel("quality.hospital.changes"), lang),
+    }
+    return view, figures
+
+
+def widget_default(key: str, **default) -> dict:
+    """A widget's default from the URL, unless the session already holds its value (passing both
+    makes Streamlit warn)."""
+    return {} if key in st.session_state else default
+
+
+def metric_cards(kpis, lang: str, columns: int) -> None:
+    """KPI cards whose comparison is stated in their own definition (the previous assessment),
+    not the previous period that components.kpi_cards describes."""
+    cols = st.columns(columns)
+    for index, kpi in enumerate(kpis):
+        with cols[index % columns]:
+            previous = (
+                t("quality.kpi.previous_assessment", lang, value=components.format_value(kpi.previous, kpi.unit, lang))
+                if kpi.previous is not None else None
+            )
+            st.metric(
+                label=kpi.label,
+                value=components.format_value(kpi.value, kpi.unit, lang),
+                delta=components.format_change(kpi),
+                delta_color="normal" if kpi.higher_is_better else "inverse",
+                help="\n\n".join(filter(None, [kpi.definition, previous])),
+                border=True,
+            )
+            if kpi.detail:
+                st.caption(components.plain(kpi.detail))
+
+
+def show_heatmap(panel, lang: str, threshold: float, figure_of) -> None:
+    st.subheader(components.plain(panel.title))
+    total = panel.frame["institution_id"].n_unique()
+    limit = None
+    if total > HEATMAP_ROWS:
+        if not st.toggle(t("quality.show_all", lang, n=total), key="quality_show_all"):
+            limit = HEATMAP_ROWS
+            st.caption(t("quality.heatmap.showing", lang, shown=HEATMAP_ROWS, total=total))
+    if panel.frame.height:
+        st.plotly_chart(
+            figure_of(limit),
+            width="stretch", key=HEATMAP_WIDGET, on_select=on_heatmap_select, selection_mode="points",
+            config={"displaylogo": False, "displayModeBar": False},
+        )
+        with st.expander(t("app.show_data", lang)):
+            components.show_table(panel, lang)
+    else:
+        st.info(t("app.no_data", lang))
+    st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+
+
+def network_page(runner, filters, lang: str, threshold: float) -> None:
+    view, figures = network_view(runner.version, filters, lang, threshold, runner)
+
+    def panel(key: str) -> None:
+        components.show_panel(view.panel(key), lang, figure=figures.get(key))
+
+    for note in view.notes:
+        st.info(components.plain(note), icon=":material/fact_check:")
+    components.kpi_cards(view.kpis, lang)
+
+    st.header(t("quality.section.snapshot", lang))
+    heatmap = view.panel("quality.heatmap")
+    show_heatmap(heatmap, lang, threshold,
+                 lambda limit: heatmap_figure(runner.version, filters, lang, threshold, limit, heatmap))
+    left, right = st.columns(2, gap="large")
+    with left:
+        panel("quality.distribution")
+    with right:
+        panel("quality.flagged")
+
+    st.header(t("quality.section.trend", lang))
+    panel("quality.trend")
+
+    st.header(t("quality.section.changes", lang))
+    left, right = st.columns(2, gap="large")
+    with left:
+        panel("quality.quarters")
+    with right:
+        panel("quality.quarter_hospitals")
+
+    st.header(t("quality.section.inputs", lang))
+    st.warning(t("quality.event_time.caveat", lang), icon=":material/info:")
+    panel("quality.event_time")
+    components.page_footer(view, lang)
+
+
+def hospital_page(runner, filters, lang: str, threshold: float, institution_id: str, infrastructure_since) -> None:
+    dates = quality.hospital_assessments(runner, filters, institution_id)
+    wanted = quality.parse_date(state.page_param(ASSESSMENT))
+    chosen = wanted if wanted in dates else dates[0]
+    st.button(t("quality.back", lang), icon=":material/arrow_back:", on_click=open_hospital, args=(None,))
+    st.selectbox(
+        t("quality.assessment_select", lang), dates,
+        format_func=lambda day: t("quality.assessment_latest", lang, date=day) if day == dates[0] else str(day),
+        key=ASSESSMENT_WIDGET, on_change=on_assessment_change, help=t("quality.assessment_help", lang),
+        **widget_default(ASSESSMENT_WIDGET, index=dates.index(chosen)),
+    )
+    chosen = st.session_state.get(ASSESSMENT_WIDGET, chosen)
+    view, figures = hospital_view(
+        runner.version, filters, lang, threshold, institution_id, chosen, infrastructure_since, runner
+    )
+
+    def panel(key: str) -> None:
+        components.show_panel(view.panel(key), lang, figure=figures.get(key))
+
+    st.subheader(components.plain(view.title))
+    for note in view.notes:
+        st.caption(components.plain(note))
+    metric_cards(view.kpis[:4], lang, columns=4)
+    metric_cards(view.kpis[4:], lang, columns=3)
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        panel("quality.hospital.trend")
+    with right:
+        panel("quality.hospital.tables")
+    panel("quality.hospital.overview")
+
+    # counts of new failures exist only against an assessment before
+    compared = next(k for k in view.kpis if k.key == "quality.hospital.new").value is not None
+    st.header(t("quality.section.hospital_changes" if compared else "quality.section.hospital_failures", lang))
+    if not compared:
+        st.info(t("quality.no_previous", lang))
+    panel("quality.hospital.changes")
+    keys = ("failed", "new", "persisting", "resolved") if compared else ("failed",)
+    lists = [view.panel(f"quality.hospital.{key}") for key in keys]
+    tabs = st.tabs([t("quality.tab_count", lang, label=p.title, n=f"{p.frame.height:,}") for p in lists])
+    for tab, panel in zip(tabs, lists):
+        with tab:
+            components.show_table(panel, lang, height=420 if panel.frame.height > 12 else None)
+            st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+    components.page_footer(view, lang)
+
+
+lang, filters = components.current()
+components.page_header("page.quality", lang)
+st.caption(t("quality.period_caption", lang, end=filters.date_to))
+runner = data.runner()
+threshold = quality.parse_threshold(state.page_param(THRESHOLD))
+options = quality.hospital_options(runner, filters, lang)
+names = dict(zip(options["institution_id"].to_list(), options["hospital"].to_list()))
+infrastructure = dict(zip(options["institution_id"].to_list(), options["infrastructure_since"].to_list()))
+hospital = state.page_param(HOSPITAL)
+if hospital is not None and hospital not in names:
+    st.info(t("quality.not_found", lang, id=components.plain(hospital)))
+    state.set_page_param(HOSPITAL, None)
+    hospital = None
+if st.session_state.get(HOSPITAL_WIDGET) not in (None, *names):
+    del st.session_state[HOSPITAL_WIDGET]  # chosen under other filters
+
+controls = st.columns([1, 3])
+with controls[0]:
+    st.number_input(
+        t("quality.threshold", lang), min_value=0.0, max_value=100.0, step=1.0, format="%.1f",
+        key=THRESHOLD_WIDGET, on_change=on_threshold_change, help=t("quality.threshold_help", lang),
+        **widget_default(THRESHOLD_WIDGET, value=threshold * 100),
+    )
+with controls[1]:
+    choices = [None, *names]
+    st.selectbox(
+        t("quality.hospital_select", lang), choices,
+        format_func=lambda key: t("quality.hospital_none", lang) if key is None else names[key],
+        key=HOSPITAL_WIDGET, on_change=on_hospital_change, help=t("quality.hospital_help", lang),
+        **widget_default(HOSPITAL_WIDGET, index=choices.index(hospital)),
+    )
+
+if not names:
+    st.info(t("quality.no_assessments", lang))
+elif hospital is None:
+    network_page(runner, filters, lang, threshold)
+else:
+    hospital_page(runner, filters, lang, threshold, hospital, infrastructure[hospital])

@@ -1,0 +1,85 @@
+"""Time the data quality page's script over a database (issue 5: at most 1 s cold, 0.2 s warm).
+
+    python tests/bench_quality.py --db /tmp/demo-large.duckdb [--samples 5] [--hospital ID]
+
+Each sample is a fresh process (empty st.cache_data, DuckDB's buffers empty of quality tables).
+In it, Streamlit's own first-run set-up is paid on the About page, which opens the database but
+reads no quality table; then the quality page runs once (cold) and again, unchanged, five times
+(warm: cached queries, the figures rebuilt and the page drawn as on any rerun). Prints the median
+of each over the samples, for the network view and for one hospital's view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one_sample(db: str, query: dict) -> dict:
+    """Runs in a fresh process: cold and warm timings of the quality page with `query`."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["OVERSIGHT_DB"] = db
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # as tests/conftest.py: st.navigation, not pages/
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params.update(query)
+    at.switch_page("pages/about.py").run()
+    at.switch_page("pages/quality.py")
+    started = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - started
+    assert not at.exception, [e.value for e in at.exception]
+    warm = []
+    for _ in range(5):
+        started = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - started)
+    return {"cold": cold, "warm": statistics.median(warm), "metrics": len(at.metric)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--samples", type=int, default=5)
+    parser.add_argument("--hospital", default="SEED-H-SMC", help="hospital for the hospital view")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        print(json.dumps(one_sample(args.db, json.loads(args.child))))
+        return 0
+    for name, query in (("network", {}), ("hospital", {"hospital": args.hospital})):
+        runs = []
+        for _ in range(args.samples):
+            out = subprocess.run(
+                [sys.executable, __file__, "--db", args.db, "--child", json.dumps(query)],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+            ).stdout.strip().splitlines()[-1]
+            runs.append(json.loads(out))
+        cold = [r["cold"] for r in runs]
+        warm = [r["warm"] for r in runs]
+        print(
+            f"{name:9s} cold median {statistics.median(cold):.3f} s (min {min(cold):.3f}, max {max(cold):.3f})"
+            f" · warm median {statistics.median(warm):.3f} s (min {min(warm):.3f}, max {max(warm):.3f})"
+            f" · {runs[0]['metrics']} metrics · {len(runs)} fresh processes"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
