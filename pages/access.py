@@ -73,7 +73,7 @@ with flow_area:
         selection.show_panel(panel, lang, fig, AGE, caption=t("access.pipeline.hint", lang))
     open_requests = view.panel("access.open_requests")
     with st.expander(components.plain(open_requests.title), expanded=bool(chosen.age_band)):
-        components.show_table(open_requests, lang, height=320)
+        selection.show_table(open_requests, lang, height=320)
         st.caption(f"{t('app.definition', lang)}: {open_requests.definition}")
 with by_type:
     panel, fig = figure("access.lead_by_data_type", chosen.data_types)

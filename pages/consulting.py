@@ -58,7 +58,7 @@ with left:
 with right:
     # The counts behind each median matter as much as the medians: shown open, not behind a click.
     st.subheader(t("consulting.lead_time.counts", lang))
-    components.show_table(lead_time, lang)
+    selection.show_table(lead_time, lang)
 selection.show_panel(view.panel("consulting.requesters"), lang, None)
 
 components.page_footer(view, lang)

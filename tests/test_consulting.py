@@ -199,6 +199,7 @@ def test_charts_carry_topic_codes(runner):
     assert len(satisfaction.data) == 5 and list(satisfaction.data[0].customdata) == list(schema.CONSULTATION_TOPICS)
     comparison = access_charts.figure(view.panel("consulting.lead_time"), "en")
     assert list(comparison.data[0].text) == ["n = 1", "n = 0", "n = 0"]
+    assert list(comparison.data[0].x) == [31.0, None, None]
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
+import polars as pl
 import streamlit as st
 
 from oversight.i18n import t
@@ -113,10 +114,23 @@ def show_panel(
         if caption:
             st.caption(caption)
         with st.expander(t("app.show_data", lang)):
-            components.show_table(panel, lang)
+            show_table(panel, lang)
     else:
-        components.show_table(panel, lang)
+        show_table(panel, lang)
     st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+
+
+def show_table(panel: Panel, lang: str, height: int | None = None) -> None:
+    """components.show_table, with dates shown as dates (2026-05-01) and months as months (2026-05)."""
+    frame, config = components.display_frame(panel, lang)
+    if frame.height == 0:
+        st.info(t("app.no_data", lang))
+        return
+    for column, label in zip(panel.frame.columns, frame.columns):
+        if panel.frame.schema[column] == pl.Date:
+            config[label] = st.column_config.DateColumn(format="YYYY-MM" if column == "month" else "YYYY-MM-DD")
+    # st.dataframe shows cell text as text: nothing from data is ever rendered as HTML.
+    st.dataframe(frame, column_config=config, hide_index=True, width="stretch", height=height or "auto")
 
 
 def chips(active: Sequence[tuple[Dimension, str, str]], lang: str) -> None:

@@ -96,7 +96,7 @@ def funnel(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]:
     frame = panel.frame
     path, drop_outs = frame.head(4), frame.tail(2)
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.12,
+        rows=1, cols=2, column_widths=[0.66, 0.34], horizontal_spacing=0.14,
         subplot_titles=(t("access.funnel.path", lang), t("access.funnel.drop_outs", lang)),
     )
     fig.add_trace(
@@ -379,23 +379,26 @@ def lead_comparison(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure
     p90s = frame.get_column("p90_total_days").to_list()
     fig = go.Figure(
         go.Bar(
-            x=frame.get_column("consulted").to_list(),
-            y=medians,
+            y=frame.get_column("consulted").to_list(),
+            x=medians,
+            orientation="h",
             marker_color=[charts.PALETTE[2], charts.PALETTE[4], "#999999"][: frame.height],
             text=[t("consulting.n_requests", lang, n=f"{n:,}") for n in frame.get_column("requests").to_list()],
             textposition="inside",
-            error_y=dict(
+            insidetextanchor="start",
+            error_x=dict(
                 type="data", symmetric=False,
                 array=[(p - m) if p is not None and m is not None else None for m, p in zip(medians, p90s)],
                 arrayminus=[0] * len(medians), color="#333333", thickness=1.2, width=6,
             ),
-            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
             name=column_label("median_total_days", lang),
         )
     )
-    fig.update_yaxes(title_text=t("access.axis.days", lang), rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title_text=t("access.axis.days", lang), rangemode="tozero")
     fig.update_layout(showlegend=False)
-    return fig, 360
+    return fig, 300
 
 
 _BUILDERS: dict[str, Callable[[Panel, str, tuple], tuple[go.Figure, int]]] = {
