@@ -85,6 +85,9 @@ state.publish()
 PAGES = {
     "app.section.programme": [
         ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
+        ("pages/access.py", "page.access", "access", ":material/move_to_inbox:"),
+        ("pages/centres.py", "page.centres", "centres", ":material/shield_lock:"),
+        ("pages/consulting.py", "page.consulting", "consulting", ":material/support_agent:"),
     ],
     "app.section.analysis": [
         ("pages/quality.py", "page.quality", "quality", ":material/fact_check:"),

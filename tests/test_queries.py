@@ -22,6 +22,16 @@ SAMPLE_PARAMS = YEAR_2025.params() | {
     "as_of": dt.date(2025, 12, 31),
     "region_code": "11",
     "metric": "institutions",
+    "data_types": [],
+    "access_modes": [],
+    "hospital_ids": ["H1"],
+    "dimension": "data_type",
+    "min_deliveries": 1,
+    "fastest": False,
+    "age_band": "",
+    "row_limit": 100,
+    "centre_ids": [],
+    "topics": [],
 }
 
 ALL = sorted(queries.registry())

@@ -1,0 +1,188 @@
+"""Expert consulting: advice given by topic and month, how satisfied the advised were, who used it,
+and whether requests moved faster after a requester's first consultation.
+
+The lead-time comparison is an association, never a claim that advice caused the difference: the
+page and every export say so (`consulting.association_note`).
+
+Choosing topics (on the topic or satisfaction chart) narrows the monthly trend, the requesters,
+the lead-time comparison (a requester then counts as consulted from its first consultation on
+those topics) and the KPIs; the topic and satisfaction charts highlight them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from oversight.filters import Filters
+from oversight.i18n import enum_label, t
+from oversight.queries import Runner
+from oversight.views.common import first_row, localise_enum, localise_names
+from oversight.views.model import Chart, Kpi, PageView, Panel
+
+SCORES = (1, 2, 3, 4, 5)
+GROUPS = ("after", "before", "never")
+
+# KPI key -> (unit, higher is better, definition key)
+KPIS = (
+    ("consultations", "count", True, "def.consulting_volume"),
+    ("hours", "count", True, "def.consulting_volume"),
+    ("satisfied_share", "percent", True, "def.consulting_satisfaction"),
+    ("institutions", "count", True, "def.consulting_institutions"),
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Topics picked on the page's charts; empty means all."""
+
+    topics: tuple[str, ...] = ()
+
+    def params(self, without: str | None = None) -> dict[str, list[str]]:
+        return {"topics": [] if without == "topics" else list(self.topics)}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.topics
+
+
+def build(runner: Runner, filters: Filters, lang: str, selection: Selection = Selection()) -> PageView:
+    params = filters.params() | selection.params()
+    now = first_row(runner.run("consultation_kpis", params))
+    before = first_row(runner.run("consultation_kpis", filters.previous().params() | selection.params()))
+    return PageView(
+        sheet="Consulting",
+        title=t("page.consulting", lang),
+        kpis=tuple(_kpi(key, unit, better, definition, now, before, lang) for key, unit, better, definition in KPIS),
+        panels=(
+            _by_topic(runner, filters, lang),
+            _by_month(runner, params, lang),
+            _satisfaction(runner, filters, lang),
+            _lead_time(runner, params, lang),
+            _requesters(runner, params, lang),
+        ),
+        notes=(
+            t("consulting.association_note", lang),
+            *(f"{label}: {values}" for _, label, values in describe_selection(selection, lang)),
+        ),
+    )
+
+
+def describe_selection(selection: Selection, lang: str) -> list[tuple[str, str, str]]:
+    if not selection.topics:
+        return []
+    return [("topics", t("col.topic", lang), ", ".join(enum_label("topic", v, lang) for v in selection.topics))]
+
+
+def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:
+    detail = ""
+    if key == "satisfied_share" and now.get("rated"):
+        detail = t(
+            "consulting.kpi.satisfaction_detail", lang,
+            mean=f"{now['mean_satisfaction']:.2f}", rated=f"{now['rated']:,}",
+        )
+    return Kpi(
+        key=key,
+        label=t(f"consulting.kpi.{key}", lang),
+        value=now.get(key),
+        previous=before.get(key),
+        unit=unit,
+        definition=t(definition, lang),
+        detail=detail,
+        higher_is_better=better,
+    )
+
+
+def _by_topic(runner: Runner, filters: Filters, lang: str) -> Panel:
+    raw = runner.run("consultation_by_topic", filters.params())
+    frame = localise_enum(raw, "topic", "topic", lang).with_columns(pl.col("mean_satisfaction").round(2))
+    return Panel(
+        key="consulting.by_topic",
+        title=t("consulting.by_topic.title", lang),
+        definition=t("def.consulting_volume", lang),
+        frame=frame,
+        chart=Chart(kind="topics", x="topic", y="consultations"),
+        count_columns=("consultations", "rated"),
+    )
+
+
+def _by_month(runner: Runner, params: dict, lang: str) -> Panel:
+    raw = runner.run("consultation_by_month", params)
+    frame = localise_enum(raw, "topic", "topic", lang)
+    return Panel(
+        key="consulting.by_month",
+        title=t("consulting.by_month.title", lang),
+        definition=t("def.consulting_volume", lang),
+        frame=frame,
+        chart=Chart(kind="stacked_bar", x="month", y="consultations", color="topic"),
+        count_columns=("consultations",),
+    )
+
+
+def _satisfaction(runner: Runner, filters: Filters, lang: str) -> Panel:
+    """One row per topic: responses, mean score and the share of each score."""
+    raw = runner.run("consultation_satisfaction", filters.params())
+    wide = (
+        raw.with_columns(pl.format("share_{}", pl.col("score")).alias("column"))
+        .pivot(on="column", index="topic", values="responses", aggregate_function="first")
+    )
+    shares = [f"share_{s}" for s in SCORES]
+    rated = pl.sum_horizontal(shares)
+    weighted = pl.sum_horizontal([pl.col(f"share_{s}") * s for s in SCORES])
+    frame = wide.with_columns(
+        rated.alias("rated"),
+        (weighted / pl.when(rated > 0).then(rated)).round(2).alias("mean_satisfaction"),
+        *((pl.col(c) / pl.when(rated > 0).then(rated)).alias(c) for c in shares),
+    )
+    frame = localise_enum(frame, "topic", "topic", lang).select("topic", "rated", "mean_satisfaction", *shares)
+    return Panel(
+        key="consulting.satisfaction",
+        title=t("consulting.satisfaction.title", lang),
+        definition=t("def.consulting_satisfaction", lang),
+        frame=frame,
+        chart=Chart(kind="satisfaction", x="topic", y="mean_satisfaction"),
+        count_columns=("rated",),
+        percent_columns=tuple(shares),
+    )
+
+
+def _lead_time(runner: Runner, params: dict, lang: str) -> Panel:
+    raw = runner.run("consultation_lead_time_comparison", params)
+    frame = raw.with_columns(
+        pl.col("consulted").replace_strict({g: t(f"consulting.group.{g}", lang) for g in GROUPS})
+    ).select(
+        "consulted", "requests", "requesters", "median_total_days", "p90_total_days",
+        "median_days_to_approval", "median_days_to_delivery",
+    )
+    definition = t("def.consulting_lead_time", lang) + " " + t("consulting.association_note", lang)
+    return Panel(
+        key="consulting.lead_time",
+        title=t("consulting.lead_time.title", lang),
+        definition=definition,
+        frame=frame,
+        chart=Chart(kind="lead_comparison", x="consulted", y="median_total_days"),
+        count_columns=("requests", "requesters"),
+    )
+
+
+def _requesters(runner: Runner, params: dict, lang: str) -> Panel:
+    raw = runner.run("consultation_requesters", params)
+    topic_labels = {v: enum_label("topic", v, lang) for v in raw.get_column("topics").explode().drop_nulls().unique()}
+    frame = localise_names(raw, "name_ko", "name_en", "requester", lang)
+    frame = localise_enum(frame, "kind", "kind", lang)
+    frame = localise_enum(frame, "company_sector", "sector", lang, into="sector")
+    frame = frame.with_columns(
+        pl.col("topics").list.eval(pl.element().replace_strict(topic_labels, default=pl.element())).list.join(", "),
+        pl.col("mean_satisfaction").round(2),
+    ).select(
+        "institution_id", "requester", "kind", "sector", "consultations", "hours", "mean_satisfaction",
+        "topics", "first_consulted_on", "requests_made", "requests_after_first",
+    )
+    return Panel(
+        key="consulting.requesters",
+        title=t("consulting.requesters.title", lang, n=f"{frame.height:,}"),
+        definition=t("def.consulting_requesters", lang),
+        frame=frame,
+        count_columns=("consultations", "requests_made", "requests_after_first"),
+    )

@@ -1,0 +1,91 @@
+"""Data access: how requests move to delivery, where they wait, how long each stage takes, what was delivered.
+
+Bars on the lead-time charts cross-filter the page (data type, access mode, hospital); an age
+band on the pipeline chart lists its open requests. Every choice is kept in the URL.
+"""
+
+import streamlit as st
+
+from oversight import schema
+from oversight.charts import access as access_charts
+from oversight.i18n import t
+from oversight.views import access
+from ui import components, data, selection
+
+TYPE = selection.Dimension("access_type", schema.DATA_TYPES)
+MODE = selection.Dimension("access_mode", schema.ACCESS_MODES)
+HOSPITAL = selection.Dimension("access_hospital")
+AGE = selection.Dimension("access_age", access.AGE_BANDS)
+DIMENSIONS = {"data_types": TYPE, "access_modes": MODE, "hospital_ids": HOSPITAL, "age_band": AGE}
+
+lang, filters = components.current()
+components.page_header("page.access", lang)
+previous = filters.previous()
+st.caption(
+    t("access.intro", lang) + " "
+    + t("overview.period_caption", lang, start=filters.date_from, end=filters.date_to, days=filters.days,
+        pstart=previous.date_from, pend=previous.date_to)
+)
+chosen = access.Selection(
+    data_types=selection.read(TYPE),
+    access_modes=selection.read(MODE),
+    hospital_ids=selection.read(HOSPITAL),
+    age_band=next(iter(selection.read(AGE)), ""),
+)
+runner = data.runner()
+
+chips_area, kpi_area, flow_area = st.container(), st.container(), st.container()
+st.header(t("access.section.lead_times", lang))
+st.caption(t("access.select_hint", lang) + " " + t("access.bars_hint", lang))
+by_type, by_mode = st.columns(2)
+controls = st.columns([2, 3, 5])
+with controls[0]:
+    order = selection.choice(
+        "access_rank", ("slowest", "fastest"), t("access.rank.label", lang),
+        format_func=lambda o: t(f"access.rank.{o}", lang),
+    )
+with controls[1]:
+    top_n = selection.choice("access_n", (5, 10, 20), t("access.top_n.label", lang), default=access.TOP_N)
+
+view = access.build(runner, filters, lang, selection=chosen, top_n=top_n, fastest=order == "fastest")
+
+
+def figure(key: str, selected=()):
+    panel = view.panel(key)
+    return panel, access_charts.figure(panel, lang, selected)
+
+
+with chips_area:
+    selection.chips(
+        [(DIMENSIONS[field], label, values) for field, label, values in access.describe_selection(runner, chosen, lang)],
+        lang,
+    )
+with kpi_area:
+    components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
+with flow_area:
+    st.header(t("access.section.flow", lang))
+    left, right = st.columns(2)
+    with left:
+        panel, fig = figure("access.funnel")
+        selection.show_panel(panel, lang, fig)
+    with right:
+        panel, fig = figure("access.pipeline", (chosen.age_band,) if chosen.age_band else ())
+        selection.show_panel(panel, lang, fig, AGE, caption=t("access.pipeline.hint", lang))
+    open_requests = view.panel("access.open_requests")
+    with st.expander(components.plain(open_requests.title), expanded=bool(chosen.age_band)):
+        selection.show_table(open_requests, lang, height=320)
+        st.caption(f"{t('app.definition', lang)}: {open_requests.definition}")
+with by_type:
+    panel, fig = figure("access.lead_by_data_type", chosen.data_types)
+    selection.show_panel(panel, lang, fig, TYPE)
+with by_mode:
+    panel, fig = figure("access.lead_by_access_mode", chosen.access_modes)
+    selection.show_panel(panel, lang, fig, MODE)
+panel, fig = figure("access.lead_by_hospital", chosen.hospital_ids)
+selection.show_panel(panel, lang, fig, HOSPITAL)
+
+st.header(t("access.section.delivered", lang))
+panel, fig = figure("access.deliveries")
+selection.show_panel(panel, lang, fig)
+
+components.page_footer(view, lang)

@@ -1,0 +1,73 @@
+"""Safe utilisation centres: use per centre, the share of requests served through centres, and
+each centre's latest month against its own history.
+
+Clicking a centre (a line on the usage chart, a bar on the history chart) narrows the figures,
+the share chart and the requests by data type to it; the choice is kept in the URL.
+"""
+
+import streamlit as st
+
+from oversight.charts import access as access_charts
+from oversight.i18n import column_label, t
+from oversight.views import centres
+from ui import components, data, selection
+
+CENTRE = selection.Dimension("centres_centre")
+
+lang, filters = components.current()
+components.page_header("page.centres", lang)
+previous = filters.previous()
+st.caption(
+    t("centres.intro", lang) + " "
+    + t("overview.period_caption", lang, start=filters.date_from, end=filters.date_to, days=filters.days,
+        pstart=previous.date_from, pend=previous.date_to)
+)
+chosen = centres.Selection(centre_ids=selection.read(CENTRE))
+runner = data.runner()
+
+chips_area, kpi_area, usage_area = st.container(), st.container(), st.container()
+history_col, share_col = st.columns(2)
+with history_col:
+    metric = selection.choice(
+        "centres_metric", centres.METRICS, t("centres.metric.label", lang),
+        format_func=lambda m: column_label(m, lang),
+    )
+
+view = centres.build(runner, filters, lang, selection=chosen, metric=metric)
+
+
+def figure(key: str, selected=()):
+    panel = view.panel(key)
+    return panel, access_charts.figure(panel, lang, selected)
+
+
+with chips_area:
+    selection.chips(
+        [(CENTRE, label, values) for _, label, values in centres.describe_selection(runner, chosen, lang)], lang
+    )
+    st.caption(t("centres.select_hint", lang))
+with kpi_area:
+    components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
+with usage_area:
+    panel, fig = figure("centres.usage", chosen.centre_ids)
+    selection.show_panel(panel, lang, fig, CENTRE)
+with history_col:
+    panel, fig = figure("centres.history", chosen.centre_ids)
+    selection.show_panel(panel, lang, fig, CENTRE)
+with share_col:
+    panel, fig = figure("centres.share")
+    selection.show_panel(panel, lang, fig)
+
+by_type, detail = st.columns(2)
+with by_type:
+    panel, fig = figure("centres.requests_by_type")
+    selection.show_panel(panel, lang, fig)
+with detail:
+    if chosen.centre_ids:
+        selection.show_panel(view.panel("centres.detail"), lang, None)
+    else:
+        st.subheader(t("centres.detail.title", lang))
+        st.info(t("centres.detail.hint", lang), icon=":material/ads_click:")
+selection.show_panel(view.panel("centres.directory"), lang, None)
+
+components.page_footer(view, lang)

@@ -1,0 +1,64 @@
+"""Expert consulting: advice by topic and month, satisfaction, who used it, and whether requests
+moved faster afterwards (an association, stated as such on the page).
+
+Clicking a topic (on the topic or the satisfaction chart) narrows the rest of the page to it;
+the choice is kept in the URL.
+"""
+
+import streamlit as st
+
+from oversight import schema
+from oversight.charts import access as access_charts
+from oversight.i18n import t
+from oversight.views import consulting
+from ui import components, data, selection
+
+TOPIC = selection.Dimension("consulting_topic", schema.CONSULTATION_TOPICS)
+
+lang, filters = components.current()
+components.page_header("page.consulting", lang)
+previous = filters.previous()
+st.caption(
+    t("consulting.intro", lang) + " "
+    + t("overview.period_caption", lang, start=filters.date_from, end=filters.date_to, days=filters.days,
+        pstart=previous.date_from, pend=previous.date_to)
+)
+chosen = consulting.Selection(topics=selection.read(TOPIC))
+runner = data.runner()
+view = consulting.build(runner, filters, lang, selection=chosen)
+
+
+def figure(key: str, selected=()):
+    panel = view.panel(key)
+    return panel, access_charts.figure(panel, lang, selected)
+
+
+selection.chips([(TOPIC, label, values) for _, label, values in consulting.describe_selection(chosen, lang)], lang)
+st.caption(t("consulting.select_hint", lang))
+components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
+
+left, right = st.columns(2)
+with left:
+    panel, fig = figure("consulting.by_topic", chosen.topics)
+    selection.show_panel(panel, lang, fig, TOPIC)
+with right:
+    panel, fig = figure("consulting.satisfaction", chosen.topics)
+    selection.show_panel(panel, lang, fig, TOPIC)
+
+panel, fig = figure("consulting.by_month")
+selection.show_panel(panel, lang, fig)
+
+st.header(t("consulting.lead_time.heading", lang))
+st.info(t("consulting.association_note", lang), icon=":material/info:")
+left, right = st.columns([2, 3])
+lead_time = view.panel("consulting.lead_time")
+with left:
+    panel, fig = figure("consulting.lead_time")
+    selection.show_panel(panel, lang, fig)
+with right:
+    # The counts behind each median matter as much as the medians: shown open, not behind a click.
+    st.subheader(t("consulting.lead_time.counts", lang))
+    selection.show_table(lead_time, lang)
+selection.show_panel(view.panel("consulting.requesters"), lang, None)
+
+components.page_footer(view, lang)

@@ -1,0 +1,34 @@
+-- centre_share_by_month: each month of the period, the requests made and how many of them were served through a safe utilisation centre (all centres, or the chosen ones), and that share
+-- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $centre_ids varchar[]
+-- columns: month date, requests bigint, centre_requests bigint, share double
+with months as (
+    select unnest(generate_series(
+        date_trunc('month', $date_from::date), date_trunc('month', $date_to::date), interval 1 month
+    ))::date as month
+),
+
+made as (
+    select
+        date_trunc('month', requested_on)::date as month,
+        count(*) as requests,
+        count(*) filter (
+            where access_mode = 'safe_centre'
+                and (len($centre_ids) = 0 or list_contains($centre_ids, centre_id))
+        ) as centre_requests,
+    from request_facts
+    where requested_on between $date_from and $date_to
+        and (len($areas) = 0 or list_contains($areas, research_area))
+        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
+        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
+        and (len($regions) = 0 or list_contains($regions, hospital_region))
+    group by all
+)
+
+select
+    m.month,
+    coalesce(d.requests, 0) as requests,
+    coalesce(d.centre_requests, 0) as centre_requests,
+    d.centre_requests / nullif(d.requests, 0) as share,
+from months as m
+left join made as d on d.month = m.month
+order by m.month

@@ -1,0 +1,45 @@
+-- consultation_by_month: consultations and hours of advice in each month of the period by topic (every month and topic, with zeros)
+-- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $topics varchar[]
+-- columns: month date, topic varchar, consultations bigint, hours double
+with months as (
+    select unnest(generate_series(
+        date_trunc('month', $date_from::date), date_trunc('month', $date_to::date), interval 1 month
+    ))::date as month
+),
+
+topics (topic, topic_order) as (
+    values
+        ('deidentification', 1),
+        ('data_processing', 2),
+        ('cdm_conversion', 3),
+        ('ethics_irb', 4),
+        ('security', 5),
+        ('other', 6)
+),
+
+held as (
+    select
+        date_trunc('month', k.held_on)::date as month,
+        k.topic,
+        count(*) as consultations,
+        sum(k.hours) as hours,
+    from consultations as k
+    join institutions as i on i.institution_id = k.institution_id
+    where k.held_on between $date_from and $date_to
+        and (len($topics) = 0 or list_contains($topics, k.topic))
+        and (len($regions) = 0 or list_contains($regions, i.region_code))
+        and (len($kinds) = 0 or list_contains($kinds, i.kind))
+        and (len($sectors) = 0 or list_contains($sectors, i.company_sector))
+    group by all
+)
+
+select
+    m.month,
+    t.topic,
+    coalesce(h.consultations, 0) as consultations,
+    coalesce(h.hours, 0)::double as hours,
+from months as m
+cross join topics as t
+left join held as h on h.month = m.month and h.topic = t.topic
+where len($topics) = 0 or list_contains($topics, t.topic)
+order by m.month, t.topic_order

@@ -1,0 +1,33 @@
+-- consultation_by_topic: consultations and hours of advice in the period by topic (every topic, with zeros), with the satisfaction responses and mean score
+-- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[]
+-- columns: topic varchar, consultations bigint, hours double, rated bigint, mean_satisfaction double
+with held as (
+    select k.topic, k.hours, k.satisfaction
+    from consultations as k
+    join institutions as i on i.institution_id = k.institution_id
+    where k.held_on between $date_from and $date_to
+        and (len($regions) = 0 or list_contains($regions, i.region_code))
+        and (len($kinds) = 0 or list_contains($kinds, i.kind))
+        and (len($sectors) = 0 or list_contains($sectors, i.company_sector))
+),
+
+topics (topic, topic_order) as (
+    values
+        ('deidentification', 1),
+        ('data_processing', 2),
+        ('cdm_conversion', 3),
+        ('ethics_irb', 4),
+        ('security', 5),
+        ('other', 6)
+)
+
+select
+    t.topic,
+    count(h.topic) as consultations,
+    coalesce(sum(h.hours), 0)::double as hours,
+    count(h.satisfaction) as rated,
+    avg(h.satisfaction) as mean_satisfaction,
+from topics as t
+left join held as h on h.topic = t.topic
+group by t.topic, t.topic_order
+order by t.topic_order

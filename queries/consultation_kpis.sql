@@ -1,0 +1,18 @@
+-- consultation_kpis: expert consulting in one period: consultations held, hours of advice, satisfaction (responses, mean score, share scoring 4 or 5) and the institutions advised
+-- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $topics varchar[]
+-- columns: consultations bigint, hours double, rated bigint, mean_satisfaction double, satisfied bigint, satisfied_share double, institutions bigint
+select
+    count(*) as consultations,
+    coalesce(sum(k.hours), 0)::double as hours,
+    count(k.satisfaction) as rated,
+    avg(k.satisfaction) as mean_satisfaction,
+    count(*) filter (where k.satisfaction >= 4) as satisfied,
+    count(*) filter (where k.satisfaction >= 4) / nullif(count(k.satisfaction), 0) as satisfied_share,
+    count(distinct k.institution_id) as institutions,
+from consultations as k
+join institutions as i on i.institution_id = k.institution_id
+where k.held_on between $date_from and $date_to
+    and (len($topics) = 0 or list_contains($topics, k.topic))
+    and (len($regions) = 0 or list_contains($regions, i.region_code))
+    and (len($kinds) = 0 or list_contains($kinds, i.kind))
+    and (len($sectors) = 0 or list_contains($sectors, i.company_sector))

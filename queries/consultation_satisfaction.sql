@@ -1,0 +1,35 @@
+-- consultation_satisfaction: satisfaction responses in the period by topic and score (1 to 5, every combination, with zeros)
+-- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[]
+-- columns: topic varchar, score integer, responses bigint
+with rated as (
+    select k.topic, k.satisfaction
+    from consultations as k
+    join institutions as i on i.institution_id = k.institution_id
+    where k.held_on between $date_from and $date_to
+        and k.satisfaction is not null
+        and (len($regions) = 0 or list_contains($regions, i.region_code))
+        and (len($kinds) = 0 or list_contains($kinds, i.kind))
+        and (len($sectors) = 0 or list_contains($sectors, i.company_sector))
+),
+
+topics (topic, topic_order) as (
+    values
+        ('deidentification', 1),
+        ('data_processing', 2),
+        ('cdm_conversion', 3),
+        ('ethics_irb', 4),
+        ('security', 5),
+        ('other', 6)
+),
+
+scores as (select unnest(range(1, 6))::integer as score)
+
+select
+    t.topic,
+    s.score,
+    count(r.satisfaction) as responses,
+from topics as t
+cross join scores as s
+left join rated as r on r.topic = t.topic and r.satisfaction = s.score
+group by t.topic, t.topic_order, s.score
+order by t.topic_order, s.score
