@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from oversight import config, db, schema
+from oversight import config, db, derived, schema
 from oversight.filters import PROGRAMME_START
 from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.regions import REGION_CODES, region_name
@@ -31,6 +31,10 @@ except db.DatabaseMissing:
     st.stop()
 except db.DatabaseUnreadable as exc:
     st.error(t("app.db_unreadable", lang, path=config.database_path(), detail=str(exc)))
+    st.stop()
+
+if missing := derived.missing_tables(data.runner()):
+    st.error(t("app.db_outdated", lang, path=config.database_path(), tables=", ".join(missing)))
     st.stop()
 
 data_date = info["data_date"]

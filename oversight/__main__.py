@@ -31,6 +31,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from oversight import db
+
+    path = config.database_path(args.db)
+    if not path.exists():
+        print(f"{path} does not exist: build it with `python -m oversight demo` or import data.", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    with db.rebuild(path):
+        pass  # a rebuild recomputes every derived table before the swap
+    print(f"Rebuilt the derived tables of {path} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from oversight import db, queries
 
@@ -56,6 +70,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-missing", action="store_true", help="do nothing when the database exists")
 
     command("info", cmd_info, "what the database holds")
+    command("refresh", cmd_refresh, "rebuild the derived tables (after upgrading the dashboard)")
     return main
 
 

@@ -23,3 +23,9 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     for table, query_name in DERIVED_TABLES.items():
         sql = queries.get(query_name).sql
         con.execute("create or replace table " + queries.quote_identifier(table) + " as " + sql)
+
+
+def missing_tables(runner) -> list[str]:
+    """Derived tables an older build of the database lacks (rebuild with `python -m oversight refresh`)."""
+    present = set(runner.run("database_tables", {}).get_column("table_name").to_list())
+    return sorted(set(DERIVED_TABLES) - present)

@@ -91,3 +91,22 @@ def test_switching_language_keeps_the_filters(app):
     digits = lambda values: [re.sub(r"[^0-9.%]", "", v) for v in values]  # units are translated
     assert digits(m.value for m in at.metric) == digits(seoul)
     assert at.query_params["regions"] in ("11", ["11"])
+
+
+def test_a_database_from_an_earlier_version_says_how_to_refresh(app, demo_db, tmp_path):
+    import shutil
+
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(demo_db, old)
+    con = duckdb.connect(str(old))
+    con.execute("drop table quality_summary")
+    con.close()
+    at = app(db_path=old)
+    assert not at.exception
+    assert any("python -m oversight refresh" in e.value for e in at.error)
+    from oversight.__main__ import main
+
+    assert main(["refresh", "--db", str(old)]) == 0
+    assert not app(db_path=old).error

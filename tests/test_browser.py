@@ -83,3 +83,21 @@ def test_every_page_opens_in_the_browser_without_an_exception(server, page: Page
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
         expect(page.get_by_text(re.compile("합성 데모 데이터|Synthetic demo data")).first).to_be_visible()
     assert external(requests_seen) == []
+
+
+def test_a_deep_link_is_the_first_request_a_fresh_server_gets(demo_db, tmp_path, page: Page, requests_seen):
+    """Right after a start, a shared link to a page must open that page with its filters."""
+    from conftest import start_server
+
+    fresh = start_server(demo_db, tmp_path / "streamlit.log")
+    try:
+        page.goto(f"{fresh.url}/about?lang=en&regions=26")
+        wait_until_idle(page)
+        expect(page.locator("h1").first).to_have_text("About", timeout=30_000)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        assert "regions=26" in page.url and "lang=en" in page.url
+        expect(page.locator('[data-testid="stSidebarNav"] a').first).to_be_visible()
+    finally:
+        fresh.process.terminate()
+        fresh.process.wait(timeout=20)
+    assert external(requests_seen) == []

@@ -95,6 +95,11 @@ def display_frame(panel: Panel, lang: str):
     )
     labels = {c: column_label(c, lang) for c in frame.columns}
     config = {labels[c]: st.column_config.NumberColumn(format="%.1f%%") for c in panel.percent_columns if c in labels}
+    # Dates are days: without a format st.dataframe adds a time of day.
+    config |= {
+        labels[c]: st.column_config.DateColumn(format="YYYY-MM-DD")
+        for c, dtype in frame.schema.items() if dtype == pl.Date
+    }
     return frame.rename(labels), config
 
 
@@ -126,5 +131,6 @@ def page_footer(view: PageView, lang: str) -> None:
 
 
 def current():
-    """(language, filters) for a page."""
+    """(language, filters) for a page; the first call of every page."""
+    state.require_entrypoint()
     return state.lang(), state.filters()

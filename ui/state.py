@@ -41,6 +41,22 @@ def init(data_date: dt.date) -> None:
         st.session_state["ui_data_date"] = data_date
 
 
+def require_entrypoint() -> None:
+    """Make sure app.py ran in this session before a page draws.
+
+    Right after a server start, a deep link (/quality?...) reaches a session before any run of
+    app.py has called st.navigation, and Streamlit, seeing a pages/ folder, runs the page file
+    alone, the way it did before st.navigation. Switch that guess off, as st.navigation itself
+    does, and rerun: app.py then draws the shared filters and routes to the requested page.
+    """
+    if _FILTERS in st.session_state:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def lang() -> str:
     if _LANG in st.session_state:
         return st.session_state[_LANG]
