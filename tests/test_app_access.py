@@ -137,7 +137,7 @@ def test_centres_page_and_one_centre_from_the_url(app, demo_ids):
 
 def test_centres_metric_choice(app):
     at = open_page(app, CENTRES, {"centres_metric": "researcher_hours", "lang": "en"})
-    assert any("Researcher hours" in s.value for s in at.subheader)
+    assert any("researcher hours" in s.value for s in at.subheader)
 
 
 def test_a_shared_filter_changes_the_centre_figures(app):

@@ -214,7 +214,7 @@ def test_metric_choice(runner):
     view = centres.build(runner, H1_2026, "en", metric="researcher_hours")
     history = view.panel("centres.history")
     assert history.frame.filter(history.frame["centre_id"] == "H1").select("value", "trailing_median").row(0) == (40.0, 35.5)
-    assert "Researcher hours" in history.title
+    assert "researcher hours" in history.title
     with pytest.raises(ValueError):
         centres.build(runner, H1_2026, "en", metric="not_a_metric")
 

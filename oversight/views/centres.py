@@ -157,7 +157,7 @@ def _history(runner: Runner, filters: Filters, lang: str, metric: str) -> Panel:
     )
     return Panel(
         key="centres.history",
-        title=t("centres.history.title", lang, metric=t(f"col.{metric}", lang)),
+        title=t("centres.history.title", lang, metric=t(f"col.{metric}", lang).lower()),
         definition=t(
             "def.centre_history", lang, months=HISTORY_MONTHS, min=MIN_HISTORY,
             above=f"{ABOVE:.0%}", below=f"{BELOW:.0%}",
