@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,16 +42,25 @@ def one_sample(db: str, query: dict) -> dict:
     at.query_params.update(query)
     at.switch_page("pages/about.py").run()
     at.switch_page("pages/quality.py")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     at.run()
-    cold = time.perf_counter() - started
+    cold, cold_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     assert not at.exception, [e.value for e in at.exception]
-    warm = []
+    warm, warm_cpu = [], []
     for _ in range(5):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         at.run()
         warm.append(time.perf_counter() - started)
-    return {"cold": cold, "warm": statistics.median(warm), "metrics": len(at.metric)}
+        warm_cpu.append(cpu_seconds() - cpu)
+    return {"cold": cold, "warm": statistics.median(warm), "cold_cpu": cold_cpu,
+            "warm_cpu": statistics.median(warm_cpu), "metrics": len(at.metric)}
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, all threads: what the run costs when it does not wait for a core
+    (a shared machine under load stretches wall time, not this)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -71,12 +81,13 @@ def main() -> int:
                 capture_output=True, text=True, check=True, cwd=ROOT,
             ).stdout.strip().splitlines()[-1]
             runs.append(json.loads(out))
-        cold = [r["cold"] for r in runs]
-        warm = [r["warm"] for r in runs]
+        def median(key):
+            return statistics.median(r[key] for r in runs)
+
         print(
-            f"{name:9s} cold median {statistics.median(cold):.3f} s (min {min(cold):.3f}, max {max(cold):.3f})"
-            f" · warm median {statistics.median(warm):.3f} s (min {min(warm):.3f}, max {max(warm):.3f})"
-            f" · {runs[0]['metrics']} metrics · {len(runs)} fresh processes"
+            f"{name:9s} cold: wall {median('cold'):.3f} s, cpu {median('cold_cpu'):.3f} s"
+            f" · warm: wall {median('warm'):.3f} s, cpu {median('warm_cpu'):.3f} s"
+            f" · medians of {len(runs)} fresh processes · load average {os.getloadavg()[0]:.1f}"
         )
     return 0
 
