@@ -178,6 +178,8 @@ def hospital_page(runner, filters, lang: str, threshold: float, institution_id: 
     dates = quality.hospital_assessments(runner, filters, institution_id)
     wanted = quality.parse_date(state.page_param(ASSESSMENT))
     chosen = wanted if wanted in dates else dates[0]
+    if st.session_state.get(ASSESSMENT_WIDGET, chosen) not in dates:
+        del st.session_state[ASSESSMENT_WIDGET]  # chosen under another period
     st.button(t("quality.back", lang), icon=":material/arrow_back:", on_click=open_hospital, args=(None,))
     st.selectbox(
         t("quality.assessment_select", lang), dates,

@@ -5,8 +5,10 @@
 Each sample is a fresh process (empty st.cache_data, DuckDB's buffers empty of quality tables).
 In it, Streamlit's own first-run set-up is paid on the About page, which opens the database but
 reads no quality table; then the quality page runs once (cold) and again, unchanged, five times
-(warm: cached queries, the figures rebuilt and the page drawn as on any rerun). Prints the median
-of each over the samples, for the network view and for one hospital's view.
+(warm: the page drawn from cached views and figures, as on any rerun), then once more after
+emptying Streamlit's caches (as after a data load, in a process that has drawn pages before).
+Prints wall and CPU time (all threads; a loaded shared machine stretches the first, not the
+second), medians over the samples, for the network view and for one hospital's view.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,16 +44,35 @@ def one_sample(db: str, query: dict) -> dict:
     at.query_params.update(query)
     at.switch_page("pages/about.py").run()
     at.switch_page("pages/quality.py")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     at.run()
-    cold = time.perf_counter() - started
+    cold, cold_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     assert not at.exception, [e.value for e in at.exception]
-    warm = []
+    warm, warm_cpu = [], []
     for _ in range(5):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         at.run()
         warm.append(time.perf_counter() - started)
-    return {"cold": cold, "warm": statistics.median(warm), "metrics": len(at.metric)}
+        warm_cpu.append(cpu_seconds() - cpu)
+    # Caches emptied in a process that has drawn pages before (as after a data load): the page's
+    # own cold cost, without the libraries' first-use costs of a fresh process.
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    started, cpu = time.perf_counter(), cpu_seconds()
+    at.run()
+    cleared, cleared_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    return {"cold": cold, "warm": statistics.median(warm), "cold_cpu": cold_cpu,
+            "warm_cpu": statistics.median(warm_cpu), "cleared": cleared, "cleared_cpu": cleared_cpu,
+            "metrics": len(at.metric)}
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, all threads: what the run costs when it does not wait for a core
+    (a shared machine under load stretches wall time, not this)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -71,12 +93,14 @@ def main() -> int:
                 capture_output=True, text=True, check=True, cwd=ROOT,
             ).stdout.strip().splitlines()[-1]
             runs.append(json.loads(out))
-        cold = [r["cold"] for r in runs]
-        warm = [r["warm"] for r in runs]
+        def median(key):
+            return statistics.median(r[key] for r in runs)
+
         print(
-            f"{name:9s} cold median {statistics.median(cold):.3f} s (min {min(cold):.3f}, max {max(cold):.3f})"
-            f" · warm median {statistics.median(warm):.3f} s (min {min(warm):.3f}, max {max(warm):.3f})"
-            f" · {runs[0]['metrics']} metrics · {len(runs)} fresh processes"
+            f"{name:9s} cold: wall {median('cold'):.3f} s, cpu {median('cold_cpu'):.3f} s"
+            f" · warm: wall {median('warm'):.3f} s, cpu {median('warm_cpu'):.3f} s"
+            f" · caches emptied: wall {median('cleared'):.3f} s, cpu {median('cleared_cpu'):.3f} s"
+            f" · medians of {len(runs)} fresh processes · load average {os.getloadavg()[0]:.1f}"
         )
     return 0
 

@@ -117,3 +117,14 @@ def test_an_unknown_hospital_in_the_url_falls_back_to_the_network(app):
     assert any("NO" in i.value and "whole network" in i.value for i in at.info)
     assert "Network quality score" in metrics(at)
     assert "hospital" not in at.query_params
+
+
+def test_a_shorter_period_moves_the_hospital_to_its_assessment_then(app, demo):
+    hospital = demo["hospital"]
+    at = open_page(app, {"hospital": hospital["institution_id"]})
+    assert at.selectbox(key="quality_assessment").value == hospital["assessed_on"]
+    end = hospital["previous_assessed_on"]  # the latest assessment falls outside the new period
+    at.date_input(key="w_period_ko").set_value((end.replace(year=end.year - 1), end)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="quality_assessment").value == hospital["previous_assessed_on"]
+    assert metrics(at)["전체 점수"] == f"{hospital['previous_score']:.1%}"

@@ -84,10 +84,19 @@ def test_pick_a_hospital_and_see_what_changed(server, page: Page, requests_seen,
 
 def test_clicking_a_heatmap_cell_opens_that_hospital(server, page: Page, requests_seen, expected):  # noqa: F811
     open_quality(page, server)
-    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
-    x, y = page.evaluate(CELL_CENTRE, [0, 0])  # the lowest-scoring hospital, overall score
-    page.mouse.move(x, y)
-    page.wait_for_timeout(500)  # plotly reports a click on the point last hovered
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    wait_until_idle(page)
+    # Plotly reports a click on the point it last hovered: hover until its label shows, then click.
+    hover = chart.locator(".hoverlayer .hovertext")
+    for _ in range(5):
+        x, y = page.evaluate(CELL_CENTRE, [0, 0])  # the lowest-scoring hospital, overall score
+        page.mouse.move(x - 3, y)
+        page.mouse.move(x, y)
+        if hover.count():
+            break
+        page.wait_for_timeout(1_000)
+    expect(hover.first).to_contain_text("%")
     page.mouse.click(x, y)
     expect(page).to_have_url(re.compile(rf"hospital={re.escape(expected['lowest'])}"), timeout=20_000)
     wait_until_idle(page)
