@@ -53,6 +53,8 @@ def format_value(value: float | None, unit: str, lang: str) -> str:
         return f"{value:.1%}"
     if unit == "days":
         return t("overview.unit.days", lang, value=f"{value:,.0f}")
+    if unit == "decimal":
+        return f"{value:,.2f}"
     return f"{value:,.0f}"
 
 
@@ -62,6 +64,8 @@ def format_change(kpi: Kpi) -> str | None:
         return None
     if kpi.unit == "percent":
         return f"{change * 100:+.1f}%p"
+    if kpi.unit == "decimal":
+        return f"{change:+,.2f}"
     return f"{change:+,.0f}"
 
 
@@ -95,6 +99,8 @@ def display_frame(panel: Panel, lang: str):
     )
     labels = {c: column_label(c, lang) for c in frame.columns}
     config = {labels[c]: st.column_config.NumberColumn(format="%.1f%%") for c in panel.percent_columns if c in labels}
+    # dates as dates: without a format they show as midnight timestamps
+    config |= {labels[c]: st.column_config.DateColumn(format="YYYY-MM-DD") for c, d in frame.schema.items() if d == pl.Date}
     return frame.rename(labels), config
 
 
@@ -127,4 +133,17 @@ def page_footer(view: PageView, lang: str) -> None:
 
 def current():
     """(language, filters) for a page."""
+    if not state.initialised():
+        _run_through_app()
     return state.lang(), state.filters()
+
+
+def _run_through_app() -> None:
+    """Streamlit ran this page file alone: a deep link (e.g. /agreements?agreement=...) opened
+    before any session had run app.py's st.navigation, so Streamlit still takes the pages/
+    folder for old-style pages, and keeps doing so until app.py runs. Tell it the app navigates
+    itself and run again: app.py then draws the filters and opens the page the link names."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()

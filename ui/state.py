@@ -41,6 +41,11 @@ def init(data_date: dt.date) -> None:
         st.session_state["ui_data_date"] = data_date
 
 
+def initialised() -> bool:
+    """Whether app.py has set up this session's filters (it has not when Streamlit ran a page alone)."""
+    return _FILTERS in st.session_state
+
+
 def lang() -> str:
     if _LANG in st.session_state:
         return st.session_state[_LANG]
