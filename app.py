@@ -85,6 +85,8 @@ state.publish()
 PAGES = {
     "app.section.programme": [
         ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
+        ("pages/agreements.py", "page.agreements", "agreements", ":material/handshake:"),
+        ("pages/institutions.py", "page.institutions", "institutions", ":material/apartment:"),
     ],
     "app.section.info": [
         ("pages/about.py", "page.about", "about", ":material/info:"),

@@ -22,6 +22,10 @@ SAMPLE_PARAMS = YEAR_2025.params() | {
     "as_of": dt.date(2025, 12, 31),
     "region_code": "11",
     "metric": "institutions",
+    "agreement_statuses": [],
+    "party_id": "",
+    "agreement_order": "newest",
+    "row_limit": 1000,
 }
 
 ALL = sorted(queries.registry())

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from oversight.views import agreements
+from oversight.views import institutions
 from oversight.views import overview
 from oversight.views.model import PageView
 
 SHEETS: dict[str, Callable[..., PageView]] = {
     "Overview": overview.build,
+    "Agreements": agreements.build,
+    "Institutions": institutions.build,
 }
