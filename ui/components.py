@@ -99,6 +99,8 @@ def display_frame(panel: Panel, lang: str):
     )
     labels = {c: column_label(c, lang) for c in frame.columns}
     config = {labels[c]: st.column_config.NumberColumn(format="%.1f%%") for c in panel.percent_columns if c in labels}
+    # counts with thousands separators (not every integer: years must stay 2021)
+    config |= {labels[c]: st.column_config.NumberColumn(format="localized") for c in panel.count_columns if c in labels}
     # dates as dates: without a format they show as midnight timestamps
     config |= {labels[c]: st.column_config.DateColumn(format="YYYY-MM-DD") for c, d in frame.schema.items() if d == pl.Date}
     return frame.rename(labels), config
@@ -140,7 +142,7 @@ def current():
 
 def _run_through_app() -> None:
     """Streamlit ran this page file alone: a deep link (e.g. /agreements?agreement=...) opened
-    before any session had run app.py's st.navigation, so Streamlit still takes the pages/
+    before any session had run app.py's navigation call, so Streamlit still takes the pages/
     folder for old-style pages, and keeps doing so until app.py runs. Tell it the app navigates
     itself and run again: app.py then draws the filters and opens the page the link names."""
     from streamlit.runtime.pages_manager import PagesManager
