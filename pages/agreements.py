@@ -115,7 +115,7 @@ def _profile_link(institution_id: str, label: str) -> None:
 
 # --- what the URL asks for ----------------------------------------------------------------------
 focus_values = {dimension: _param(P_FOCUS[dimension], FOCUS_VALUES[dimension]) for dimension in P_FOCUS}
-party = state.page_param(P_PARTY) or None
+party = (state.page_param(P_PARTY) or "")[:64] or None
 order = _param(P_ORDER, agreements.ORDERS) or "newest"
 scope = _param(P_SCOPE, agreements.SCOPES) or "period"
 top_param = state.page_param(P_TOP)
@@ -205,7 +205,7 @@ if any(focus_values.values()) or party:
 st.header(t("agreements.network.heading", lang))
 scope_col, top_col = st.columns([2, 1])
 scope_col.segmented_control(
-    t("agreements.scope", lang), agreements.SCOPES, key=W_SCOPE,
+    t("agreements.scope", lang), agreements.SCOPES, key=W_SCOPE, required=True,
     format_func=lambda s: t(f"agreements.scope.{s}", lang),
     on_change=_copy_to_url, args=(P_SCOPE, W_SCOPE, "period"),
 )
@@ -244,7 +244,7 @@ order_col.selectbox(
 if info.get("kind") == "demo":
     button_col.button(
         t("agreements.list.press_release", lang), on_click=_press_release, icon=":material/campaign:",
-        width="stretch",
+        width="stretch", help=t("agreements.list.press_release_help", lang),
     )
 
 listing = view.panel("agreements.list")
@@ -260,7 +260,7 @@ else:
     table_key = f"agreements_table_{_nonce()}_{digest}"
     selected_rows = [ids.index(open_id)] if open_id in ids else []
     st.dataframe(
-        frame, column_config=config, hide_index=True, width="stretch", height=420,
+        frame, column_config=config, hide_index=True, width="stretch", height=420 if len(ids) > 10 else "auto",
         key=table_key, on_select=lambda: _on_row_click(table_key, ids), selection_mode="single-row",
         selection_default={"selection": {"rows": selected_rows}},
     )

@@ -138,7 +138,7 @@ with right:
 # --- league tables -------------------------------------------------------------------------------
 st.header(t("institutions.league.heading", lang))
 st.segmented_control(
-    t("institutions.league.side", lang), institutions.SIDES, key=W_SIDE,
+    t("institutions.league.side", lang), institutions.SIDES, key=W_SIDE, required=True,
     format_func=lambda s: t(f"institutions.league.side.{s}", lang), on_change=_on_side_change,
 )
 league = view.panel(f"institutions.{st.session_state[W_SIDE] or 'hospitals'}")
@@ -147,7 +147,10 @@ st.caption(t("institutions.league.click_hint", lang))
 if league.frame.height == 0:
     st.info(t("app.no_data", lang))
 else:
-    _clickable_table(league, f"institutions_league_{league.key}", "institution_id", _on_row_click, open_id, height=420)
+    _clickable_table(
+        league, f"institutions_league_{league.key}", "institution_id", _on_row_click, open_id,
+        height=420 if league.frame.height > 10 else None,
+    )
 _definition(league)
 
 # --- one institution ------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
--- agreement_network: who signs with whom: agreements between requesters and hospitals signed in the period (of the chosen statuses), the top-N requesters and top-N hospitals by agreements kept apart and the rest folded into one "other" node on each side (links only to hospitals in the chosen regions)
--- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $agreement_statuses varchar[], $top_n integer
+-- agreement_network: who signs with whom: agreements between requesters and hospitals signed in the period (of the chosen statuses), the top-N requesters and top-N hospitals by agreements kept apart (a chosen institution always among them, first) and the rest folded into one "other" node on each side (links only to hospitals in the chosen regions)
+-- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $agreement_statuses varchar[], $party_id varchar, $top_n integer
 -- columns: requester_id varchar, requester_ko varchar, requester_en varchar, requester_rank bigint, requester_agreements bigint, requester_members bigint, hospital_id varchar, hospital_ko varchar, hospital_en varchar, hospital_rank bigint, hospital_agreements bigint, hospital_members bigint, agreements bigint
 with links as (
-    select a.agreement_id, a.requester_id, party.hospital_id
-    from agreement_facts as a, unnest(a.hospital_ids) as party(hospital_id)
-    join institutions as h on h.institution_id = party.hospital_id
+    select a.agreement_id, a.requester_id, ah.hospital_id
+    from agreement_facts as a
+    join agreement_hospitals as ah using (agreement_id)
+    join institutions as h on h.institution_id = ah.hospital_id
     where a.signed_on between $date_from and $date_to
         and (len($areas) = 0 or list_contains($areas, a.research_area))
         and (len($kinds) = 0 or list_contains($kinds, a.requester_kind))
@@ -13,11 +14,14 @@ with links as (
         and (len($agreement_statuses) = 0 or list_contains($agreement_statuses, a.status))
 ),
 
--- Rank each side by its agreements; ties go to the smaller id so the picture is stable.
+-- Rank each side by its agreements, a chosen institution first; ties go to the smaller id so the
+-- picture is stable.
 requester_ranks as (
     select
         requester_id,
-        row_number() over (order by count(distinct agreement_id) desc, requester_id) as rank,
+        row_number() over (
+            order by requester_id = $party_id desc, count(distinct agreement_id) desc, requester_id
+        ) as rank,
     from links
     group by requester_id
 ),
@@ -25,7 +29,9 @@ requester_ranks as (
 hospital_ranks as (
     select
         hospital_id,
-        row_number() over (order by count(distinct agreement_id) desc, hospital_id) as rank,
+        row_number() over (
+            order by hospital_id = $party_id desc, count(distinct agreement_id) desc, hospital_id
+        ) as rank,
     from links
     group by hospital_id
 ),

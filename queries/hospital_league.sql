@@ -12,8 +12,9 @@ with hospitals as (
 -- Agreements and requests count when their requester is of the chosen kinds and sectors and
 -- their agreement in the chosen areas.
 agreements as (
-    select party.hospital_id as institution_id, count(*) as agreements
-    from agreement_facts as a, unnest(a.hospital_ids) as party(hospital_id)
+    select ah.hospital_id as institution_id, count(*) as agreements
+    from agreement_facts as a
+    join agreement_hospitals as ah using (agreement_id)
     where a.signed_on between $date_from and $date_to
         and (len($areas) = 0 or list_contains($areas, a.research_area))
         and (len($kinds) = 0 or list_contains($kinds, a.requester_kind))

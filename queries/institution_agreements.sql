@@ -10,12 +10,13 @@ with mine as (
 
 party_names as (
     select
-        a.agreement_id,
+        ah.agreement_id,
         array_to_string(list_sort(list(coalesce(h.name_ko, h.name_en))), ', ') as hospitals_ko,
         array_to_string(list_sort(list(coalesce(h.name_en, h.name_ko))), ', ') as hospitals_en,
-    from mine as a, unnest(a.hospital_ids) as party(hospital_id)
-    join institutions as h on h.institution_id = party.hospital_id
-    group by a.agreement_id
+    from agreement_hospitals as ah
+    semi join mine using (agreement_id)
+    join institutions as h on h.institution_id = ah.hospital_id
+    group by ah.agreement_id
 ),
 
 request_counts as (

@@ -22,7 +22,7 @@ requesters as (
 -- A hospital's activity counts agreements and requests of the chosen requester kinds and
 -- sectors in the chosen areas; a requester's, its own in the chosen areas.
 signed as (
-    select requester_id, requester_kind, requester_sector, hospital_ids
+    select agreement_id, requester_id, requester_kind, requester_sector
     from agreement_facts
     where signed_on between $date_from and $date_to
         and (len($areas) = 0 or list_contains($areas, research_area))
@@ -36,8 +36,9 @@ requested as (
 ),
 
 hospital_activity as (
-    select party.hospital_id as institution_id
-    from signed as s, unnest(s.hospital_ids) as party(hospital_id)
+    select ah.hospital_id as institution_id
+    from signed as s
+    join agreement_hospitals as ah using (agreement_id)
     where (len($kinds) = 0 or list_contains($kinds, s.requester_kind))
         and (len($sectors) = 0 or list_contains($sectors, s.requester_sector))
     union

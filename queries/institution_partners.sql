@@ -5,10 +5,11 @@ with pairs as (
     select
         a.agreement_id,
         a.signed_on,
-        case when a.requester_id = $institution_id then party.hospital_id else a.requester_id end as partner_id,
-    from agreement_facts as a, unnest(a.hospital_ids) as party(hospital_id)
+        case when a.requester_id = $institution_id then ah.hospital_id else a.requester_id end as partner_id,
+    from agreement_facts as a
+    join agreement_hospitals as ah using (agreement_id)
     where a.signed_on <= $date_to
-        and (a.requester_id = $institution_id or party.hospital_id = $institution_id)
+        and (a.requester_id = $institution_id or ah.hospital_id = $institution_id)
 ),
 
 together as (

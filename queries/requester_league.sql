@@ -15,8 +15,9 @@ agreements as (
     select
         a.requester_id as institution_id,
         count(distinct a.agreement_id) as agreements,
-        count(distinct party.hospital_id) as hospitals,
-    from agreement_facts as a, unnest(a.hospital_ids) as party(hospital_id)
+        count(distinct ah.hospital_id) as hospitals,
+    from agreement_facts as a
+    join agreement_hospitals as ah using (agreement_id)
     where a.signed_on between $date_from and $date_to
         and (len($areas) = 0 or list_contains($areas, a.research_area))
     group by all

@@ -32,7 +32,8 @@ def _list(runner, filters=YEAR_2025, **extra):
 
 
 def _network(runner, filters=YEAR_2025, top_n=1, **extra):
-    return runner.run("agreement_network", filters.params() | {"agreement_statuses": [], "top_n": top_n} | extra)
+    params = filters.params() | {"agreement_statuses": [], "party_id": "", "top_n": top_n} | extra
+    return runner.run("agreement_network", params)
 
 
 # --- headline figures ------------------------------------------------------------------------------
@@ -112,6 +113,14 @@ def test_network_top_one_folds_the_rest_into_other(runner):
         ("C2", 1, 1, 1, "H1", 1, 1, 1, 1),
         (None, 2, 1, 1, None, 2, 1, 1, 1),
     ]
+
+
+def test_network_keeps_a_chosen_institution_apart_and_first(runner):
+    frame = _network(runner, party_id="U1").select("requester_id", "requester_rank", "hospital_id", "agreements")
+    # U1 ranks first though C2 has as many agreements; hospitals H1 (A2) and H3 (A3) tie: H1 kept
+    assert frame.rows() == [("U1", 1, None, 1), (None, 2, "H1", 1)]
+    frame = _network(runner, party_id="H3").select("requester_id", "hospital_id", "hospital_rank")
+    assert frame.rows() == [("C2", None, 2), (None, "H3", 1)]
 
 
 def test_network_over_all_agreements_to_the_period_end(runner):
@@ -227,6 +236,8 @@ def test_view_kpis(runner):
         ("Hospitals per agreement", 1.0, 2.0, "decimal"),
     ]
     assert view.kpis[3].detail == "2 hospital places in 2 agreements"
+    assert view.kpis[0].detail == "+100.0% on the previous period"  # 2 against 1
+    assert view.kpis[1].detail == "+200.0% on the previous period"  # 3 against 1
     assert view.sheet == "Agreements"
 
 
@@ -306,6 +317,17 @@ def test_focus_narrows_the_shared_filters():
     assert agreements.Focus(requester_group="nonsense").narrow(YEAR_2025) == YEAR_2025
 
 
+def test_a_focus_outside_the_shared_filters_leaves_nothing(runner):
+    neurology_only = replace(YEAR_2025, areas=("neurology",))
+    assert agreements.Focus(area="neurology").narrow(neurology_only).areas == ("neurology",)
+    view = agreements.build(runner, neurology_only, "en", focus=agreements.Focus(area="medical_imaging"))
+    assert view.panel("agreements.list").frame.height == 0  # not widened back to medical imaging
+    assert view.panel("agreements.network").frame.height == 0
+    universities = replace(YEAR_2025, kinds=("university",))
+    view = agreements.build(runner, universities, "en", focus=agreements.Focus(requester_group="ai_digital_health"))
+    assert view.panel("agreements.list").frame.height == 0
+
+
 def test_detail_view(runner):
     found = agreements.detail(runner, "en", "A1")
     assert (found.requester_id, found.hospital_ids) == ("C1", ("H1", "H2"))
@@ -338,7 +360,7 @@ def test_network_chart_places_nodes_and_carries_ids(runner):
     assert [list(n.customdata) for n in nodes] == [["C2", ""], ["H1", ""]]  # "other" carries no id
     assert [list(n.x) for n in nodes] == [[0.0, 0.0], [1.0, 1.0]]  # requesters left, hospitals right
     assert list(nodes[0].y) == [1.0, 0.0]  # ranked from the top
-    assert nodes[0].text[1] == "Other requesters (1) (1)"
+    assert nodes[0].text[1] == "1 other requesters (1)"
 
 
 def test_network_chart_highlights_a_selection_and_escapes_names():

@@ -271,9 +271,15 @@ def test_workload_chart_one_point_per_hospital_with_its_id(runner):
 
 def test_top_requesters_chart(runner):
     panel = institutions.build(runner, YEAR_2025, "en").panel("institutions.top_requesters")
-    fig = institution_charts.top_requesters(panel, "en")
+    fig = institution_charts.top_requesters(panel, "en", selected="U1")
     assert list(fig.data[0].customdata) == ["C2", "U1"]
     assert list(fig.data[0].y) == ["Bitna AI", "Hanbat University"]
+    assert list(fig.data[0].marker.opacity) == [institution_charts.UNSELECTED_OPACITY, 1.0]
+    # a hospital's profile open: no requester is faded
+    other = institution_charts.top_requesters(panel, "en", selected="H1")
+    assert list(other.data[0].marker.opacity) == [1.0, 1.0]
+    workload = institution_charts.workload(institutions.build(runner, YEAR_2025, "en").panel("institutions.workload"), "en", selected="C1")
+    assert {o for trace in workload.data for o in trace.marker.opacity} == {1.0}
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -282,3 +288,13 @@ def test_every_panel_has_a_definition(runner, lang):
     profile = institutions.profile(runner, YEAR_2025, lang, "H1")
     for panel in (*view.panels, *profile.panels):
         assert panel.definition and "{" not in panel.definition and "{" not in panel.title, panel.key
+
+
+def test_profile_of_a_safe_centre_without_agreements(runner):
+    view = institutions.profile(runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "P1")
+    # the public agency signs nothing and requests nothing: no activity to draw
+    assert view.panel("institutions.profile.activity").frame.height == 0
+    # its centre: May reported (3 sessions); R7 (June) chose it
+    assert view.panel("institutions.profile.centre").frame.select("month", "sessions", "requests").rows() == [
+        (D(2026, 5, 1), 3, 0), (D(2026, 6, 1), None, 1),
+    ]

@@ -22,6 +22,8 @@ def workload(panel: Panel, lang: str, selected: str | None = None) -> go.Figure:
     agreements, coloured by tier. Hospitals without deliveries sit on the axis, hollow."""
     frame = panel.frame
     fig = go.Figure()
+    if selected not in set(frame.get_column("institution_id")):
+        selected = None  # a selection outside the picture fades nothing
     biggest = max(frame.get_column("agreements").max() or 0, 1) if frame.height else 1
     for index, ((tier,), part) in enumerate(frame.group_by("tier", maintain_order=True)):
         ids = part.get_column("institution_id").to_list()
@@ -62,6 +64,8 @@ def top_requesters(panel: Panel, lang: str, selected: str | None = None) -> go.F
     """Horizontal bars of the top requesters' agreements; each bar carries its institution id."""
     frame = panel.frame
     ids = frame.get_column("institution_id").to_list()
+    if selected not in ids:
+        selected = None
     fig = go.Figure(
         go.Bar(
             x=frame.get_column("agreements").to_list(),

@@ -49,14 +49,19 @@ class Focus:
     search: str = ""
 
     def narrow(self, filters: Filters) -> Filters:
-        """The shared filters narrowed to the picked area and requester group."""
+        """The shared filters narrowed to the picked area and requester group: an intersection, so
+        a pick the shared filters exclude leaves nothing rather than widening them."""
         narrowed = filters
         if self.area:
-            narrowed = replace(narrowed, areas=(self.area,))
+            narrowed = replace(narrowed, areas=_intersect(filters.areas, self.area))
         if self.requester_group in schema.COMPANY_SECTORS:
-            narrowed = replace(narrowed, kinds=("company",), sectors=(self.requester_group,))
+            narrowed = replace(
+                narrowed,
+                kinds=_intersect(filters.kinds, "company"),
+                sectors=_intersect(filters.sectors, self.requester_group),
+            )
         elif self.requester_group in schema.REQUESTER_KINDS:
-            narrowed = replace(narrowed, kinds=(self.requester_group,))
+            narrowed = replace(narrowed, kinds=_intersect(filters.kinds, self.requester_group))
         return narrowed
 
     def params(self) -> dict[str, object]:
@@ -69,6 +74,14 @@ class Focus:
     @property
     def is_set(self) -> bool:
         return any((self.area, self.requester_group, self.status, self.party, self.search.strip()))
+
+
+NOTHING = ""  # a filter value that matches no row
+
+
+def _intersect(chosen: tuple[str, ...], picked: str) -> tuple[str, ...]:
+    """A shared filter (empty = all) narrowed to one picked value."""
+    return (picked,) if not chosen or picked in chosen else (NOTHING,)
 
 
 def build(
@@ -106,6 +119,8 @@ def build(
 
 def _kpi(key, column, unit, better, now, before, lang) -> Kpi:
     detail = ""
+    if unit == "count" and now.get(column) is not None and before.get(column):
+        detail = t("agreements.kpi.growth_detail", lang, pct=f"{now[column] / before[column] - 1:+.1%}")
     if key == "hospitals_per_agreement" and now.get("hospital_links") is not None:
         detail = t(
             "agreements.kpi.links_detail", lang,

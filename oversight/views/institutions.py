@@ -237,6 +237,8 @@ def _activity(runner: Runner, params: dict, lang: str) -> Panel:
         .with_columns(pl.col("series").replace_strict(series))
         .sort("month", "series")
     )
+    if not frame.get_column("count").sum():
+        frame = frame.clear()  # nothing to draw: a centre or agency with no agreements or requests
     return Panel(
         key="institutions.profile.activity",
         title=t("institutions.profile.activity.title", lang),
