@@ -184,9 +184,9 @@ def test_view_kpis_and_panels(runner):
     view = institutions.build(runner, YEAR_2025, "en")
     assert [(k.label, k.value, k.previous) for k in view.kpis] == [
         ("Hospitals in the programme", 3, 2),
-        ("Hospitals active in the period", 3, 2),
+        ("Active hospitals", 3, 2),
         ("Requesters in the programme", 3, 1),
-        ("Requesters active in the period", 3, 1),
+        ("Active requesters", 3, 1),
     ]
     assert [p.key for p in view.panels] == [
         "institutions.workload", "institutions.top_requesters", "institutions.hospitals", "institutions.requesters",
