@@ -89,6 +89,8 @@ state.publish()
 PAGES = {
     "app.section.programme": [
         ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
+        ("pages/agreements.py", "page.agreements", "agreements", ":material/handshake:"),
+        ("pages/institutions.py", "page.institutions", "institutions", ":material/apartment:"),
         ("pages/access.py", "page.access", "access", ":material/move_to_inbox:"),
         ("pages/centres.py", "page.centres", "centres", ":material/shield_lock:"),
         ("pages/consulting.py", "page.consulting", "consulting", ":material/support_agent:"),

@@ -32,6 +32,9 @@ SAMPLE_PARAMS = YEAR_2025.params() | {
     "row_limit": 100,
     "centre_ids": [],
     "topics": [],
+    "agreement_statuses": [],
+    "party_id": "",
+    "agreement_order": "newest",
 }
 
 ALL = sorted(queries.registry())

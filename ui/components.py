@@ -53,6 +53,8 @@ def format_value(value: float | None, unit: str, lang: str) -> str:
         return f"{value:.1%}"
     if unit == "days":
         return t("overview.unit.days", lang, value=f"{value:,.0f}")
+    if unit == "decimal":
+        return f"{value:,.2f}"
     return f"{value:,.0f}"
 
 
@@ -62,6 +64,8 @@ def format_change(kpi: Kpi) -> str | None:
         return None
     if kpi.unit == "percent":
         return f"{change * 100:+.1f}%p"
+    if kpi.unit == "decimal":
+        return f"{change:+,.2f}"
     return f"{change:+,.0f}"
 
 
@@ -95,6 +99,8 @@ def display_frame(panel: Panel, lang: str):
     )
     labels = {c: column_label(c, lang) for c in frame.columns}
     config = {labels[c]: st.column_config.NumberColumn(format="%.1f%%") for c in panel.percent_columns if c in labels}
+    # counts with thousands separators (not every integer: years must stay 2021)
+    config |= {labels[c]: st.column_config.NumberColumn(format="localized") for c in panel.count_columns if c in labels}
     # Dates are days: without a format st.dataframe adds a time of day.
     config |= {
         labels[c]: st.column_config.DateColumn(format="YYYY-MM-DD")

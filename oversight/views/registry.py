@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from oversight.views import access, centres, consulting, overview, quality
+from oversight.views import access, agreements, centres, consulting, institutions, overview, quality
 from oversight.views.model import PageView
 
 SHEETS: dict[str, Callable[..., PageView]] = {
     "Overview": overview.build,
+    "Agreements": agreements.build,
+    "Institutions": institutions.build,
     "Access": access.build,
     "Centres": centres.build,
     "Consulting": consulting.build,

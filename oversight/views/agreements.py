@@ -1,0 +1,397 @@
+"""Agreements: how many, growing how fast, in what; who signs with whom; each agreement.
+
+`build` is the page (and the Excel sheet): KPIs, the monthly trend, the mix by research area,
+requester group and status, the requester-hospital network and the table of agreements.
+`detail` is one agreement with its parties and data requests. A `Focus` narrows the network and
+the table to what was clicked in the mix charts or the network (cross-filtering); the KPIs,
+trend and mix always show the whole of the shared filters, so the selection keeps its context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import polars as pl
+
+from oversight import schema
+from oversight.filters import PROGRAMME_START, Filters
+from oversight.i18n import enum_label, localised_name, t
+from oversight.queries import Runner
+from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.model import Chart, Kpi, PageView, Panel
+
+NETWORK_TOP_N = 15
+NETWORK_TOP_N_CHOICES = (5, 10, 15, 20, 30)
+TABLE_ROWS = 1000
+ORDERS = ("newest", "oldest", "hospitals", "requests", "id")
+SCOPES = ("period", "all")  # the network and table: agreements signed in the period, or ever up to its end
+MIX_DIMENSIONS = ("area", "requester_group", "status")
+REQUESTER_GROUPS = (*schema.COMPANY_SECTORS, "company", "university", "research_institute")
+
+# KPI key -> (column of agreement_kpis, unit, higher is better)
+KPIS = (
+    ("signed", "signed", "count", True),
+    ("in_force", "in_force", "count", True),
+    ("requesters", "requesters", "count", True),
+    ("hospitals_per_agreement", "hospitals_per_agreement", "decimal", True),
+)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What the user picked on the page: a research area, requester group or status (from the mix
+    charts), an institution (from the network), a search text. Kept in the URL by the page."""
+
+    area: str | None = None
+    requester_group: str | None = None
+    status: str | None = None
+    party: str | None = None
+    search: str = ""
+
+    def narrow(self, filters: Filters) -> Filters:
+        """The shared filters narrowed to the picked area and requester group: an intersection, so
+        a pick the shared filters exclude leaves nothing rather than widening them."""
+        narrowed = filters
+        if self.area:
+            narrowed = replace(narrowed, areas=_intersect(filters.areas, self.area))
+        if self.requester_group in schema.COMPANY_SECTORS:
+            narrowed = replace(
+                narrowed,
+                kinds=_intersect(filters.kinds, "company"),
+                sectors=_intersect(filters.sectors, self.requester_group),
+            )
+        elif self.requester_group in schema.REQUESTER_KINDS:
+            narrowed = replace(narrowed, kinds=_intersect(filters.kinds, self.requester_group))
+        return narrowed
+
+    def params(self) -> dict[str, object]:
+        return {
+            "agreement_statuses": [self.status] if self.status else [],
+            "party_id": self.party or "",
+            "search": self.search.strip(),
+        }
+
+    @property
+    def is_set(self) -> bool:
+        return any((self.area, self.requester_group, self.status, self.party, self.search.strip()))
+
+
+NOTHING = ""  # a filter value that matches no row
+
+
+def _intersect(chosen: tuple[str, ...], picked: str) -> tuple[str, ...]:
+    """A shared filter (empty = all) narrowed to one picked value."""
+    return (picked,) if not chosen or picked in chosen else (NOTHING,)
+
+
+def build(
+    runner: Runner,
+    filters: Filters,
+    lang: str,
+    focus: Focus = Focus(),
+    order: str = "newest",
+    top_n: int = NETWORK_TOP_N,
+    scope: str = "period",
+    row_limit: int = TABLE_ROWS,
+) -> PageView:
+    params = filters.params()
+    now = first_row(runner.run("agreement_kpis", params))
+    before = first_row(runner.run("agreement_kpis", filters.previous().params()))
+    mix_now = runner.run("agreement_mix", params)
+    mix_before = runner.run("agreement_mix", filters.previous().params())
+    scoped = focus.narrow(filters)
+    if scope == "all":
+        scoped = replace(scoped, date_from=PROGRAMME_START)
+    table, matches = _table(runner, scoped, lang, focus, order, row_limit)
+    return PageView(
+        sheet="Agreements",
+        title=t("page.agreements", lang),
+        kpis=tuple(_kpi(key, column, unit, better, now, before, lang) for key, column, unit, better in KPIS),
+        panels=(
+            _monthly(runner, filters, lang),
+            *(_mix(dimension, mix_now, mix_before, lang) for dimension in MIX_DIMENSIONS),
+            _network(runner, scoped, lang, focus, top_n, scope),
+            table,
+        ),
+        notes=(t("agreements.list.shown", lang, shown=f"{table.frame.height:,}", total=f"{matches:,}"),),
+    )
+
+
+def _kpi(key, column, unit, better, now, before, lang) -> Kpi:
+    detail = ""
+    if unit == "count" and now.get(column) is not None and before.get(column):
+        detail = t("agreements.kpi.growth_detail", lang, pct=f"{now[column] / before[column] - 1:+.1%}")
+    if key == "hospitals_per_agreement" and now.get("hospital_links") is not None:
+        detail = t(
+            "agreements.kpi.links_detail", lang,
+            links=f"{now['hospital_links']:,}", agreements=f"{now['signed']:,}",
+        )
+    value, previous = now.get(column), before.get(column)
+    if unit == "decimal":  # compare what is shown: 1.914 against 1.912 is no change
+        value, previous = (None if v is None else round(v, 2) for v in (value, previous))
+    return Kpi(
+        key=f"agreements.{key}",
+        label=t(f"agreements.kpi.{key}", lang),
+        value=value,
+        previous=previous,
+        unit=unit,
+        definition=t(f"def.agreements_{key}", lang),
+        detail=detail,
+        higher_is_better=better,
+    )
+
+
+def _monthly(runner: Runner, filters: Filters, lang: str) -> Panel:
+    frame = runner.run("agreement_signed_by_month", filters.params())
+    return Panel(
+        key="agreements.monthly",
+        title=t("agreements.monthly.title", lang),
+        definition=t("def.agreements_monthly", lang),
+        frame=frame,
+        # drawn as bars of `signed` with the running total as a line (charts.agreements.monthly)
+        chart=Chart(kind="bar", x="month", y="signed"),
+        count_columns=("signed", "cumulative"),
+    )
+
+
+def group_label(value: str, lang: str) -> str:
+    """A requester group: a company's sector, a company without one, or a non-company kind."""
+    if value == "other":
+        return t("agreements.group.other_company", lang)
+    if value == "company":
+        return t("agreements.group.company", lang)
+    if value in schema.COMPANY_SECTORS:
+        return enum_label("sector", value, lang)
+    return enum_label("kind", value, lang)
+
+
+def label(dimension: str, value: str, lang: str) -> str:
+    """The label of a mix value (a research area, requester group or status) in `lang`."""
+    return _labeller(dimension, lang)(value)
+
+
+def _labeller(dimension: str, lang: str):
+    if dimension == "area":
+        return lambda value: enum_label("area", value, lang)
+    if dimension == "status":
+        return lambda value: enum_label("agreement_status", value, lang)
+    return lambda value: group_label(value, lang)
+
+
+MIX_COLUMN = {"area": "research_area", "requester_group": "requester_group", "status": "status"}
+MIX_VALUES = {"area": schema.RESEARCH_AREAS, "requester_group": REQUESTER_GROUPS, "status": schema.AGREEMENT_STATUSES}
+
+
+def mix_value(dimension: str, label: str, lang: str) -> str | None:
+    """The code behind a label of a mix chart (what a click on a bar gives back)."""
+    labeller = _labeller(dimension, lang)
+    return next((v for v in MIX_VALUES[dimension] if labeller(v) == label), None)
+
+
+def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> Panel:
+    column = MIX_COLUMN[dimension]
+    current = now.filter(pl.col("dimension") == dimension).select("value", "agreements")
+    previous = before.filter(pl.col("dimension") == dimension).select(
+        "value", pl.col("agreements").alias("previous")
+    )
+    total = current.get_column("agreements").sum()
+    labeller = _labeller(dimension, lang)
+    frame = (
+        current.join(previous, on="value", how="left")
+        .with_columns(
+            pl.col("previous").fill_null(0),
+            (pl.col("agreements") / total if total else pl.lit(None, dtype=pl.Float64)).alias("share"),
+        )
+        .with_columns((pl.col("agreements") - pl.col("previous")).alias("change"))
+        .with_columns(pl.col("value").map_elements(labeller, return_dtype=pl.String).alias(column))
+        .sort(["agreements", column], descending=[True, False])
+        .select(column, "agreements", "share", "previous", "change")
+    )
+    return Panel(
+        key=f"agreements.by_{dimension}",
+        title=t(f"agreements.by_{dimension}.title", lang),
+        definition=t(f"def.agreements_by_{dimension}", lang),
+        frame=frame,
+        chart=Chart(kind="hbar", x=column, y="agreements"),
+        count_columns=("agreements", "previous"),
+        percent_columns=("share",),
+    )
+
+
+def _network(runner: Runner, filters: Filters, lang: str, focus: Focus, top_n: int, scope: str) -> Panel:
+    raw = runner.run("agreement_network", filters.params() | focus.params() | {"top_n": top_n})
+    # polars fills "{}" with the number of institutions folded into the node
+    other_requesters = t("agreements.network.other_requesters", lang, n="{}")
+    other_hospitals = t("agreements.network.other_hospitals", lang, n="{}")
+    frame = localise_names(raw, "requester_ko", "requester_en", "requester", lang)
+    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
+    frame = frame.with_columns(
+        pl.when(pl.col("requester_id").is_null())
+        .then(pl.format(other_requesters, pl.col("requester_members")))
+        .otherwise(pl.col("requester"))
+        .alias("requester"),
+        pl.when(pl.col("hospital_id").is_null())
+        .then(pl.format(other_hospitals, pl.col("hospital_members")))
+        .otherwise(pl.col("hospital"))
+        .alias("hospital"),
+    ).select(
+        "requester", "hospital", "agreements", "requester_agreements", "hospital_agreements",
+        "requester_rank", "hospital_rank", "requester_id", "hospital_id",
+    )
+    return Panel(
+        key="agreements.network",
+        title=t(f"agreements.network.title_{scope}", lang, n=top_n),
+        definition=t("def.agreements_network", lang, n=top_n),
+        frame=frame,
+        # not a generic kind: drawn by oversight.charts.agreements.network
+        chart=Chart(kind="network", x="requester", y="agreements", color="hospital"),
+        count_columns=("agreements", "requester_agreements", "hospital_agreements"),
+    )
+
+
+def _table(runner, filters: Filters, lang: str, focus: Focus, order: str, row_limit: int) -> tuple[Panel, int]:
+    raw = runner.run(
+        "agreement_list",
+        filters.params() | focus.params()
+        | {"agreement_order": order if order in ORDERS else "newest", "row_limit": row_limit},
+    )
+    matches = int(raw.get_column("matches")[0]) if raw.height else 0
+    frame = localise_names(raw, "requester_ko", "requester_en", "requester", lang)
+    frame = localise_names(frame, "hospitals_ko", "hospitals_en", "hospital_names", lang)
+    frame = frame.with_columns(
+        pl.when(pl.col("requester_kind") == "company")
+        .then(pl.col("requester_sector").fill_null("company"))
+        .otherwise(pl.col("requester_kind"))
+        .map_elements(lambda value: group_label(value, lang), return_dtype=pl.String)
+        .alias("requester_group")
+    )
+    frame = localise_enum(frame, "research_area", "area", lang)
+    frame = localise_enum(frame, "status", "agreement_status", lang).select(
+        "agreement_id", "signed_on", "requester", "requester_group", "hospital_names", "hospitals",
+        "research_area", "status", "title", "requests", "delivered", "ends_on",
+    )
+    panel = Panel(
+        key="agreements.list",
+        title=t("agreements.list.title", lang),
+        definition=t("def.agreements_list", lang),
+        frame=frame,
+        count_columns=("requests", "delivered"),
+    )
+    return panel, matches
+
+
+# --- one agreement ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Detail:
+    view: PageView
+    requester_id: str
+    hospital_ids: tuple[str, ...]
+
+
+def party_name(runner: Runner, institution_id: str, lang: str) -> str:
+    """An institution's name in `lang`, to label a selection; its id when it is unknown."""
+    row = first_row(runner.run("institution_name", {"institution_id": institution_id}))
+    return localised_name(row["name_ko"], row["name_en"], lang) if row else institution_id
+
+
+def detail(runner: Runner, lang: str, agreement_id: str) -> Detail | None:
+    """One agreement: its facts, its hospitals and its data requests (all of them, whatever the
+    period: the detail describes the agreement itself). None when there is no such agreement."""
+    head = first_row(runner.run("agreement_detail", {"agreement_id": agreement_id}))
+    if not head:
+        return None
+    parties = _parties(runner, agreement_id, lang)
+    view = PageView(
+        sheet="Agreement",
+        title=t("agreements.detail.title", lang, id=head["agreement_id"]),
+        kpis=_detail_kpis(head, lang),
+        panels=(
+            _facts(head, lang),
+            parties,
+            _requests(runner, agreement_id, lang),
+        ),
+    )
+    return Detail(view, head["requester_id"], tuple(parties.frame.get_column("hospital_id").to_list()))
+
+
+def _detail_kpis(head: dict, lang: str) -> tuple[Kpi, ...]:
+    values = (
+        ("hospitals", head["hospitals"], "count", True),
+        ("requests", head["requests"], "count", True),
+        ("delivered", head["delivered"], "count", True),
+        ("open_requests", head["open_requests"], "count", False),
+        ("records", head["records"], "count", True),
+        ("median_lead_days", head["median_lead_days"], "days", False),
+    )
+    return tuple(
+        Kpi(
+            key=f"agreements.detail.{key}",
+            label=t(f"agreements.detail.kpi.{key}", lang),
+            value=value,
+            previous=None,
+            unit=unit,
+            definition=t("def.agreement_detail", lang),
+            higher_is_better=better,
+        )
+        for key, value, unit, better in values
+    )
+
+
+def _facts(head: dict, lang: str) -> Panel:
+    """The agreement's facts as rows of (item, value): shown as text, written as a sheet."""
+    requester = localised_name(head["requester_ko"], head["requester_en"], lang)
+    group = head["requester_sector"] if head["requester_kind"] == "company" else head["requester_kind"]
+    rows = [
+        ("agreement_id", head["agreement_id"]),
+        ("title", head["title"] or "–"),
+        ("requester", requester),
+        ("requester_id", head["requester_id"]),
+        ("requester_group", group_label(group or "company", lang)),
+        ("research_area", enum_label("area", head["research_area"], lang)),
+        ("status", enum_label("agreement_status", head["status"], lang)),
+        ("signed_on", head["signed_on"].isoformat()),
+        ("ends_on", head["ends_on"].isoformat() if head["ends_on"] else "–"),
+    ]
+    frame = pl.DataFrame(
+        {"item": [t(f"col.{key}", lang) for key, _ in rows], "value": [str(v) for _, v in rows]}
+    )
+    return Panel(
+        key="agreements.detail.facts",
+        title=t("agreements.detail.facts.title", lang),
+        definition=t("def.agreement_detail", lang),
+        frame=frame,
+    )
+
+
+def _parties(runner: Runner, agreement_id: str, lang: str) -> Panel:
+    frame = runner.run("agreement_parties", {"agreement_id": agreement_id})
+    frame = localise_region(localise_names(frame, "name_ko", "name_en", "hospital", lang), "region_code", lang)
+    frame = localise_enum(frame, "hospital_tier", "tier", lang, into="tier").select(
+        "hospital_id", "hospital", "region", "tier", "requests", "delivered", pl.col("median_lead_days").alias("median_days"),
+    )
+    return Panel(
+        key="agreements.detail.parties",
+        title=t("agreements.detail.parties.title", lang),
+        definition=t("def.agreement_detail", lang),
+        frame=frame,
+        count_columns=("requests", "delivered"),
+    )
+
+
+def _requests(runner: Runner, agreement_id: str, lang: str) -> Panel:
+    frame = runner.run("agreement_requests", {"agreement_id": agreement_id})
+    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
+    frame = localise_enum(frame, "status", "request_status", lang)
+    frame = localise_enum(frame, "data_type", "data_type", lang)
+    frame = localise_enum(frame, "access_mode", "access_mode", lang).select(
+        "request_id", "hospital", "status", "data_type", "access_mode", "requested_on", "approved_on",
+        "delivered_on", "days_to_approval", "days_approval_to_delivery", "lead_days", "patients", "records",
+    )
+    return Panel(
+        key="agreements.detail.requests",
+        title=t("agreements.detail.requests.title", lang),
+        definition=t("def.lead_time", lang),
+        frame=frame,
+        count_columns=("patients", "records"),
+    )

@@ -1,0 +1,309 @@
+"""Agreements: how many, growing how fast, in what; who signs with whom; one agreement's detail.
+
+Page-level selections live in the URL (ui.state.page_param), so a copied link reproduces the view:
+`agreement` (the open detail), `agreements_q` (search), `agreements_order`, `agreements_scope`,
+`agreements_top`, and what was clicked in the charts: `agreements_area`, `agreements_group`,
+`agreements_status`, `agreements_party`.
+"""
+
+import hashlib
+
+import streamlit as st
+
+from oversight import schema
+from oversight.charts import agreements as agreement_charts
+from oversight.i18n import t
+from oversight.views import agreements
+from ui import components, data, state
+
+P_AGREEMENT = "agreement"
+P_SEARCH = "agreements_q"
+P_ORDER = "agreements_order"
+P_SCOPE = "agreements_scope"
+P_TOP = "agreements_top"
+P_FOCUS = {"area": "agreements_area", "requester_group": "agreements_group", "status": "agreements_status"}
+P_PARTY = "agreements_party"
+FOCUS_VALUES = {
+    "area": schema.RESEARCH_AREAS,
+    "requester_group": agreements.REQUESTER_GROUPS,
+    "status": schema.AGREEMENT_STATUSES,
+}
+W_SEARCH, W_ORDER, W_SCOPE, W_TOP = "w_agreements_q", "w_agreements_order", "w_agreements_scope", "w_agreements_top"
+NONCE = "agreements_nonce"  # bumped to reset chart and table selections when a selection is cleared
+PRESS_RELEASE_SEARCH = "AGR-SEED"  # the demo's ids for the press release's four agreements
+
+lang, filters = components.current()
+runner = data.runner()
+
+
+def _param(key: str, allowed) -> str | None:
+    value = state.page_param(key)
+    return value if value in allowed else None  # the URL is user input
+
+
+def _nonce() -> int:
+    return st.session_state.setdefault(NONCE, 0)
+
+
+def _bump() -> None:
+    st.session_state[NONCE] = _nonce() + 1
+
+
+def _seed_widget(key: str, value) -> None:
+    """A widget starts from the URL the first time it is drawn in a session."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _copy_to_url(param: str, key: str, default=None) -> None:
+    value = st.session_state[key]
+    state.set_page_param(param, None if value in (None, "", default) else str(value))
+
+
+def _on_mix_click(dimension: str, key: str, current: str | None) -> None:
+    points = st.session_state[key]["selection"]["points"]
+    code = agreements.mix_value(dimension, points[0].get("y"), lang) if points else None
+    # clicking the bar already chosen clears it
+    state.set_page_param(P_FOCUS[dimension], None if code == current else code)
+
+
+def _on_network_click(key: str, current: str | None) -> None:
+    points = st.session_state[key]["selection"]["points"]
+    ident = points[0].get("customdata") if points else None
+    if isinstance(ident, list):
+        ident = ident[0] if ident else None
+    if ident:  # the "other" nodes carry no id
+        state.set_page_param(P_PARTY, None if ident == current else ident)
+
+
+def _clear_focus() -> None:
+    for param in (*P_FOCUS.values(), P_PARTY):
+        state.set_page_param(param, None)
+    _bump()
+
+
+def _press_release() -> None:
+    st.session_state[W_SEARCH] = PRESS_RELEASE_SEARCH
+    st.session_state[W_SCOPE] = "all"
+    state.set_page_param(P_SEARCH, PRESS_RELEASE_SEARCH)
+    state.set_page_param(P_SCOPE, "all")
+
+
+def _on_row_click(key: str, ids: list[str]) -> None:
+    rows = st.session_state[key]["selection"]["rows"]
+    state.set_page_param(P_AGREEMENT, ids[rows[0]] if rows and rows[0] < len(ids) else None)
+
+
+def _close_detail() -> None:
+    state.set_page_param(P_AGREEMENT, None)
+    _bump()
+
+
+def _facts_grid(panel, per_row: int = 4) -> None:
+    """A facts panel (item, value) as a grid of labelled values; values from data as plain text."""
+    rows = list(panel.frame.iter_rows())
+    for start in range(0, len(rows), per_row):
+        for cell, (item, value) in zip(st.columns(per_row), rows[start:start + per_row]):
+            cell.caption(components.plain(item))
+            cell.markdown(components.plain(value))
+
+
+def _profile_link(institution_id: str, label: str) -> None:
+    query = filters.to_query() | {state.LANG_KEY: lang, "institution": institution_id}
+    st.page_link("pages/institutions.py", label=label, icon=":material/apartment:", query_params=query)
+
+
+# --- what the URL asks for ----------------------------------------------------------------------
+focus_values = {dimension: _param(P_FOCUS[dimension], FOCUS_VALUES[dimension]) for dimension in P_FOCUS}
+party = (state.page_param(P_PARTY) or "")[:64] or None
+order = _param(P_ORDER, agreements.ORDERS) or "newest"
+scope = _param(P_SCOPE, agreements.SCOPES) or "period"
+top_param = state.page_param(P_TOP)
+top_n = int(top_param) if top_param in {str(n) for n in agreements.NETWORK_TOP_N_CHOICES} else agreements.NETWORK_TOP_N
+search = (state.page_param(P_SEARCH) or "")[:200]
+open_id = (state.page_param(P_AGREEMENT) or "")[:64] or None
+for key, value in ((W_SEARCH, search), (W_ORDER, order), (W_SCOPE, scope), (W_TOP, top_n)):
+    _seed_widget(key, value)
+
+focus = agreements.Focus(
+    area=focus_values["area"], requester_group=focus_values["requester_group"], status=focus_values["status"],
+    party=party, search=search,
+)
+
+# --- first screen: how many, growing how fast, in what ------------------------------------------
+info = components.page_header("page.agreements", lang)
+previous = filters.previous()
+st.caption(
+    t(
+        "agreements.period_caption", lang,
+        start=filters.date_from, end=filters.date_to, days=filters.days,
+        pstart=previous.date_from, pend=previous.date_to,
+    )
+)
+if open_id:
+    notice, jump = st.columns([5, 1], vertical_alignment="center")
+    notice.info(t("agreements.detail.open_notice", lang, id=components.plain(open_id)), icon=":material/description:")
+    jump.markdown(f"[{t('agreements.detail.jump', lang)}](#agreement-detail)")
+
+view = agreements.build(runner, filters, lang, focus=focus, order=order, top_n=top_n, scope=scope)
+components.kpi_cards(view.kpis, lang, columns=4)
+
+monthly = view.panel("agreements.monthly")
+trend, area = st.columns([3, 2])
+with trend:
+    components.show_panel(monthly, lang, figure=agreement_charts.monthly(monthly, lang))
+
+
+def mix_panel(dimension: str) -> None:
+    panel = view.panel(f"agreements.by_{dimension}")
+    current = focus_values[dimension]
+    selected_label = agreements.label(dimension, current, lang) if current else None
+    st.subheader(components.plain(panel.title))
+    if panel.frame.height == 0:
+        st.info(t("app.no_data", lang))
+    else:
+        key = f"agreements_mix_{dimension}_{_nonce()}"
+        st.plotly_chart(
+            agreement_charts.mix(panel, lang, selected=selected_label),
+            width="stretch", key=key, on_select=lambda: _on_mix_click(dimension, key, current),
+            selection_mode="points", config={"displaylogo": False},
+        )
+        with st.expander(t("app.show_data", lang)):
+            components.show_table(panel, lang)
+    st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+
+
+with area:
+    mix_panel("area")
+
+st.header(t("agreements.mix.heading", lang))
+st.caption(t("agreements.mix.click_hint", lang))
+left, right = st.columns(2)
+with left:
+    mix_panel("requester_group")
+with right:
+    mix_panel("status")
+
+# --- the selection that narrows the network and the list ----------------------------------------
+if any(focus_values.values()) or party:
+    with st.container(border=True):
+        st.markdown(f"**{t('agreements.focus.label', lang)}**")
+        chips = [
+            t(f"agreements.focus.{dimension}", lang, value=agreements.label(dimension, value, lang))
+            for dimension, value in focus_values.items() if value
+        ]
+        if party:
+            chips.append(t("agreements.focus.party", lang, value=agreements.party_name(runner, party, lang)))
+        st.markdown(" · ".join(components.plain(chip) for chip in chips))
+        clear, profile = st.columns([1, 3])
+        clear.button(t("agreements.focus.clear", lang), on_click=_clear_focus, icon=":material/close:")
+        if party:
+            with profile:
+                _profile_link(party, t("agreements.focus.open_profile", lang))
+
+# --- who signs with whom -------------------------------------------------------------------------
+st.header(t("agreements.network.heading", lang))
+scope_col, top_col = st.columns([2, 1])
+scope_col.segmented_control(
+    t("agreements.scope", lang), agreements.SCOPES, key=W_SCOPE, required=True,
+    format_func=lambda s: t(f"agreements.scope.{s}", lang),
+    on_change=_copy_to_url, args=(P_SCOPE, W_SCOPE, "period"),
+)
+top_col.select_slider(
+    t("agreements.network.top_n", lang), agreements.NETWORK_TOP_N_CHOICES, key=W_TOP,
+    on_change=_copy_to_url, args=(P_TOP, W_TOP, agreements.NETWORK_TOP_N),
+)
+network = view.panel("agreements.network")
+st.subheader(components.plain(network.title))
+if network.frame.height == 0:
+    st.info(t("app.no_data", lang))
+else:
+    st.caption(t("agreements.network.click_hint", lang))
+    network_key = f"agreements_network_{_nonce()}"
+    st.plotly_chart(
+        agreement_charts.network(network.frame, lang, selected=party),
+        width="stretch", key=network_key, on_select=lambda: _on_network_click(network_key, party),
+        selection_mode="points", config={"displaylogo": False, "displayModeBar": False},
+    )
+    with st.expander(t("app.show_data", lang)):
+        components.show_table(network, lang)
+st.caption(f"{t('app.definition', lang)}: {network.definition}")
+
+# --- find an agreement ---------------------------------------------------------------------------
+st.header(t("agreements.list.heading", lang))
+search_col, order_col, button_col = st.columns([3, 1.4, 1.2], vertical_alignment="bottom")
+search_col.text_input(
+    t("agreements.list.search", lang), key=W_SEARCH, placeholder=t("agreements.list.search_placeholder", lang),
+    on_change=_copy_to_url, args=(P_SEARCH, W_SEARCH, ""), max_chars=200,
+)
+order_col.selectbox(
+    t("agreements.list.order", lang), agreements.ORDERS, key=W_ORDER,
+    format_func=lambda o: t(f"agreements.list.order.{o}", lang),
+    on_change=_copy_to_url, args=(P_ORDER, W_ORDER, "newest"),
+)
+if info.get("kind") == "demo":
+    button_col.button(
+        t("agreements.list.press_release", lang), on_click=_press_release, icon=":material/campaign:",
+        width="stretch", help=t("agreements.list.press_release_help", lang),
+    )
+
+listing = view.panel("agreements.list")
+st.subheader(components.plain(listing.title))
+st.caption(" ".join([*view.notes, t("agreements.list.click_hint", lang)]))
+if listing.frame.height == 0:
+    st.info(t("app.no_data", lang))
+else:
+    frame, config = components.display_frame(listing, lang)
+    ids = listing.frame.get_column("agreement_id").to_list()
+    # A new table widget whenever the rows change, so its selection always matches the open detail.
+    digest = hashlib.sha1("\n".join(ids).encode()).hexdigest()[:10]
+    table_key = f"agreements_table_{_nonce()}_{digest}"
+    selected_rows = [ids.index(open_id)] if open_id in ids else []
+    st.dataframe(
+        frame, column_config=config, hide_index=True, width="stretch", height=420 if len(ids) > 10 else "auto",
+        key=table_key, on_select=lambda: _on_row_click(table_key, ids), selection_mode="single-row",
+        selection_default={"selection": {"rows": selected_rows}},
+    )
+    if len(ids) >= agreements.TABLE_ROWS:
+        st.caption(t("agreements.list.more", lang, n=f"{agreements.TABLE_ROWS:,}"))
+st.caption(f"{t('app.definition', lang)}: {listing.definition}")
+
+# --- one agreement --------------------------------------------------------------------------------
+if open_id:
+    found = agreements.detail(runner, lang, open_id)
+    with st.container(border=True):
+        if found is None:
+            st.warning(t("agreements.detail.not_found", lang, id=components.plain(open_id)))
+            st.button(t("agreements.detail.close", lang), on_click=_close_detail, icon=":material/close:")
+        else:
+            detail = found.view
+            title_col, close_col = st.columns([5, 1], vertical_alignment="center")
+            title_col.subheader(components.plain(detail.title), anchor="agreement-detail")
+            close_col.button(
+                t("agreements.detail.close", lang), on_click=_close_detail, icon=":material/close:",
+                key="agreements_close_detail",
+            )
+            facts = detail.panel("agreements.detail.facts")
+            _facts_grid(facts)
+            components.kpi_cards(detail.kpis, lang, columns=3)
+
+            parties = detail.panel("agreements.detail.parties")
+            st.subheader(components.plain(parties.title))
+            party_frame, party_config = components.display_frame(parties, lang)
+            party_ids = list(found.hospital_ids)
+            picked = st.dataframe(
+                party_frame, column_config=party_config, hide_index=True, width="stretch",
+                key=f"agreements_parties_{open_id}", on_select="rerun", selection_mode="single-row",
+            )
+            st.caption(t("institutions.profile.partners.click_hint", lang))
+            if picked["selection"]["rows"]:
+                query = filters.to_query() | {state.LANG_KEY: lang, "institution": party_ids[picked["selection"]["rows"][0]]}
+                st.switch_page("pages/institutions.py", query_params=query)
+
+            requests = detail.panel("agreements.detail.requests")
+            st.subheader(components.plain(requests.title))
+            components.show_table(requests, lang)
+            st.caption(f"{t('app.definition', lang)}: {facts.definition}")
+            _profile_link(found.requester_id, t("agreements.detail.requester_profile", lang))
+
+components.page_footer(view, lang)
