@@ -45,8 +45,8 @@ def require_entrypoint() -> None:
     """Make sure app.py ran in this session before a page draws.
 
     Right after a server start, a deep link (/quality?...) reaches a session before any run of
-    app.py has called st.navigation, and Streamlit, seeing a pages/ folder, runs the page file
-    alone, the way it did before st.navigation. Switch that guess off, as st.navigation itself
+    app.py has set up the navigation, and Streamlit, seeing a pages/ folder, runs the page file
+    alone, as in its old multipage mode. Switch that guess off, as the navigation call itself
     does, and rerun: app.py then draws the shared filters and routes to the requested page.
     """
     if _FILTERS in st.session_state:
