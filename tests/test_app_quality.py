@@ -128,3 +128,15 @@ def test_a_shorter_period_moves_the_hospital_to_its_assessment_then(app, demo):
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="quality_assessment").value == hospital["previous_assessed_on"]
     assert metrics(at)["전체 점수"] == f"{hospital['previous_score']:.1%}"
+
+
+def test_a_region_without_assessed_hospitals_says_so(app, demo_db):
+    from oversight.regions import REGION_CODES
+
+    runner = queries.DatabaseRunner(db.read_only(demo_db))
+    data_date = runner.run("dataset_info", {})["data_date"][0]
+    assessed = set(runner.run("quality_latest_scores", {"date_to": data_date, "regions": []})["region_code"])
+    empty = next(code for code in REGION_CODES if code not in assessed)
+    at = open_page(app, {"lang": "en", "regions": empty})
+    assert not at.error
+    assert any("No quality assessment within the current filters" in i.value for i in at.info)
