@@ -46,10 +46,14 @@ div[data-testid="stMainBlockContainer"] h2 { font-size: 2.3rem !important; }
 div[data-testid="stMainBlockContainer"] p, div[data-testid="stMainBlockContainer"] li {
     font-size: 1.35rem !important; line-height: 1.6 !important;
 }
-div[data-testid="stMetricLabel"] p { font-size: 1.4rem !important; }
-div[data-testid="stMetricValue"] { font-size: 3.4rem !important; }
-div[data-testid="stMetricDelta"] { font-size: 1.3rem !important; }
-div[data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
+div[data-testid="stMainBlockContainer"] div[data-testid="stMetricLabel"] p { font-size: 1.5rem !important; }
+div[data-testid="stMainBlockContainer"] div[data-testid="stMetricValue"],
+div[data-testid="stMainBlockContainer"] div[data-testid="stMetricValue"] p {
+    font-size: 3.6rem !important; line-height: 1.25 !important; font-weight: 600 !important;
+}
+div[data-testid="stMainBlockContainer"] div[data-testid="stMetricDelta"],
+div[data-testid="stMainBlockContainer"] div[data-testid="stMetricDelta"] p { font-size: 1.4rem !important; }
+div[data-testid="stMainBlockContainer"] div[data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
 </style>
 """
 

@@ -198,7 +198,7 @@ class _Writer:
     # a view's sheet -----------------------------------------------------------------------
 
     def view_sheet(self, view: PageView) -> None:
-        sheet = self.book.add_worksheet(view.sheet)
+        sheet = self.book.add_worksheet(sheet_name(view.sheet))
         _print_setup(sheet)
         sheet.repeat_rows(0, HEADER_ROWS - 2)
         widths: dict[int, float] = {}
@@ -557,7 +557,8 @@ class _Writer:
 
         section(c.t("reports.about.sheets"))
         for view in views:
-            sheet.write_url(row, 0, f"internal:'{view.sheet}'!A1", string=view.sheet,
+            name = sheet_name(view.sheet)
+            sheet.write_url(row, 0, f"internal:'{name}'!A1", string=name,
                             cell_format=self.fmt(font_color="#0B5CAD", underline=1))
             self.text(sheet, row, 1, view.title)
             self.text(sheet, row, 2, c.t("reports.about.sheet_contents", kpis=len(view.kpis), panels=len(view.panels)))
@@ -590,6 +591,11 @@ class _Writer:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def sheet_name(name: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of [ ] : * ? / \\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", name).strip("'")[:31] or "Sheet"
 
 
 def _print_setup(sheet: Worksheet) -> None:
