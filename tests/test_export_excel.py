@@ -262,3 +262,13 @@ def test_english_report_has_english_headers_and_cover(runner):
     header, _ = table_rows(sheet, tables_in_order(sheet)[1])
     assert header == [column_label(c, "en") for c in ("month", "series", "cumulative")]
     assert header[0] == "Month"
+
+
+def test_a_sheet_name_excel_refuses_is_made_acceptable():
+    from dataclasses import replace
+
+    view = replace(synthetic_view(), sheet="Centres/Consulting: [all]*?")
+    book = read(excel.workbook_bytes([view], CONTEXT))
+    assert book.sheetnames == ["About", "Centres Consulting all"]
+    links = [c.hyperlink.location for row in book["About"].iter_rows() for c in row if c.hyperlink is not None]
+    assert links == ["'Centres Consulting all'!A1"]

@@ -577,9 +577,9 @@ class _Writer:
         ]
         headers = [c.t("reports.def.sheet"), c.t("reports.def.figure"), c.t("reports.def.definition")]
         first = row + 1
-        for offset, (sheet_name, figure, definition) in enumerate(rows):
+        for offset, (source, figure, definition) in enumerate(rows):
             r = first + offset
-            self.text(sheet, r, 0, sheet_name, valign="top")
+            self.text(sheet, r, 0, source, valign="top")
             self.text(sheet, r, 1, figure, valign="top", text_wrap=True)
             self.text(sheet, r, 2, definition, valign="top", text_wrap=True)
         sheet.add_table(row, 0, first + len(rows) - 1, 2, {
@@ -595,7 +595,8 @@ class _Writer:
 
 def sheet_name(name: str) -> str:
     """A sheet name Excel accepts: at most 31 characters, none of [ ] : * ? / \\."""
-    return re.sub(r"[\[\]:*?/\\]", " ", name).strip("'")[:31] or "Sheet"
+    cleaned = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", name)).strip().strip("'")
+    return cleaned[:31].strip() or "Sheet"
 
 
 def _print_setup(sheet: Worksheet) -> None:
