@@ -272,3 +272,26 @@ def test_a_sheet_name_excel_refuses_is_made_acceptable():
     assert book.sheetnames == ["About", "Centres Consulting all"]
     links = [c.hyperlink.location for row in book["About"].iter_rows() for c in row if c.hyperlink is not None]
     assert links == ["'Centres Consulting all'!A1"]
+
+
+def test_a_scatter_is_charted_and_too_many_series_are_left_to_the_table():
+    import polars as pl
+
+    from oversight.views.model import Chart, PageView, Panel
+
+    scatter = pl.DataFrame({"kind": ["병원"] * 3 + ["기업"] * 3, "patients": [10, 20, 30, 5, 15, 25],
+                            "records": [100, 180, 320, 40, 160, 230]})
+    crowded = pl.DataFrame({"month": [dt.date(2025, 1, 1)] * 30, "series": [f"기관 {i}" for i in range(30)],
+                            "count": list(range(10, 40))})
+    view = PageView("Extra", "추가", panels=(
+        Panel("extra.scatter", "산점도", "환자 수와 기록 수.", scatter, Chart("scatter", "patients", "records", color="kind")),
+        Panel("extra.crowded", "기관별", "기관별 건수.", crowded, Chart("line", "month", "count", color="series"),
+              count_columns=("count",)),
+    ))
+    data = excel.workbook_bytes([view], CONTEXT)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        charts = [archive.read(n).decode("utf-8") for n in archive.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
+    assert len(charts) == 1 and "scatterChart" in charts[0]
+    assert charts[0].count("<c:ser>") == 2  # one series per kind
+    texts = [c.value for row in read(data)["Extra"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("30개로 많아" in t for t in texts)

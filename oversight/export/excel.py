@@ -68,8 +68,6 @@ def build_report(runner: Runner, filters: Filters, lang: str, sheets: Sequence[s
     """The whole report (or the named sheets) as .xlsx bytes."""
     context = ctx.report_context(runner, filters, lang, threshold=threshold)
     views = ctx.build_views(runner, filters, lang, sheets, progress=progress)
-    if progress:
-        progress("Excel", 0.95)
     return workbook_bytes(views, context)
 
 
@@ -320,7 +318,7 @@ class _Writer:
     def chart(self, sheet: Worksheet, panel: Panel, suppression: Suppression, columns: list[_Column],
               header_row: int, last_row: int, col: int, title_row: int, widths: dict[int, float]) -> int:
         """A native chart right of the table, drawn from the table itself or, where the table is
-        long (one row per series and x) or has hidden values, from a chart-data block beside it."""
+        long (one row per series and x) or has hidden values, from a chart-data block under it."""
         spec = panel.chart
         if spec is None:
             return last_row
@@ -331,6 +329,10 @@ class _Writer:
             self.text(sheet, header_row, col, self.context.t("reports.no_native_chart"), italic=True, font_color=MUTED)
             return last_row
         frame = suppression.masked(panel.frame)
+        if spec.color and frame.get_column(spec.color).n_unique() > MAX_CHART_SERIES:
+            self.text(sheet, header_row, col, self.context.t("reports.too_many_series", n=frame.get_column(spec.color).n_unique()),
+                      italic=True, font_color=MUTED)
+            return last_row
         kinds = {c.name: c.kind for c in columns}
         names = [c.name for c in columns]
         # The chart sits right of the table; a chart-data block, where one is needed, under it.
@@ -403,10 +405,6 @@ class _Writer:
             wide, value_columns = frame.select(x, y), [y]
             names = [column_label(y, self.lang)]
         else:
-            order = frame.get_column(spec.color).unique(maintain_order=True).to_list()
-            if len(order) > MAX_CHART_SERIES:
-                self.text(sheet, header_row, col, self.context.t("reports.too_many_series", n=len(order)), italic=True)
-                return [], header_row
             wide = frame.pivot(on=spec.color, index=x, values=y, aggregate_function="first")
             value_columns = [c for c in wide.columns if c != x]
             names = value_columns
@@ -456,8 +454,6 @@ class _Writer:
         widths[col] = max(widths.get(col, MIN_WIDTH), _width([labels[0], *map(str, names[:WIDTH_SAMPLE_ROWS])]))
         for c in (col + 1, col + 2):
             widths[c] = max(widths.get(c, MIN_WIDTH), 12)
-        if len(runs) > MAX_CHART_SERIES:
-            return [], last
         series = [
             _series([sheet.name, header_row + 1 + a, col], sheet.name, header_row + 1 + a, header_row + b, col + 1, col + 2)
             for a, b in runs if b > a
