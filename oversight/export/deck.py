@@ -42,7 +42,7 @@ WARNING = RGBColor(0x9C, 0x2B, 0x00)
 IMAGE_PX = (1210, 500)  # the chart area at 100 px per inch; rendered at twice that
 KPIS_PER_SLIDE = 6
 SENTENCES_PER_SLIDE = 8
-DEFINITION_CHARS_PER_SLIDE = 1500
+DEFINITION_CHARS_PER_SLIDE = 2400
 TABLE_ROWS = 12
 
 
@@ -181,10 +181,10 @@ class _Deck:
             _fill(card, CARD)
             card.adjustments[0] = 0.06
             inner = Inches(0.25)
-            self.text(slide, left + inner, top + Inches(0.2), card_w - 2 * inner, Inches(0.45), kpi.label, 16, color=INK)
+            self.text(slide, left + inner, top + Inches(0.15), card_w - 2 * inner, Inches(0.6), kpi.label, 15, color=INK)
             hide_now, hide_before = kpi_small(kpi, self.context.threshold)
             value = f"<{self.context.threshold}" if hide_now else ctx.format_kpi_value(kpi.value, kpi.unit, self.lang)
-            self.text(slide, left + inner, top + Inches(0.7), card_w - 2 * inner, Inches(0.8), value, 36, bold=True, color=ACCENT)
+            self.text(slide, left + inner, top + Inches(0.75), card_w - 2 * inner, Inches(0.8), value, 36, bold=True, color=ACCENT)
             if hide_now or hide_before or kpi.change is None:
                 change, colour = self.t("reports.deck.no_change"), MUTED
             else:

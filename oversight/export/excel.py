@@ -50,6 +50,9 @@ CHART_ROWS = 20  # rows a chart covers at the default row height
 MAX_CHART_SERIES = 24
 MAX_WIDTH, MIN_WIDTH = 60, 8
 WIDTH_SAMPLE_ROWS = 300
+KPI_DETAIL_WIDTH = 28
+COVER_WIDTHS = (24, 34, 110)
+LINE_HEIGHT = 13.5  # points per line of 10-point text
 
 # Chart kind -> (Excel chart type, subtype)
 NATIVE_CHARTS = {
@@ -182,8 +185,9 @@ class _Writer:
         else:
             self.text(sheet, row, col, value, **props)
 
-    def hidden_cell(self, sheet: Worksheet, row: int, col: int, label: str) -> None:
-        sheet.write_string(row, col, label, self.fmt(align="right", font_color=MUTED, italic=label == COMPLEMENT_LABEL))
+    def hidden_cell(self, sheet: Worksheet, row: int, col: int, label: str, **props) -> None:
+        sheet.write_string(row, col, label,
+                           self.fmt(align="right", font_color=MUTED, italic=label == COMPLEMENT_LABEL, **props))
 
     def table_name(self, *parts: str) -> str:
         base = re.sub(r"[^A-Za-z0-9_]", "_", "_".join(("tbl", *parts)))[:200]
@@ -225,18 +229,20 @@ class _Writer:
         for offset, kpi in enumerate(view.kpis):
             r = first + offset
             hide_now, hide_before = kpi_small(kpi, n)
-            self.text(sheet, r, 0, kpi.label)
+            self.text(sheet, r, 0, kpi.label, valign="top")
             for col, value, hidden in ((1, kpi.value, hide_now), (2, kpi.previous, hide_before)):
                 if hidden:
-                    self.hidden_cell(sheet, r, col, f"<{n}")
+                    self.hidden_cell(sheet, r, col, f"<{n}", valign="top")
                 else:
                     self._kpi_number(sheet, r, col, value, kpi)
             if hide_now or hide_before or kpi.change is None:
-                sheet.write_blank(r, 3, None)
+                sheet.write_blank(r, 3, None, self.fmt(valign="top"))
             else:
                 self._kpi_change(sheet, r, 3, kpi)
             self.text(sheet, r, 4, kpi.detail, text_wrap=True, valign="top")
             self.text(sheet, r, 5, kpi.definition, text_wrap=True, valign="top")
+            # Neither Excel nor LibreOffice grows a row for wrapped text on opening a file.
+            sheet.set_row(r, row_height((kpi.detail, KPI_DETAIL_WIDTH), (kpi.definition, MAX_WIDTH)))
         last = first + len(view.kpis) - 1
         sheet.add_table(row, 0, last, len(headers) - 1, {
             "name": self.table_name(view.sheet, "kpis"),
@@ -244,7 +250,7 @@ class _Writer:
             "style": "Table Style Light 1",
             "autofilter": False,
         })
-        fixed = {4: 28, 5: MAX_WIDTH}  # detail and definition wrap
+        fixed = {4: KPI_DETAIL_WIDTH, 5: MAX_WIDTH}  # detail and definition wrap
         for col, header in enumerate(headers):
             sample = [header] + ([k.label for k in view.kpis] if col == 0 else [])
             widths[col] = max(widths.get(col, MIN_WIDTH), fixed.get(col, _width(sample, cap=40)), 14)
@@ -252,23 +258,25 @@ class _Writer:
 
     def _kpi_number(self, sheet, row, col, value, kpi: Kpi) -> None:
         if value is None:
-            sheet.write_blank(row, col, None)
+            sheet.write_blank(row, col, None, self.fmt(valign="top"))
             return
         number_format = {
             "percent": "0.0%",
             "days": '#,##0"{}"'.format(self.context.t("reports.unit.days_suffix")),
         }.get(kpi.unit, "#,##0")
-        sheet.write_number(row, col, value, self.fmt(num_format=number_format))
+        sheet.write_number(row, col, value, self.fmt(num_format=number_format, valign="top"))
 
     def _kpi_change(self, sheet, row, col, kpi: Kpi) -> None:
         change = kpi.change
         if kpi.unit == "percent":
-            sheet.write_number(row, col, change * 100, self.fmt(num_format='+0.0"%p";-0.0"%p";0.0"%p"'))
+            number_format = '+0.0"%p";-0.0"%p";0.0"%p"'
+            change *= 100
         elif kpi.unit == "days":
             suffix = self.context.t("reports.unit.days_suffix")
-            sheet.write_number(row, col, change, self.fmt(num_format=f'+#,##0"{suffix}";-#,##0"{suffix}";0"{suffix}"'))
+            number_format = f'+#,##0"{suffix}";-#,##0"{suffix}";0"{suffix}"'
         else:
-            sheet.write_number(row, col, change, self.fmt(num_format="+#,##0;-#,##0;0"))
+            number_format = "+#,##0;-#,##0;0"
+        sheet.write_number(row, col, change, self.fmt(num_format=number_format, valign="top"))
 
     def _header_format(self):
         return self.fmt(**HEADER)
@@ -490,9 +498,8 @@ class _Writer:
     def about_sheet(self, sheet: Worksheet, views: Sequence[PageView]) -> None:
         c = self.context
         _print_setup(sheet)
-        sheet.set_column(0, 0, 24)
-        sheet.set_column(1, 1, 34)
-        sheet.set_column(2, 2, 110)
+        for col, width in enumerate(COVER_WIDTHS):
+            sheet.set_column(col, col, width)
         label_fmt = {"bold": True, "font_color": "#33414E", "valign": "top"}
         self.text(sheet, 0, 0, c.t("reports.title"), bold=True, font_size=18, font_color=HEADER_FILL)
         sheet.set_row(0, 30)
@@ -564,7 +571,7 @@ class _Writer:
         section(c.t("reports.about.suppression"))
         sheet.merge_range(row, 0, row, 2, "", self.fmt(text_wrap=True, valign="top"))
         self.text(sheet, row, 0, ctx.suppression_rule(c), text_wrap=True, valign="top")
-        sheet.set_row(row, 64)
+        sheet.set_row(row, row_height((ctx.suppression_rule(c), sum(COVER_WIDTHS))))
         row += 2
 
         section(c.t("reports.about.definitions"))
@@ -578,6 +585,7 @@ class _Writer:
             self.text(sheet, r, 0, source, valign="top")
             self.text(sheet, r, 1, figure, valign="top", text_wrap=True)
             self.text(sheet, r, 2, definition, valign="top", text_wrap=True)
+            sheet.set_row(r, row_height((figure, COVER_WIDTHS[1]), (definition, COVER_WIDTHS[2])))
         sheet.add_table(row, 0, first + len(rows) - 1, 2, {
             "name": self.table_name("about", "definitions"),
             "columns": [{"header": h, "header_format": self._header_format()} for h in headers],
@@ -615,6 +623,15 @@ def _date_unit(values: pl.Series) -> dict:
     step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if months / s <= 12), 120)
     monthly = all(getattr(v, "day", 1) == 1 for v in values.to_list())
     return {"major_unit": step, "major_unit_type": "months", "base_unit": "months" if monthly else "days"}
+
+
+def row_height(*cells: tuple[str, float]) -> float:
+    """Height (points) for a row whose wrapped cells hold these texts in columns this wide."""
+    lines = 1
+    for text, width in cells:
+        usable = max(width - 1.5, 1.0)
+        lines = max(lines, sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text or "").split("\n")))
+    return LINE_HEIGHT * lines + 3
 
 
 def _series(name, sheet: str, first: int, last: int, x_col: int, y_col: int) -> dict:
