@@ -117,3 +117,18 @@ def test_the_deck_over_the_registered_views_in_english(runner):
     assert "Cumulative institutions and agreements" in all_text
     assert not any("\uac00" <= ch <= "\ud7a3" for ch in all_text.replace("합성", "")), "Korean left in English"
     assert Emu(prs.slide_width).inches == pytest.approx(13.333, abs=0.01)
+
+
+def test_the_chart_renderer_fetches_nothing_from_the_web(monkeypatch):
+    """kaleido loads MathJax from a CDN unless told not to; the proxy blocks anything else."""
+    import kaleido
+
+    from oversight.export import figures
+
+    seen = {}
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: seen.update(k))
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda *a, **k: None)
+    with figures.image_renderer():
+        pass
+    assert seen["mathjax"] is False
+    assert seen["proxy_server"] == figures.NO_PROXY

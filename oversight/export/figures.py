@@ -18,6 +18,7 @@ from oversight.export.suppression import Suppression, masked_panel
 from oversight.views.model import Panel
 
 _render_lock = threading.Lock()
+NO_PROXY = "127.0.0.1:9"  # the discard port: closed here, so any web request fails at once
 
 
 class NoFigure(ValueError):
@@ -52,13 +53,14 @@ def room_figure(panel: Panel, lang: str, threshold: int | None = None, font_size
 def image_renderer() -> Iterator[callable]:
     """One headless Chromium for a batch of chart images (kaleido's sync server), closed after.
 
-    MathJax is switched off: kaleido would otherwise load it from a CDN, and no request may
-    leave the machine. One batch at a time per process: the server is a singleton.
+    No request may leave the machine: MathJax is switched off (kaleido would otherwise load it
+    from a CDN), and the browser's proxy is a closed local port, so nothing a figure names on
+    the web can be fetched either. One batch at a time per process: the server is a singleton.
     """
     import kaleido
 
     with _render_lock:
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        kaleido.start_sync_server(mathjax=False, proxy_server=NO_PROXY, silence_warnings=True)
         try:
             def render(fig: go.Figure, width: int, height: int, scale: float = 2.0) -> bytes:
                 fig = go.Figure(fig)
