@@ -14,7 +14,7 @@ from oversight import config, db, derived, schema
 from oversight.filters import PROGRAMME_START
 from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.regions import REGION_CODES, region_name
-from ui import data, state
+from ui import data, presentation, state
 
 ICON = Path(__file__).parent / "assets" / "icon.png"
 
@@ -83,6 +83,8 @@ with st.sidebar:
             placeholder=all_label,
         )
     st.button(t("app.reset_filters", lang), on_click=state.reset_filters, args=(data_date,))
+    st.divider()
+    presentation.toggle(lang)
 
 state.publish()
 
@@ -111,4 +113,7 @@ navigation = st.navigation(
         for section, pages in PAGES.items()
     }
 )
-navigation.run()
+if presentation.active():
+    presentation.show(lang, current)  # in place of the page, chosen by the URL's present=1
+else:
+    navigation.run()

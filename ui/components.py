@@ -12,7 +12,7 @@ from oversight import charts
 from oversight.config import SUPPRESSION_THRESHOLD
 from oversight.i18n import column_label, t
 from oversight.views.model import Kpi, PageView, Panel
-from ui import data, state
+from ui import data, exports, state
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -133,6 +133,7 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, table_o
 
 def page_footer(view: PageView, lang: str) -> None:
     st.divider()
+    exports.download_buttons(view, lang)
     st.caption(t("app.suppressed_note", lang, n=SUPPRESSION_THRESHOLD) + " " + t("app.share_hint", lang))
 
 

@@ -1,0 +1,364 @@
+"""The meeting deck: title, KPIs, what changed, one slide per key chart, sources and definitions.
+
+16:9 slides built with python-pptx; charts are the pages' own figures rendered to PNG by
+kaleido in the system Chromium (one browser for the whole deck), with Korean fonts, hidden
+counts left out and names shown as written. Every text on a slide is plain text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from oversight.export import context as ctx
+from oversight.export.figures import NoFigure, image_renderer, room_figure
+from oversight.export.safe_text import plain_for_slides
+from oversight.export.summary import change_sentence
+from oversight.export.suppression import kpi_small, suppress_panel
+from oversight.filters import Filters
+from oversight.i18n import column_label, t
+from oversight.queries import Runner
+from oversight.views.model import Kpi, PageView, Panel
+
+MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+FONT = "Malgun Gothic"  # PowerPoint's Korean UI font; LibreOffice falls back to Noto Sans CJK KR
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.6)
+INK = RGBColor(0x1F, 0x2A, 0x36)
+MUTED = RGBColor(0x5F, 0x6B, 0x7A)
+ACCENT = RGBColor(0x0B, 0x3C, 0x5D)
+CARD = RGBColor(0xF2, 0xF5, 0xF8)
+UP_GOOD, DOWN_BAD = RGBColor(0x00, 0x7A, 0x4D), RGBColor(0xB0, 0x3A, 0x00)
+WARNING = RGBColor(0x9C, 0x2B, 0x00)
+IMAGE_PX = (1210, 500)  # the chart area at 100 px per inch; rendered at twice that
+KPIS_PER_SLIDE = 6
+SENTENCES_PER_SLIDE = 8
+DEFINITION_CHARS_PER_SLIDE = 2400
+TABLE_ROWS = 12
+
+
+def build_deck(runner: Runner, filters: Filters, lang: str, sheets: Sequence[str] | None = None,
+               threshold: int | None = None, progress: ctx.Progress | None = None) -> bytes:
+    """The deck over every registered view (or the named ones) as .pptx bytes."""
+    step = _steps(progress)
+    step(t("reports.deck.progress.views", lang), 0.0)
+    context = ctx.report_context(runner, filters, lang, threshold=threshold)
+    views = ctx.build_views(runner, filters, lang, sheets,
+                            progress=(lambda name, f: step(name, 0.25 * f)) if progress else None)
+    return deck_bytes(views, context, progress=lambda label, f: step(label, 0.25 + 0.75 * f))
+
+
+def deck_bytes(views: Sequence[PageView], context: ctx.ReportContext,
+               progress: ctx.Progress | None = None) -> bytes:
+    buffer = io.BytesIO()
+    _Deck(views, context, _steps(progress)).build().save(buffer)
+    return buffer.getvalue()
+
+
+def _steps(progress: ctx.Progress | None) -> Callable[[str, float], None]:
+    return progress if progress else (lambda label, fraction: None)
+
+
+@dataclass(frozen=True)
+class SlideImage:
+    view: PageView
+    panel: Panel
+    png: bytes | None  # None: the chart has no generic figure; the slide shows its table
+
+
+class _Deck:
+    def __init__(self, views: Sequence[PageView], context: ctx.ReportContext, progress):
+        self.views = list(views)
+        self.context = context
+        self.lang = context.lang
+        self.progress = progress
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
+        self.blank = self.prs.slide_layouts[6]
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def build(self):
+        images = self.render_charts()
+        self.progress(self.t("reports.deck.progress.slides"), 0.95)
+        self.title_slide()
+        for view in self.views:
+            for start in range(0, len(view.kpis), KPIS_PER_SLIDE):
+                self.kpi_slide(view, view.kpis[start:start + KPIS_PER_SLIDE])
+        self.change_slides()
+        for image in images:
+            if image.png is None:
+                self.table_slide(image.view, image.panel)
+            else:
+                self.chart_slide(image)
+        self.sources_slides()
+        self.number_slides()
+        self.progress(self.t("reports.deck.progress.done"), 1.0)
+        return self.prs
+
+    # charts -------------------------------------------------------------------------------
+
+    def render_charts(self) -> list[SlideImage]:
+        panels = ctx.charted_panels(self.views)
+        images: list[SlideImage] = []
+        if not panels:
+            return images
+        self.progress(self.t("reports.deck.progress.browser"), 0.0)
+        with image_renderer() as render:
+            for index, (view, panel) in enumerate(panels):
+                self.progress(self.t("reports.deck.progress.chart", title=panel.title), 0.05 + 0.9 * index / len(panels))
+                try:
+                    fig, _ = room_figure(panel, self.lang, self.context.threshold)
+                except NoFigure:
+                    images.append(SlideImage(view, panel, None))
+                    continue
+                images.append(SlideImage(view, panel, render(fig, *IMAGE_PX, scale=2)))
+        return images
+
+    # slides -------------------------------------------------------------------------------
+
+    def new_slide(self, title: str, kicker: str = ""):
+        slide = self.prs.slides.add_slide(self.blank)
+        if kicker:
+            self.text(slide, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.35), kicker, 14, color=MUTED)
+        self.text(slide, MARGIN, Inches(0.6), WIDTH - 2 * MARGIN, Inches(0.7), title, 28, bold=True, color=ACCENT)
+        self.footer(slide)
+        return slide
+
+    def footer(self, slide) -> None:
+        self.text(slide, MARGIN, Inches(7.0), Inches(9.5), Inches(0.3), ctx.data_line(self.context), 10, color=MUTED)
+
+    def number_slides(self) -> None:
+        total = len(self.prs.slides)
+        for number, slide in enumerate(self.prs.slides, start=1):
+            if number > 1:
+                self.text(slide, WIDTH - MARGIN - Inches(1.5), Inches(7.0), Inches(1.5), Inches(0.3),
+                          f"{number} / {total}", 10, color=MUTED, align=PP_ALIGN.RIGHT)
+
+    def title_slide(self) -> None:
+        c = self.context
+        slide = self.prs.slides.add_slide(self.blank)
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.25))
+        _fill(band, ACCENT)
+        self.text(slide, MARGIN, Inches(1.9), WIDTH - 2 * MARGIN, Inches(1.0), self.t("app.title"), 40, bold=True, color=ACCENT)
+        self.text(slide, MARGIN, Inches(2.9), WIDTH - 2 * MARGIN, Inches(0.6), self.t("reports.deck.subtitle"), 24, color=INK)
+        lines = [
+            f"{self.t('app.period')}: {ctx.period_text(c.filters, self.lang)}",
+            ctx.data_line(c),
+            f"{self.t('reports.about.generated')}: {c.generated_at:%Y-%m-%d %H:%M}",
+        ]
+        scoped = [f"{label}: {value}" for label, value in ctx.filter_lines(c.filters, self.lang)[2:] if value != self.t("app.all")]
+        self.text(slide, MARGIN, Inches(3.8), WIDTH - 2 * MARGIN, Inches(1.6), "\n".join(lines + scoped), 16, color=MUTED)
+        if c.is_demo:
+            box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, Inches(6.0), WIDTH - 2 * MARGIN, Inches(0.8))
+            _fill(box, RGBColor(0xFF, 0xF4, 0xE5))
+            self.fill_text(box, t("app.demo_banner", self.lang, seed=c.info.get("seed"), scale=c.info.get("scale")),
+                           13, color=WARNING)
+
+    def kpi_slide(self, view: PageView, kpis: Sequence[Kpi]) -> None:
+        slide = self.new_slide(self.t("reports.deck.kpis_title", page=view.title), kicker=view.title)
+        previous = self.context.filters.previous()
+        self.text(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(0.35),
+                  self.t("reports.deck.compared", start=previous.date_from, end=previous.date_to), 13, color=MUTED)
+        columns = 3
+        gap = Inches(0.25)
+        card_w = int((WIDTH - 2 * MARGIN - gap * (columns - 1)) / columns)
+        card_h = Inches(2.45)
+        for index, kpi in enumerate(kpis):
+            left = MARGIN + (index % columns) * (card_w + gap)
+            top = Inches(1.8) + (index // columns) * (card_h + gap)
+            card = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, card_w, card_h)
+            _fill(card, CARD)
+            card.adjustments[0] = 0.06
+            inner = Inches(0.25)
+            self.text(slide, left + inner, top + Inches(0.15), card_w - 2 * inner, Inches(0.6), kpi.label, 15, color=INK)
+            hide_now, hide_before = kpi_small(kpi, self.context.threshold)
+            value = f"<{self.context.threshold}" if hide_now else ctx.format_kpi_value(kpi.value, kpi.unit, self.lang)
+            self.text(slide, left + inner, top + Inches(0.75), card_w - 2 * inner, Inches(0.8), value, 36, bold=True, color=ACCENT)
+            if hide_now or hide_before or kpi.change is None:
+                change, colour = self.t("reports.deck.no_change"), MUTED
+            else:
+                change = self.t("reports.deck.change", change=ctx.format_kpi_change(kpi))
+                better = (kpi.change > 0) == kpi.higher_is_better
+                colour = MUTED if kpi.change == 0 else (UP_GOOD if better else DOWN_BAD)
+            self.text(slide, left + inner, top + Inches(1.5), card_w - 2 * inner, Inches(0.4), change, 14, color=colour)
+            if kpi.detail:
+                self.text(slide, left + inner, top + Inches(1.9), card_w - 2 * inner, Inches(0.4), kpi.detail, 11, color=MUTED)
+
+    def change_slides(self) -> None:
+        lines: list[tuple[str, bool]] = []  # (text, is a heading)
+        for view in self.views:
+            if not view.kpis:
+                continue
+            if len([v for v in self.views if v.kpis]) > 1:
+                lines.append((view.title, True))
+            lines += [(change_sentence(k, self.lang, self.context.threshold), False) for k in view.kpis]
+        if not lines:
+            return
+        previous = self.context.filters.previous()
+        pages: list[list[tuple[str, bool]]] = [[]]
+        for line in lines:
+            if sum(1 for _, heading in pages[-1] if not heading) >= SENTENCES_PER_SLIDE and not line[1]:
+                pages.append([])
+            pages[-1].append(line)
+        for number, page in enumerate(pages):
+            title = self.t("reports.deck.changes_title") + (f" ({number + 1}/{len(pages)})" if len(pages) > 1 else "")
+            slide = self.new_slide(title)
+            self.text(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(0.35),
+                      self.t("reports.deck.compared", start=previous.date_from, end=previous.date_to), 13, color=MUTED)
+            box = slide.shapes.add_textbox(MARGIN, Inches(1.85), WIDTH - 2 * MARGIN, Inches(5.0))
+            frame = box.text_frame
+            frame.word_wrap = True
+            for index, (text, heading) in enumerate(page):
+                paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                paragraph.space_after = Pt(6 if heading else 10)
+                run = paragraph.add_run()
+                run.text = plain_for_slides(text if heading else f"• {text}")
+                self.font(run, 15 if heading else 19, bold=heading, color=ACCENT if heading else INK)
+
+    def chart_slide(self, image: SlideImage) -> None:
+        panel = image.panel
+        slide = self.new_slide(panel.title, kicker=image.view.title)
+        width = WIDTH - 2 * MARGIN
+        height = int(width * IMAGE_PX[1] / IMAGE_PX[0])
+        slide.shapes.add_picture(io.BytesIO(image.png), MARGIN, Inches(1.35), width, height)
+        self.caption(slide, panel, Inches(1.35) + height + Inches(0.1))
+
+    def table_slide(self, view: PageView, panel: Panel) -> None:
+        slide = self.new_slide(panel.title, kicker=view.title)
+        suppression = suppress_panel(panel, self.context.threshold)
+        frame = ctx.display_table(panel, suppression, rows=TABLE_ROWS)
+        rows, cols = frame.height + 1, min(frame.width, 8)
+        shape = slide.shapes.add_table(rows, cols, MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(0.4) * rows)
+        table = shape.table
+        for c, name in enumerate(frame.columns[:cols]):
+            self.cell(table.cell(0, c), column_label(name, self.lang), bold=True)
+            for r, value in enumerate(frame.get_column(name).to_list(), start=1):
+                self.cell(table.cell(r, c), value)
+        if panel.frame.height > TABLE_ROWS:
+            self.text(slide, MARGIN, Inches(6.3), WIDTH - 2 * MARGIN, Inches(0.3),
+                      self.t("reports.deck.first_rows", shown=TABLE_ROWS, total=panel.frame.height), 11, color=MUTED)
+        self.caption(slide, panel, Inches(6.55))
+
+    def caption(self, slide, panel: Panel, top) -> None:
+        suppression = suppress_panel(panel, self.context.threshold)
+        text = f"{self.t('app.definition')}: {panel.definition}"
+        if suppression:
+            text += "  " + self.t("reports.deck.suppressed", n=self.context.threshold)
+        self.text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(6.95) - top, text, 11, color=MUTED)
+        notes = slide.notes_slide.notes_text_frame
+        notes.text = plain_for_slides(text)
+
+    def sources_slides(self) -> None:
+        c = self.context
+        slide = self.new_slide(self.t("reports.deck.sources_title"))
+        lines = [
+            (self.t("reports.about.data_date"), str(c.data_date or "–")),
+            (self.t("reports.about.kind"), t(f"about.kind.{c.info.get('kind', 'submitted')}", self.lang)
+             if c.info.get("kind") in ("demo", "submitted") else str(c.info.get("kind"))),
+            (self.t("reports.about.sources"), ", ".join(b.batch_id for b in c.batches[:5])
+             + (self.t("reports.deck.more_batches", n=len(c.batches) - 5) if len(c.batches) > 5 else "") or "–"),
+            (self.t("reports.about.generated"), f"{c.generated_at:%Y-%m-%d %H:%M}"),
+            *ctx.filter_lines(c.filters, self.lang),
+        ]
+        box = slide.shapes.add_textbox(MARGIN, Inches(1.4), Inches(6.6), Inches(5.4))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for index, (label, value) in enumerate(lines):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.space_after = Pt(4)
+            self.font(_run(paragraph, f"{label}  "), 13, bold=True, color=INK)
+            self.font(_run(paragraph, value), 13, color=INK)
+        self.text(slide, Inches(7.5), Inches(1.4), Inches(5.2), Inches(0.4), self.t("reports.about.suppression"), 15, bold=True, color=ACCENT)
+        self.text(slide, Inches(7.5), Inches(1.85), Inches(5.2), Inches(4.9), ctx.suppression_rule(c), 12, color=INK)
+
+        entries = [(figure, definition) for _, figure, definition in ctx.definitions(self.views)]
+        entries.append((t("defname.change", self.lang), t("def.change", self.lang)))
+        pages: list[list[tuple[str, str]]] = [[]]
+        used = 0
+        for figure, definition in entries:
+            size = len(figure) + len(definition)
+            if pages[-1] and used + size > DEFINITION_CHARS_PER_SLIDE:
+                pages.append([])
+                used = 0
+            pages[-1].append((figure, definition))
+            used += size
+        for number, page in enumerate(pages):
+            title = self.t("reports.about.definitions") + (f" ({number + 1}/{len(pages)})" if len(pages) > 1 else "")
+            slide = self.new_slide(title)
+            box = slide.shapes.add_textbox(MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(5.5))
+            frame = box.text_frame
+            frame.word_wrap = True
+            for index, (figure, definition) in enumerate(page):
+                paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                paragraph.space_after = Pt(5)
+                self.font(_run(paragraph, f"{figure}: "), 12, bold=True, color=INK)
+                self.font(_run(paragraph, definition), 12, color=INK)
+
+    # text helpers -------------------------------------------------------------------------
+
+    def text(self, slide, left, top, width, height, text: str, size: int, bold: bool = False,
+             color: RGBColor = INK, align=None):
+        box = slide.shapes.add_textbox(Emu(int(left)), Emu(int(top)), Emu(int(width)), Emu(int(height)))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for index, line in enumerate(plain_for_slides(text).split("\n")):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            if align is not None:
+                paragraph.alignment = align
+            self.font(_run(paragraph, line), size, bold=bold, color=color)
+        return box
+
+    def fill_text(self, shape, text: str, size: int, color: RGBColor) -> None:
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        self.font(_run(frame.paragraphs[0], text), size, color=color)
+
+    def cell(self, cell, text: str, bold: bool = False) -> None:
+        frame = cell.text_frame
+        frame.paragraphs[0].text = ""
+        self.font(_run(frame.paragraphs[0], text), 11, bold=bold, color=RGBColor(0xFF, 0xFF, 0xFF) if bold else INK)
+        if bold:
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = ACCENT
+
+    def font(self, run, size: int, bold: bool = False, color: RGBColor = INK) -> None:
+        font = run.font
+        font.size = Pt(size)
+        font.bold = bold
+        font.color.rgb = color
+        font.name = FONT
+        r_pr = run._r.get_or_add_rPr()
+        r_pr.set("lang", "ko-KR" if self.lang == "ko" else "en-GB")
+        latin = r_pr.find(qn("a:latin"))
+        for tag in ("a:cs", "a:ea"):  # East Asian text takes the ea font: Hangul in Malgun Gothic
+            element = r_pr.find(qn(tag))
+            if element is None:
+                element = etree.SubElement(r_pr, qn(tag))
+                latin.addnext(element)
+            element.set("typeface", FONT)
+
+
+def _run(paragraph, text: str):
+    run = paragraph.add_run()
+    run.text = plain_for_slides(text)
+    return run
+
+
+def _fill(shape, colour: RGBColor) -> None:
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = colour
+    shape.line.fill.background()
+    shape.shadow.inherit = False
+

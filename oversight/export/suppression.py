@@ -1,0 +1,365 @@
+"""Small-count suppression for exports and shared views (DESIGN.md, definitions).
+
+Primary: a count of 1 to threshold-1 in a panel's `count_columns` is hidden and shown as
+"<5". A zero is shown: it identifies no one.
+
+Complementary: a hidden count must not come back by subtraction. Every group of cells whose
+total may be published (here or on another page) is assumed to have its total known:
+
+- the whole column (a KPI often carries the grand total);
+- the cells sharing the value of any one dimension column (e.g. every month of a series, every
+  series of a month, every institution of a region);
+- the cells sharing all dimension columns but one (the rows and columns of a cross-table);
+- a row's count columns when one of them is the sum of others in every row (a total column).
+
+A group with exactly one hidden cell gets a second one: its smallest shown count, preferring
+a non-zero one. Then an audit looks for any hidden count an attacker could still pin down from
+the group totals, knowing that "<5" cells lie in 0..4 and "x" cells are 5 or more: exactly, by
+linear algebra over the group sums, or by narrowing each cell's interval from the others'. A
+pinned cell gets one more hidden neighbour, and the audit runs again until none is pinned.
+
+Cells hidden to protect another are shown as "x" (the symbol of Korean official statistics for
+figures withheld to protect confidentiality); a zero chosen for that purpose shows "<5",
+which stays true. In a row with a hidden count, its rates and other decimal figures are hidden
+too ("x"), since a rate and the row's other counts would give the count back.
+
+Dimension columns are the text, date and boolean columns, and integer columns named like a
+period (year, quarter, month, week); other numbers are measures.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import polars as pl
+
+from oversight import config
+from oversight.views.model import Kpi, Panel
+
+COMPLEMENT_LABEL = "x"
+_PERIOD_INTEGER_NAMES = {"year", "quarter", "month", "week", "half"}
+_MAX_ROUNDS = 10_000
+_TOLERANCE = 1e-7
+
+
+def threshold() -> int:
+    return config.SUPPRESSION_THRESHOLD
+
+
+def small_label(n: int | None = None) -> str:
+    return f"<{threshold() if n is None else n}"
+
+
+def is_small(value: float | None, n: int) -> bool:
+    """A count that is hidden by itself: 1 to n-1."""
+    return value is not None and not _isnan(value) and 0 < value < n
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Which cells of one frame are hidden, and the text shown in their place."""
+
+    threshold: int
+    cells: Mapping[tuple[int, str], str] = field(default_factory=dict)  # (row, column) -> "<5" or "x"
+
+    def label(self, row: int, column: str) -> str | None:
+        return self.cells.get((row, column))
+
+    def hidden(self, row: int, column: str) -> bool:
+        return (row, column) in self.cells
+
+    def __bool__(self) -> bool:
+        return bool(self.cells)
+
+    @property
+    def small(self) -> int:
+        return sum(1 for text in self.cells.values() if text != COMPLEMENT_LABEL)
+
+    @property
+    def complementary(self) -> int:
+        return sum(1 for text in self.cells.values() if text == COMPLEMENT_LABEL)
+
+    def columns(self) -> set[str]:
+        return {column for _, column in self.cells}
+
+    def masked(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with every hidden cell set to null (for charts: a gap, never a value)."""
+        if not self.cells:
+            return frame
+        updates = []
+        for column in sorted(self.columns()):
+            rows = sorted(r for r, c in self.cells if c == column)
+            hide = np.zeros(frame.height, dtype=bool)
+            hide[rows] = True
+            updates.append(
+                pl.when(pl.Series(hide)).then(None).otherwise(pl.col(column)).alias(column)
+            )
+        return frame.with_columns(updates)
+
+    def labelled(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with hidden columns as text: "<5" or "x" where hidden, the number elsewhere."""
+        if not self.cells:
+            return frame
+        updates = []
+        for column in sorted(self.columns()):
+            values = frame.get_column(column).to_list()
+            text = [
+                self.cells.get((row, column), None if value is None else _number_text(value))
+                for row, value in enumerate(values)
+            ]
+            updates.append(pl.Series(column, text, dtype=pl.String))
+        return frame.with_columns(updates)
+
+
+def suppress_panel(panel: Panel, n: int | None = None) -> Suppression:
+    return suppress_frame(panel.frame, panel.count_columns, panel.percent_columns, n)
+
+
+def masked_panel(panel: Panel, n: int | None = None) -> tuple[Panel, Suppression]:
+    """A copy of the panel whose frame has its hidden cells set to null, and the suppression."""
+    result = suppress_panel(panel, n)
+    return (replace(panel, frame=result.masked(panel.frame)) if result else panel), result
+
+
+def kpi_small(kpi: Kpi, n: int | None = None) -> tuple[bool, bool]:
+    """(value hidden, previous hidden): count KPIs of 1 to n-1 are hidden like panel counts."""
+    n = threshold() if n is None else n
+    if kpi.unit != "count":
+        return False, False
+    return is_small(kpi.value, n), is_small(kpi.previous, n)
+
+
+def dimension_columns(frame: pl.DataFrame, exclude: Iterable[str] = ()) -> list[str]:
+    excluded = set(exclude)
+    dims = []
+    for name, dtype in frame.schema.items():
+        if name in excluded:
+            continue
+        if dtype in (pl.String, pl.Categorical, pl.Boolean, pl.Date, pl.Datetime) or isinstance(
+            dtype, (pl.Enum, pl.Categorical, pl.Datetime)
+        ):
+            dims.append(name)
+        elif dtype.is_integer() and (name in _PERIOD_INTEGER_NAMES or name.endswith("_year")):
+            dims.append(name)
+    return dims
+
+
+def suppress_frame(
+    frame: pl.DataFrame,
+    count_columns: Sequence[str],
+    percent_columns: Sequence[str] = (),
+    n: int | None = None,
+) -> Suppression:
+    n = threshold() if n is None else n
+    counts = [c for c in count_columns if c in frame.columns]
+    if not counts or frame.height == 0 or n <= 1:
+        return Suppression(n)
+    cells = _Cells(frame, counts)
+    if not cells.size:
+        return Suppression(n)
+    hidden = np.array([is_small(v, n) for v in cells.values])
+    if not hidden.any():
+        return Suppression(n)
+    groups = _groups(frame, counts, percent_columns, cells)
+    hidden = _protect(cells.values, hidden, groups, n)
+
+    labels: dict[tuple[int, str], str] = {}
+    for index in np.flatnonzero(hidden):
+        row, column = cells.address[index]
+        labels[(row, column)] = small_label(n) if cells.values[index] < n else COMPLEMENT_LABEL
+    _hide_derived(frame, counts, percent_columns, labels)
+    return Suppression(n, labels)
+
+
+# ---------------------------------------------------------------------------------------------
+# the cells and their groups
+
+
+class _Cells:
+    """The non-null count cells of a frame, numbered."""
+
+    def __init__(self, frame: pl.DataFrame, counts: Sequence[str]):
+        self.address: list[tuple[int, str]] = []
+        values: list[float] = []
+        self.index: dict[tuple[int, str], int] = {}
+        for column in counts:
+            for row, value in enumerate(frame.get_column(column).to_list()):
+                if value is None or _isnan(value):
+                    continue
+                self.index[(row, column)] = len(values)
+                self.address.append((row, column))
+                values.append(float(value))
+        self.values = np.array(values, dtype=float)
+
+    @property
+    def size(self) -> int:
+        return len(self.values)
+
+
+def _groups(frame, counts, percent_columns, cells: _Cells) -> list[np.ndarray]:
+    dims = dimension_columns(frame, exclude=(*counts, *percent_columns))
+    row_sets: list[list[int]] = [list(range(frame.height))]
+    if dims:
+        keyed = frame.select(dims).with_row_index("__row")
+        partitions = [[d] for d in dims]
+        if len(dims) >= 2:
+            partitions += [[d for d in dims if d != left_out] for left_out in dims]
+        for by in partitions:
+            for rows in keyed.group_by(by, maintain_order=True).agg(pl.col("__row")).get_column("__row").to_list():
+                if len(rows) >= 2:
+                    row_sets.append(rows)
+    seen: set[tuple[int, ...]] = set()
+    groups: list[np.ndarray] = []
+
+    def add(members: list[int]) -> None:
+        key = tuple(sorted(members))
+        if len(key) >= 2 and key not in seen:
+            seen.add(key)
+            groups.append(np.array(key))
+
+    for column in counts:
+        for rows in row_sets:
+            add([cells.index[(r, column)] for r in rows if (r, column) in cells.index])
+    for total, parts in _total_columns(frame, counts):
+        for row in range(frame.height):
+            members = [cells.index.get((row, c)) for c in (total, *parts)]
+            if None not in members:
+                add(members)
+    return groups
+
+
+def _total_columns(frame: pl.DataFrame, counts: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Count columns that equal the sum of two or more other count columns in every row."""
+    found = []
+    if len(counts) < 3:
+        return found
+    data = {c: frame.get_column(c).cast(pl.Float64).fill_nan(None).to_numpy() for c in counts}
+    for total in counts:
+        others = [c for c in counts if c != total]
+        for size in range(2, len(others) + 1):
+            for parts in itertools.combinations(others, size):
+                summed = np.sum([data[p] for p in parts], axis=0)
+                both = ~np.isnan(summed) & ~np.isnan(data[total])
+                if both.any() and np.allclose(summed[both], data[total][both]):
+                    found.append((total, parts))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# choosing the cells to hide
+
+
+def _protect(values: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], n: int) -> np.ndarray:
+    hidden = hidden.copy()
+    membership: dict[int, list[int]] = {}
+    for g, members in enumerate(groups):
+        for m in members:
+            membership.setdefault(int(m), []).append(g)
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        for members in groups:
+            if hidden[members].sum() == 1:
+                changed |= _hide_next(values, hidden, [members])
+        if changed:
+            continue
+        for cell in _pinned(values, hidden, groups, n):
+            changed |= _hide_next(values, hidden, [groups[g] for g in membership.get(cell, [])])
+        if not changed:
+            break
+    return hidden
+
+
+def _hide_next(values: np.ndarray, hidden: np.ndarray, candidates: list[np.ndarray]) -> bool:
+    """Hide the smallest shown cell of the given groups, preferring a non-zero one."""
+    pool = np.unique(np.concatenate(candidates)) if candidates else np.array([], dtype=int)
+    shown = pool[~hidden[pool]] if pool.size else pool
+    if not shown.size:
+        return False
+    nonzero = shown[values[shown] > 0]
+    choice = nonzero if nonzero.size else shown
+    pick = choice[np.argmin(values[choice])]
+    hidden[pick] = True
+    return True
+
+
+def _pinned(values: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], n: int) -> list[int]:
+    """Hidden cells whose value follows from the group totals and what the labels tell."""
+    hidden_cells = np.flatnonzero(hidden)
+    if not hidden_cells.size:
+        return []
+    position = {int(c): i for i, c in enumerate(hidden_cells)}
+    equations: list[tuple[list[int], float]] = []
+    for members in groups:
+        inside = [position[int(m)] for m in members if hidden[m]]
+        if inside:
+            equations.append((inside, float(values[members][hidden[members]].sum())))
+    # What a reader knows of a hidden cell: "<5" is 0..n-1, "x" is n or more.
+    small = values[hidden_cells] < n
+    low = np.where(small, 0.0, float(n))
+    high = np.where(small, float(n - 1), math.inf)
+    low, high = _narrow(equations, low, high)
+    pinned = set(np.flatnonzero(np.isclose(low, high)).tolist())
+    pinned |= _determined(equations, len(hidden_cells))
+    return [int(hidden_cells[i]) for i in sorted(pinned)]
+
+
+def _narrow(equations, low: np.ndarray, high: np.ndarray, rounds: int = 50):
+    """Interval propagation over sum(x_i) = total: each x_i lies within total - the others' range."""
+    low, high = low.copy(), high.copy()
+    for _ in range(rounds):
+        changed = False
+        for members, total in equations:
+            lows, highs = low[members], high[members]
+            sum_low, sum_high = lows.sum(), highs.sum()
+            for k, i in enumerate(members):
+                new_high = total - (sum_low - lows[k])
+                new_low = total - (sum_high - highs[k]) if math.isfinite(sum_high) else -math.inf
+                if new_high < high[i] - _TOLERANCE:
+                    high[i], changed = new_high, True
+                if new_low > low[i] + _TOLERANCE:
+                    low[i], changed = new_low, True
+        if not changed:
+            break
+    return low, high
+
+
+def _determined(equations, size: int) -> set[int]:
+    """Cells fixed by the group sums alone: those the null space of the equations leaves at zero."""
+    if not equations:
+        return set()
+    matrix = np.zeros((len(equations), size))
+    for row, (members, _) in enumerate(equations):
+        matrix[row, members] = 1.0
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
+    null = vt[rank:]
+    if not null.shape[0]:
+        return set(range(size))
+    return set(np.flatnonzero(np.abs(null).max(axis=0) < 1e-9).tolist())
+
+
+def _hide_derived(frame: pl.DataFrame, counts, percent_columns, labels: dict) -> None:
+    rows = {row for row, _ in labels}
+    derived = [
+        c for c in frame.columns
+        if c not in counts and (c in percent_columns or frame.schema[c].is_float())
+    ]
+    for column in derived:
+        values = frame.get_column(column)
+        for row in rows:
+            if values[row] is not None:
+                labels[(row, column)] = COMPLEMENT_LABEL
+
+
+def _isnan(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.3g}"
+    return f"{value:,}" if isinstance(value, int) else str(value)

@@ -1,0 +1,102 @@
+"""Exports in a real Chromium: the Excel download from the Overview read back, and the
+presentation mode stepping through charts with Previous and Next; nothing leaves the machine."""
+
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import Page, expect
+
+from test_browser import external, requests_seen, wait_until_idle  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_overview_downloads_its_excel_with_the_pages_figures(server, page: Page, requests_seen, tmp_path):  # noqa: F811
+    page.goto(server.url)
+    wait_until_idle(page)
+    expect(page.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics).to_have_count(6)
+    shown = {}
+    for i in range(6):
+        label = metrics.nth(i).locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        shown[label] = metrics.nth(i).locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+    button = page.get_by_role("button", name="이 페이지 엑셀")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    assert download.value.suggested_filename.startswith("oversight-overview-")
+    assert download.value.suggested_filename.endswith("-ko.xlsx")
+    path = tmp_path / "overview.xlsx"
+    download.value.save_as(path)
+
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["About", "Overview"]
+    rows = {row[0]: row[1] for row in book["Overview"].iter_rows(values_only=True) if row[0] in shown}
+    assert set(rows) == set(shown)
+    for label, value in rows.items():
+        if isinstance(value, int) or (isinstance(value, float) and label != "네트워크 데이터 품질"):
+            assert int(re.sub(r"[^0-9]", "", shown[label])) == round(value), label
+        elif label == "네트워크 데이터 품질":
+            assert shown[label] == f"{value:.1%}"
+        else:
+            assert value == "<5"  # the page shows the count to its user; the file hides it
+    for row in book["Overview"].iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+    assert external(requests_seen) == []
+
+
+def test_presentation_mode_hides_the_sidebar_and_steps_through_the_charts(server, page: Page, requests_seen):  # noqa: F811
+    page.goto(server.url + "/?lang=en")
+    wait_until_idle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_be_visible()
+    page.get_by_text("Presentation mode", exact=True).click()
+    wait_until_idle(page)
+    page.wait_for_url(re.compile(r".*present=1.*"), timeout=20_000)
+    expect(sidebar).to_be_hidden()
+    expect(page.locator('[data-testid="stHeader"]')).to_be_hidden()
+    expect(page.get_by_role("heading", name="Overview: key figures")).to_be_visible(timeout=20_000)
+    value_size = page.locator('[data-testid="stMetricValue"]').first.evaluate(
+        "e => { while (e.firstElementChild) e = e.firstElementChild; return parseFloat(getComputedStyle(e).fontSize); }"
+    )  # the element that holds the text
+    assert value_size >= 50, "figures are enlarged for a room"
+
+    next_button = page.get_by_role("button", name="Next")
+    previous_button = page.get_by_role("button", name="Previous")
+    expect(previous_button).to_be_disabled()
+    next_button.click()
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name="What changed since the previous period")).to_be_visible(timeout=20_000)
+    page.wait_for_url(re.compile(r".*slide=2.*"), timeout=10_000)
+
+    next_button.click()
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name="Cumulative institutions and agreements")).to_be_visible(timeout=20_000)
+    chart = page.locator(".main-svg").first
+    expect(chart).to_be_visible(timeout=30_000)
+    assert chart.bounding_box()["height"] >= 550, "the chart fills the screen"
+    page.wait_for_url(re.compile(r".*slide=3.*"), timeout=10_000)
+
+    previous_button.click()
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name="What changed since the previous period")).to_be_visible(timeout=20_000)
+
+    # the link opens the same slide elsewhere
+    shared = page.url
+    other = page.context.new_page()
+    other.on("request", lambda request: requests_seen.append(request.url))
+    other.goto(shared)
+    wait_until_idle(other)
+    expect(other.get_by_role("heading", name="What changed since the previous period")).to_be_visible(timeout=20_000)
+    expect(other.locator('[data-testid="stSidebar"]')).to_be_hidden()
+
+    page.get_by_role("button", name="Exit presentation").click()
+    wait_until_idle(page)
+    expect(sidebar).to_be_visible(timeout=20_000)
+    expect(page.locator('[data-testid="stMetricValue"]')).to_have_count(6)
+    assert "present=" not in page.url
+    assert external(requests_seen) == []

@@ -1,0 +1,102 @@
+"""The dashboard side of the exports, in AppTest: download buttons on a page, the deck prepared
+on request, and the presentation mode stepping through slides kept in the URL."""
+
+import io
+
+import openpyxl
+import pytest
+
+from conftest import YEAR_2025
+from oversight import db, queries
+from oversight.export import context as ctx
+from oversight.views import overview
+from oversight.views.registry import SHEETS
+from ui import exports, presentation
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def query(at) -> dict:
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+@pytest.mark.parametrize("lang, labels", [
+    ("ko", ["이 페이지 엑셀", "전체 보고서 엑셀", "발표 자료 만들기"]),
+    ("en", ["This page (Excel)", "Full report (Excel)", "Prepare meeting deck"]),
+])
+def test_a_page_ends_with_its_downloads(app, lang, labels):
+    at = app({"lang": lang})
+    assert not at.exception
+    downloads = at.get("download_button")
+    assert [d.label for d in downloads] == labels[:2]
+    assert at.button(key="reports_deck_prepare").label == labels[2]
+    assert "reports_deck_download" not in [d.key for d in downloads]  # nothing built yet
+
+
+def test_the_deferred_workbooks_are_the_page_and_the_whole_report(fixture_db):
+    runner = queries.DatabaseRunner(db.read_only(fixture_db))
+    view = overview.build(runner, YEAR_2025, "ko")
+    page = openpyxl.load_workbook(io.BytesIO(exports.page_workbook(view, ctx.report_context(runner, YEAR_2025, "ko"))))
+    assert page.sheetnames == ["About", "Overview"]
+    full = openpyxl.load_workbook(io.BytesIO(exports.full_workbook(str(fixture_db), YEAR_2025, "en", 5)))
+    assert full.sheetnames == ["About", *SHEETS]
+
+
+def test_the_deck_is_prepared_with_progress_then_offered(app):
+    at = app()
+    at.button(key="reports_deck_prepare").click().run(timeout=180)
+    assert not at.exception and not at.error
+    assert "reports_deck_download" in [d.key for d in at.get("download_button")]
+    assert any("발표 자료가 준비되었습니다" in c.value for c in at.caption)
+    # a filter change makes it stale: the prepare button is back
+    at.multiselect(key="w_regions_ko").set_value(["11"]).run()
+    assert "reports_deck_download" not in [d.key for d in at.get("download_button")]
+    assert at.button(key="reports_deck_prepare")
+
+
+def test_presentation_mode_steps_through_the_slides_and_keeps_its_place_in_the_url(app):
+    at = app()
+    at.toggle(key=presentation.TOGGLE_KEY).set_value(True).run()
+    assert not at.exception
+    assert query(at)["present"] == "1" and query(at)["slide"] == "1"
+    assert "stSidebar" in at.get("html")[0].proto.body  # the style sheet that hides it
+    assert [t.value for t in at.title] == ["개요\\: 핵심 지표"]
+    assert len(at.metric) == 6
+    assert at.button(key="present_previous").disabled
+
+    at.button(key="present_next").click().run()
+    assert query(at)["slide"] == "2"
+    assert [t.value for t in at.title] == ["직전 기간과 비교해 달라진 점"]
+    assert any("직전 기간보다" in m.value or "미만입니다" in m.value for m in at.markdown)
+
+    at.button(key="present_next").click().run()
+    assert query(at)["slide"] == "3"
+    assert [t.value for t in at.title] == ["참여 기관과 협약의 누적 추이"]
+    assert len(at.get("plotly_chart")) == 1
+    assert at.button(key="present_next").disabled  # the overview has one chart: the last slide
+
+    at.button(key="present_previous").click().run()
+    assert query(at)["slide"] == "2"
+
+    at.button(key="present_exit").click().run()
+    assert "present" not in query(at) and "slide" not in query(at)
+    assert len(at.metric) == 6 and at.get("download_button"), "back on the page"
+
+
+def test_a_link_opens_the_same_slide_and_odd_slide_numbers_are_kept_in_range(app):
+    assert [t.value for t in app({"present": "1", "slide": "3"}).title] == ["참여 기관과 협약의 누적 추이"]
+    assert [t.value for t in app({"present": "1", "slide": "999"}).title] == ["참여 기관과 협약의 누적 추이"]
+    assert [t.value for t in app({"present": "1", "slide": "abc"}).title] == ["개요\\: 핵심 지표"]
+    english = app({"present": "1", "slide": "2", "lang": "en"})
+    assert [t.value for t in english.title] == ["What changed since the previous period"]
+
+
+def test_presentation_mode_hides_small_counts(app, fixture_db):
+    at = app({"present": "1", "from": "2025-01-01", "to": "2025-12-31"}, db_path=fixture_db)
+    values = {m.label: m.value for m in at.metric}
+    # 2025 on the fixture: 7 institutions, 2 agreements signed, 2 deliveries, 3 hospitals
+    assert values["참여 기관"] == "7"
+    assert values["체결 협약"] == values["제공 완료 신청"] == values["협약 참여 병원"] == "<5"
+    changes = app({"present": "1", "slide": "2", "from": "2025-01-01", "to": "2025-12-31"}, db_path=fixture_db)
+    text = " ".join(m.value for m in changes.markdown)
+    assert "체결 협약은 5건 미만입니다" in text

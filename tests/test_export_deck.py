@@ -1,0 +1,134 @@
+"""The meeting deck read back with python-pptx: 16:9, the expected slides, real chart pictures,
+Korean text in a Korean font, hidden small counts, names as plain text."""
+
+import io
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from conftest import YEAR_2025
+from fixture_reports import HOSTILE_NAMES, synthetic_view
+from oversight.export import deck
+from oversight.export.summary import change_sentence
+from test_export_excel import CONTEXT
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def texts(slide) -> list[str]:
+    found = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            found.append(shape.text_frame.text)
+        if shape.has_table:
+            found += [cell.text for row in shape.table.rows for cell in row.cells]
+    return found
+
+
+@pytest.fixture(scope="module")
+def synthetic_deck():
+    return Presentation(io.BytesIO(deck.deck_bytes([synthetic_view()], CONTEXT)))
+
+
+def test_slides_are_16_by_9(synthetic_deck):
+    assert synthetic_deck.slide_width / synthetic_deck.slide_height == pytest.approx(16 / 9, rel=1e-3)
+
+
+def test_title_kpis_changes_one_slide_per_chart_then_sources_and_definitions(synthetic_deck):
+    slides = list(synthetic_deck.slides)
+    view = synthetic_view()
+    charted = [p for p in view.panels if p.chart is not None and p.frame.height]
+    assert len(charted) == 7
+    # title, one KPI slide (5 KPIs), what changed, 7 charts, sources, definitions
+    assert len(slides) == 1 + 1 + 1 + 7 + 1 + 1
+    assert "의료데이터 활용 사업 현황" in texts(slides[0])
+    assert "합성 페이지: 핵심 지표" in texts(slides[1])
+    assert "직전 기간과 비교해 달라진 점" in texts(slides[2])
+    for slide, panel in zip(slides[3:10], charted):
+        assert panel.title in texts(slide)
+        assert any(panel.definition in t for t in texts(slide))
+        assert panel.definition in slide.notes_slide.notes_text_frame.text
+    assert "출처와 기준" in texts(slides[10])
+    assert "지표 정의" in texts(slides[11])
+    assert [t for t in texts(slides[5]) if t.endswith("/ 12")] == ["6 / 12"]
+
+
+def test_every_chart_is_a_picture_with_something_drawn(synthetic_deck):
+    slides = list(synthetic_deck.slides)[3:10]
+    pictures = [shape for slide in slides for shape in slide.shapes if shape.shape_type == 13]
+    assert len(pictures) == 6  # the network has no generic figure: its slide shows the table
+    for picture in pictures:
+        image = Image.open(io.BytesIO(picture.image.blob))
+        assert image.size == (2420, 1000)
+        assert len(image.convert("RGB").getcolors(maxcolors=1_000_000)) > 50, "a blank image"
+        assert picture.width < synthetic_deck.slide_width and picture.top + picture.height < synthetic_deck.slide_height
+
+
+def test_a_chart_without_a_generic_figure_becomes_a_table_with_small_counts_hidden(synthetic_deck):
+    slide = list(synthetic_deck.slides)[9]
+    tables = [shape.table for shape in slide.shapes if shape.has_table]
+    assert len(tables) == 1
+    rows = [[cell.text for cell in row.cells] for row in tables[0].rows]
+    assert rows[0] == ["지역", "신청 수", "비중"]
+    assert rows[1] == ["서울특별시", "40", "44.9%"]
+    assert rows[2] == ["부산광역시", "<5", "x"]
+    assert rows[4] == [HOSTILE_NAMES[1], "12", "13.5%"]  # a formula-looking name, as written
+    assert rows[6] == [HOSTILE_NAMES[8], "x", "x"]  # markup, as written
+
+
+def test_kpi_cards_hide_small_counts_and_the_change_sentences_match(synthetic_deck):
+    slides = list(synthetic_deck.slides)
+    cards = texts(slides[1])
+    assert "196" in cards and "<5" in cards and "41일" in cards and "92.6%" in cards
+    assert "직전 기간 대비 +126" in cards
+    body = next(t for t in texts(slides[2]) if t.startswith("• "))
+    sentences = [line.removeprefix("• ") for line in body.split("\n")]
+    assert sentences == [change_sentence(k, "ko", 5) for k in synthetic_view().kpis]
+    assert sentences[0] == "체결 협약은 196건으로 직전 기간보다 126건 늘었습니다."
+    assert sentences[1] == "제공 완료 신청은 5건 미만입니다."
+
+
+def test_korean_text_is_set_in_a_korean_font(synthetic_deck):
+    runs = [run for slide in synthetic_deck.slides for shape in slide.shapes if shape.has_text_frame
+            for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
+    assert runs
+    for run in runs:
+        r_pr = run._r.find(qn("a:rPr"))
+        assert r_pr.find(qn("a:ea")).get("typeface") == deck.FONT
+        assert r_pr.get("lang") == "ko-KR"
+        children = [child.tag.split("}")[1] for child in r_pr]
+        assert children.index("latin") < children.index("ea") < children.index("cs")  # schema order
+
+
+def test_sources_slide_states_data_date_batches_filters_and_the_rule(synthetic_deck):
+    text = "\n".join(texts(list(synthetic_deck.slides)[10]))
+    for expected in ("2026-06-30", "b-2026", "=evil-batch", "2025-01-01 ~ 2025-12-31 (365일)", "서울특별시, 부산광역시", "'<5'"):
+        assert expected in text, expected
+
+
+def test_the_deck_over_the_registered_views_in_english(runner):
+    prs = Presentation(io.BytesIO(deck.build_deck(runner, YEAR_2025, "en")))
+    all_text = "\n".join(t for slide in prs.slides for t in texts(slide))
+    assert "Medical Data Utilisation Project" in all_text
+    assert "What changed since the previous period" in all_text
+    assert "Cumulative institutions and agreements" in all_text
+    assert not any("\uac00" <= ch <= "\ud7a3" for ch in all_text.replace("합성", "")), "Korean left in English"
+    assert Emu(prs.slide_width).inches == pytest.approx(13.333, abs=0.01)
+
+
+def test_the_chart_renderer_fetches_nothing_from_the_web(monkeypatch):
+    """kaleido loads MathJax from a CDN unless told not to; the proxy blocks anything else."""
+    import kaleido
+
+    from oversight.export import figures
+
+    seen = {}
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: seen.update(k))
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda *a, **k: None)
+    with figures.image_renderer():
+        pass
+    assert seen["mathjax"] is False
+    assert seen["proxy_server"] == figures.NO_PROXY

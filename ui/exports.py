@@ -1,0 +1,113 @@
+"""Downloads at the foot of every page: this page in Excel, the full report, the meeting deck.
+
+Nothing is built while the page draws. The workbooks are deferred downloads: Streamlit calls
+the builder when the button is pressed, on its own thread, so the builders get plain data and
+a plain database reader (no Streamlit inside). The deck takes longer and shows its progress,
+so it is prepared on a click and then offered for download.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import streamlit as st
+
+from oversight import db, queries
+from oversight.export import context as ctx
+from oversight.export import deck, excel
+from oversight.filters import Filters
+from oversight.i18n import t
+from oversight.views.model import PageView
+from ui import data, state
+
+_DECK_KEY = "reports_deck"
+
+
+def download_buttons(view: PageView, lang: str) -> None:
+    filters = state.filters()
+    runner = data.runner()
+    context = ctx.report_context(runner, filters, lang)
+    stem = _stem(filters, lang)
+    st.subheader(t("reports.ui.heading", lang))
+    page_col, full_col, deck_col = st.columns(3)
+    with page_col:
+        st.download_button(
+            t("reports.ui.page_excel", lang),
+            data=functools.partial(page_workbook, view, context),
+            file_name=f"oversight-{view.sheet.lower()}-{stem}.xlsx",
+            mime=excel.MIME,
+            icon=":material/table_view:",
+            help=t("reports.ui.page_excel_help", lang),
+            on_click="ignore",
+            key=f"reports_xlsx_page_{view.sheet}",
+            width="stretch",
+        )
+    with full_col:
+        st.download_button(
+            t("reports.ui.full_excel", lang),
+            data=functools.partial(full_workbook, str(runner.database.path), filters, lang, context.threshold),
+            file_name=f"oversight-report-{stem}.xlsx",
+            mime=excel.MIME,
+            icon=":material/workspaces:",
+            help=t("reports.ui.full_excel_help", lang),
+            on_click="ignore",
+            key="reports_xlsx_full",
+            width="stretch",
+        )
+    with deck_col:
+        deck_button(runner, filters, lang, stem)
+
+
+def deck_button(runner, filters: Filters, lang: str, stem: str) -> None:
+    signature = (filters, lang, runner.version)
+    ready = st.session_state.get(_DECK_KEY)
+    if ready is not None and ready[0] == signature:
+        st.download_button(
+            t("reports.ui.deck_download", lang),
+            data=ready[1],
+            file_name=f"oversight-deck-{stem}.pptx",
+            mime=deck.MIME,
+            icon=":material/download:",
+            type="primary",
+            on_click="ignore",
+            key="reports_deck_download",
+            width="stretch",
+        )
+        st.caption(t("reports.ui.deck_ready", lang, seconds=f"{ready[2]:.0f}"))
+        return
+    if st.button(t("reports.ui.deck_prepare", lang), icon=":material/slideshow:", help=t("reports.ui.deck_help", lang),
+                 key="reports_deck_prepare", width="stretch"):
+        bar = st.progress(0.0, text=t("reports.deck.progress.views", lang))
+        started = time.perf_counter()
+        try:
+            built = deck.build_deck(
+                runner, filters, lang,
+                progress=lambda label, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=label),
+            )
+        except Exception as exc:  # noqa: BLE001 - the page stays usable; the reason is shown
+            bar.empty()
+            st.error(t("reports.ui.deck_failed", lang, detail=type(exc).__name__))
+            return
+        st.session_state[_DECK_KEY] = (signature, built, time.perf_counter() - started)
+        bar.empty()
+        st.rerun()
+
+
+def page_workbook(view: PageView, context: ctx.ReportContext) -> bytes:
+    """This page's sheet with the About cover; the view is the one the page drew."""
+    return excel.workbook_bytes([view], replace(context, generated_at=dt.datetime.now().astimezone()))
+
+
+def full_workbook(path: str, filters: Filters, lang: str, threshold: int) -> bytes:
+    """Every page's sheet. Runs on Streamlit's download thread: a plain reader, no cache."""
+    runner = queries.DatabaseRunner(db.read_only(Path(path)))
+    return excel.build_report(runner, filters, lang, threshold=threshold)
+
+
+def _stem(filters: Filters, lang: str) -> str:
+    return f"{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}-{lang}"
+
