@@ -13,6 +13,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from oversight.charts.safe import safe_panel
 from oversight.i18n import column_label
 from oversight.views.model import Chart, Panel
 
@@ -42,9 +43,10 @@ def base_layout(fig: go.Figure, height: int = 380) -> go.Figure:
 
 def figure(panel: Panel, lang: str) -> go.Figure:
     """The figure of a panel whose chart is one of the generic kinds."""
-    chart = panel.chart
-    if chart is None:
+    if panel.chart is None:
         raise ValueError(f"panel {panel.key} has no chart")
+    panel = safe_panel(panel)  # names from data are shown as written, never as markup
+    chart = panel.chart
     builder = _BUILDERS.get(chart.kind)
     if builder is None:
         raise ValueError(f"no generic builder for chart kind {chart.kind!r}")

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from oversight import charts
+from oversight.charts.safe import plotly_text
 from oversight.i18n import column_label, t
 from oversight.views.model import Panel
 
@@ -61,12 +62,6 @@ def mix(panel: Panel, lang: str, selected: str | None = None) -> go.Figure:
     fig.update_traces(hovertemplate="%{y}: %{x:,}<extra></extra>")
     fig.update_layout(height=max(220, 36 + 26 * len(labels)), clickmode="event+select")
     return fig
-
-
-def plotly_text(text: str) -> str:
-    """Text from data for a plotly label or hover: plotly reads a few HTML tags in text (links,
-    bold, line breaks), so a name is escaped to show as written, never as markup."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _short(label: str) -> str:

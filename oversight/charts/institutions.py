@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from oversight import charts
-from oversight.charts.agreements import UNSELECTED_OPACITY, plotly_text
+from oversight.charts.agreements import UNSELECTED_OPACITY
+from oversight.charts.safe import plotly_text
 from oversight.i18n import column_label, t
 from oversight.views.model import Panel
 

@@ -13,7 +13,6 @@ import plotly.graph_objects as go
 import polars as pl
 
 from oversight import charts
-from oversight.export.safe_text import plotly_safe_panel
 from oversight.export.suppression import Suppression, masked_panel
 from oversight.views.model import Panel
 
@@ -30,7 +29,7 @@ def room_figure(panel: Panel, lang: str, threshold: int | None = None, font_size
     """The panel's chart with hidden counts left out and names shown as written."""
     masked, suppression = masked_panel(panel, threshold)
     try:
-        fig = charts.figure(plotly_safe_panel(masked), lang)
+        fig = charts.figure(masked, lang)
     except ValueError as exc:
         raise NoFigure(str(exc)) from exc
     fig.update_layout(
