@@ -36,6 +36,7 @@ def external(urls: list[str]) -> list[str]:
 
 
 def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(server, page: Page, requests_seen):
+    page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(server.url)
     wait_until_idle(page)
     expect(page.locator(".main-svg").first).to_be_visible(timeout=30_000)
@@ -51,7 +52,10 @@ def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(s
     page.wait_for_url("**lang=en**", timeout=10_000)
 
     # Choose a region in the shared filter: the KPI changes and the URL carries it
-    page.locator('[data-testid="stMultiSelect"]').first.click()
+    regions = page.locator('[data-testid="stMultiSelect"]').first
+    regions.scroll_into_view_if_needed()
+    regions.click()
+    page.keyboard.type("Seoul")
     page.get_by_role("option", name="Seoul").click()
     page.keyboard.press("Escape")
     expect(metrics.first).not_to_have_text(institutions_before, timeout=20_000)
