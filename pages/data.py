@@ -8,9 +8,10 @@ import streamlit as st
 from oversight import auth, config, loader
 from oversight.i18n import t
 from oversight.loader import problems, report, template
-from ui import access, components, data
+from ui import access, components, data, state
 
-lang, _ = components.current()
+# First, before anything else: this also runs when a URL reaches the file without app.py.
+lang = state.lang()
 access.require(auth.Role.DATA_MANAGER, lang)
 
 info = components.page_header("page.data", lang)

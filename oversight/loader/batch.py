@@ -267,7 +267,7 @@ def outcome_record(outcome: Outcome, by: str) -> dict:
     first = checked.problems.head(1).to_dicts()
     return {
         "batch_id": outcome.batch_id,
-        "loaded_at": outcome.loaded_at.isoformat(timespec="seconds"),
+        "loaded_at": outcome.loaded_at.isoformat(),
         "loaded_by": by,
         "source": "import",
         "files": [f.as_dict() for f in checked.files],

@@ -12,7 +12,7 @@ import polars as pl
 
 from oversight import schema
 from oversight.loader import geo, problems
-from oversight.regions import normalise_region
+from oversight.regions import by_code, normalise_region, regions
 
 # --- row rules ---------------------------------------------------------------------------------------
 
@@ -39,6 +39,23 @@ class RowCheck:
     problems: list[pl.DataFrame]
 
 
+FORMER_NAMES = {"강원도": "51", "전라북도": "52", "제주도": "50"}  # names before the special status
+
+
+def _region_suggestion(value: str) -> str:
+    """The full name of a region written short or by its former name (서울, 전북, 충남, 강원도,
+    Gyeonggi-do), when exactly one region fits."""
+    text = value.strip().casefold()
+    if text in FORMER_NAMES:
+        return by_code(FORMER_NAMES[text]).name_ko
+    fits = {
+        r.name_ko for r in regions()
+        if len(text) >= 2 and (r.name_ko.startswith(text[:2]) or r.name_ko[0] + r.name_ko[2] == text[:2])
+        or text.startswith(r.name_en.casefold())
+    }
+    return fits.pop() if len(fits) == 1 else ""
+
+
 def institutions(frame: pl.DataFrame) -> RowCheck:
     found = [
         _only_where(frame, "hospital_tier", "kind", "hospital", "row.only_for_kind"),
@@ -55,8 +72,10 @@ def institutions(frame: pl.DataFrame) -> RowCheck:
     spellings = frame.get_column("region_code").drop_nulls().unique().to_list()
     code = given.replace_strict({s: normalise_region(s) for s in spellings}, default=None, return_dtype=pl.Utf8)
     frame = frame.with_columns(code.alias("_region"))
-    found.append(problems.cells(frame.filter(given.is_not_null() & pl.col("_region").is_null()),
-                                "cell.region", "region_code", "region_code"))
+    unknown = frame.filter(given.is_not_null() & pl.col("_region").is_null())
+    hints = {s: _region_suggestion(s) for s in unknown.get_column("region_code").unique().to_list()}
+    found.append(problems.cells(unknown, "cell.region", "region_code", "region_code",
+                                {"suggestion": given.replace_strict(hints, default="", return_dtype=pl.Utf8)}))
 
     # A point must lie in South Korea; where the region is empty it gives the region.
     points = frame.filter(lat.is_not_null() & lon.is_not_null()).select("latitude", "longitude").unique()

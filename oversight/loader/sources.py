@@ -32,6 +32,8 @@ EXTRA_CSV_FIELDS = 64  # fields beyond the header that a ragged CSV row is read 
 # Sheets of our own template that hold no table (see template.py).
 TEMPLATE_SHEETS = ("instructions", "lists")
 
+OTHER_KOREAN_ENCODINGS = ("utf_16", "utf_16_le", "utf_16_be", "johab", "iso2022_kr")
+
 _XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -125,7 +127,7 @@ def read(submission: Submission, order: int = 0, max_bytes: int = MAX_FILE_BYTES
                     continue
                 found.append(problems.one(
                     "sheet.unknown", file=name, sheet=grid.sheet, order=order, value=grid.sheet,
-                    tables=", ".join(schema.LOAD_ORDER), **_suggest(grid.sheet, schema.LOAD_ORDER),
+                    name=grid.sheet, tables=", ".join(schema.LOAD_ORDER), **_suggest(grid.sheet, schema.LOAD_ORDER),
                 ))
                 continue
         else:
@@ -187,7 +189,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[: 4 * 1024 * 1024]).best()
+    # Only what a Korean office could send; a Western code page "decodes" anything, wrongly.
+    best = from_bytes(data[: 4 * 1024 * 1024], cp_isolation=list(OTHER_KOREAN_ENCODINGS)).best()
     if best is not None:
         try:
             return data.decode(best.encoding), best.encoding
