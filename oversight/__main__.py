@@ -42,10 +42,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Check a batch of files and load it, all or nothing. Exit 0 when loaded or unchanged,
-    1 when refused (the problems are listed), 3 when another load holds the database."""
+    1 when refused (the problems are listed), 2 for a missing file, 3 when another load holds
+    the database, 4 when the database cannot be read."""
     import datetime as dt
 
-    from oversight import loader
+    from oversight import db, loader
     from oversight.i18n import t
     from oversight.loader import problems as found
     from oversight.loader.report import change_lines
@@ -66,6 +67,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     except loader.Busy:
         print(t("loader.cli.busy", lang, path=path), file=sys.stderr)
         return 3
+    except db.DatabaseUnreadable as exc:
+        print(t("app.db_unreadable", lang, path=path, detail=str(exc)), file=sys.stderr)
+        return 4
     checked = result if isinstance(result, loader.Checked) else result.checked
     problems = checked.problems
     if args.errors_csv and problems.height:

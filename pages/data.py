@@ -50,12 +50,13 @@ def show_outcome(outcome: dict) -> None:
 
 def show_problems(checked: loader.Checked) -> None:
     found = checked.problems
+    wide = {t("loader.problem.problem", lang): st.column_config.TextColumn(width="large")}
     st.error(t("loader.page.refused", lang, n=f"{found.height:,}"), icon=":material/error:")
     st.subheader(t("loader.page.summary", lang))
-    st.dataframe(problems.summary(found, lang), hide_index=True, width="stretch")
+    st.dataframe(problems.summary(found, lang), hide_index=True, width="stretch", column_config=wide)
     st.subheader(t("loader.page.details", lang))
     shown = problems.table(found, lang, limit=problems.LISTED * 5)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=wide)
     if found.height > shown.height:
         st.caption(t("loader.page.more", lang, shown=f"{shown.height:,}", n=f"{found.height - shown.height:,}"))
     st.download_button(

@@ -213,6 +213,16 @@ def test_import_exits_3_when_another_load_holds_the_database_and_2_for_a_missing
     assert main(["import", str(tmp_path / "absent.csv"), "--db", str(db), "--quiet"]) == 2
 
 
+def test_import_exits_4_when_the_database_cannot_be_read(tmp_path, capsys):
+    corrupt = tmp_path / "corrupt.duckdb"
+    corrupt.write_bytes(b"not a database" * 1000)
+    before = sha(corrupt)
+    good = write(tmp_path / "data_requests.csv", requests_file(R8_NEW))
+    assert main(["import", good, "--db", str(corrupt), "--quiet", "--lang", "en"]) == 4
+    assert "cannot be read" in capsys.readouterr().err
+    assert sha(corrupt) == before
+
+
 def test_template_command_writes_the_template_and_the_example_loads_cleanly(tmp_path, capsys):
     empty, filled = tmp_path / "template.xlsx", tmp_path / "example.xlsx"
     assert main(["template", "--out", str(empty)]) == 0

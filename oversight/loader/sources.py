@@ -25,7 +25,7 @@ from oversight import schema
 from oversight.loader import problems
 
 MAX_FILE_BYTES = 500 * 1024 * 1024  # the command line's limit; the page passes its upload limit
-MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024  # all parts of a workbook together, unpacked
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # all parts of a workbook together, unpacked (500k rows: 265 MB)
 MAX_PACKING_RATIO = 200  # a zip bomb packs thousands to one; spreadsheets about ten to one
 EXTRA_CSV_FIELDS = 64  # fields beyond the header that a ragged CSV row is read with
 
@@ -81,7 +81,6 @@ class Grid:
     header: list[str | None]
     body: pl.DataFrame  # Utf8 columns c0, c1, ...: the rows below the header
     header_row: int  # spreadsheet row number of the header (1 unless rows above it are empty)
-    extra_from: int | None = None  # first body column that lies beyond the header (ragged CSV)
 
 
 class Refused(Exception):
@@ -102,7 +101,7 @@ def read(submission: Submission, order: int = 0, max_bytes: int = MAX_FILE_BYTES
     data = submission.data
     if len(data) > max_bytes:
         return refuse("file.too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20))
-    if not data.strip():
+    if not data or (len(data) < 65536 and not data.strip()):
         return refuse("file.empty")
     try:
         kind = sniff(data)
@@ -139,8 +138,7 @@ def read(submission: Submission, order: int = 0, max_bytes: int = MAX_FILE_BYTES
                 continue
         sheet, header_problems = _interpret(grid, table, name, order)
         found.append(header_problems)
-        if sheet is not None:
-            sheets.append(sheet)
+        sheets.append(sheet)
     if kind == "xlsx" and not sheets and not any(f.height for f in found):
         found.append(problems.one("file.no_tables", file=name, order=order, tables=", ".join(schema.LOAD_ORDER)))
     return sheets, problems.combine(found)
@@ -233,7 +231,7 @@ def _csv_grid(data: bytes) -> Grid:
     body = raw.slice(leading + 1)
     if extra_from is not None:
         header = header[:extra_from]
-    grid = Grid("", list(header), body, header_row=leading + 1, extra_from=extra_from)
+    grid = Grid("", list(header), body, header_row=leading + 1)
     separator = _other_separator(header)
     if separator:
         raise Refused(problems.one("file.csv_separator", row=leading + 1, separator=separator))
@@ -324,20 +322,18 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
     grids = []
     for index, name in enumerate(reader.sheet_names):
         part, hidden = sheets.get(name, (None, False))
-        if part is None:
-            continue  # a chart sheet or a dialog sheet: no cells
+        if part is None or (hidden and _table_of_sheet(name) is None):
+            continue  # a chart sheet, or a hidden helper sheet of someone's workbook: not data
         try:
             loaded = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
         except Exception as exc:
             raise Refused(problems.one("file.sheet_unreadable", sheet=name)) from exc
-        loaded = _strip(loaded.rename({c: f"c{i}" for i, c in enumerate(loaded.columns)}))
-        first = _first_row_with_a_value(archive, members[part]) if loaded.height else 1
         if loaded.height == 0:
-            grids.append(Grid(name, [], loaded, header_row=1))
+            grids.append(Grid(name, [], pl.DataFrame(), header_row=1))
             continue
+        loaded = _strip(loaded.rename({c: f"c{i}" for i, c in enumerate(loaded.columns)}))
+        first = _first_row_with_a_value(archive, members[part])
         grids.append(Grid(name, list(loaded.row(0)), loaded.slice(1), header_row=first))
-        if hidden and _table_of_sheet(name) is None:
-            grids.pop()  # a hidden helper sheet of someone's workbook: not data
     return grids
 
 
@@ -493,7 +489,7 @@ def _leading_empty_rows(frame: pl.DataFrame) -> int:
     return frame.height if filled is None else int(filled)
 
 
-def _interpret(grid: Grid, table: str, file: str, order: int) -> tuple[Sheet | None, pl.DataFrame]:
+def _interpret(grid: Grid, table: str, file: str, order: int) -> tuple[Sheet, pl.DataFrame]:
     """Map the header onto the table's columns; number and keep the rows that hold anything."""
     spec = schema.TABLES[table]
     where = {"file": file, "sheet": grid.sheet, "row": grid.header_row, "order": order}
@@ -521,8 +517,7 @@ def _interpret(grid: Grid, table: str, file: str, order: int) -> tuple[Sheet | N
             found.append(problems.one("header.missing", column=column.name, table=table, **where))
 
     numbered = body.with_row_index("_index")
-    data_columns = [c for c in body.columns]
-    keep = numbered.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data_columns)) if data_columns else numbered.clear()
+    keep = numbered.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in body.columns)) if body.width else numbered.clear()
     keep = keep.with_columns(
         (pl.col("_index") + grid.header_row + 1).cast(pl.Int64).alias("_row"),
         pl.lit(file).alias("_file"),

@@ -20,8 +20,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from oversight import db as database
 from oversight import schema
 from oversight.loader import problems
+from oversight.loader.cells import DTYPES
 from oversight.loader.rules import REFERENCE_PARAMS, REFERENCES, Reference
 
 LOCATION = ("_file", "_sheet", "_row", "_order")
@@ -67,7 +69,16 @@ class Stage:
         self.con = duckdb.connect(":memory:")
         self.con.execute("set enable_progress_bar = false")
         if live is not None and Path(live).exists():
-            self.con.execute("attach ? as live (read_only)", [str(live)])
+            try:
+                self.con.execute("attach ? as live (read_only)", [str(live)])
+                versions = self.con.execute("select distinct contract_version from live.dataset_info").fetchall()
+            except duckdb.Error as exc:
+                self.con.close()
+                raise database.DatabaseUnreadable(f"{live}: {exc}") from exc
+            if any(v != schema.CONTRACT_VERSION for (v,) in versions):
+                self.con.close()
+                raise database.DatabaseUnreadable(
+                    f"{live}: contract version {versions[0][0]}, the loader writes {schema.CONTRACT_VERSION}")
         else:
             self.con.execute("attach ':memory:' as live")
             for ddl in schema.schema_ddl():
@@ -193,8 +204,6 @@ class Stage:
 
 
 def _polars_type(column: schema.Column):
-    from oversight.loader.cells import DTYPES
-
     return DTYPES[column.type]
 
 
