@@ -84,7 +84,7 @@ def test_a_data_manager_sees_the_upload_the_templates_the_contents_and_the_histo
     assert len(at.download_button) == 2
     contents = at.dataframe[0].value
     counts = dict(zip(contents.iloc[:, 0], contents.iloc[:, 1], strict=True))
-    assert counts == {t: table_rows(live, f"select count(*) from {t}")[0][0] for t in counts}
+    assert counts == {t: table_rows(live, "select count(*) from " + t)[0][0] for t in counts}
     history = at.dataframe[1].value
     assert list(history.iloc[:, 3]) == ["demo-tiny-7"]  # the batch id column
 

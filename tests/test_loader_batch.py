@@ -106,7 +106,7 @@ def test_a_database_that_does_not_exist_is_created_with_the_schema(tmp_path):
     outcome = loader.import_files([workbook], path, by="tester", data_date=D("2026-06-30"))
     assert outcome.outcome == "loaded", found(outcome.checked)
     assert outcome.dataset_kind == "submitted"
-    counts = {t: table_rows(path, f"select count(*) from {t}")[0][0] for t in schema.LOAD_ORDER}
+    counts = {t: table_rows(path, "select count(*) from " + t)[0][0] for t in schema.LOAD_ORDER}
     assert counts == {t: len(example.ROWS[t]) for t in schema.LOAD_ORDER}
     assert table_rows(path, "select kind, seed, scale, data_date, contract_version from dataset_info") == [
         ("submitted", None, None, D("2026-06-30"), 1)]

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from loader_files import table_rows
 from oversight import db as database
 from oversight.demo import build_demo
 
@@ -64,13 +65,7 @@ def start_import(batch_file: Path, db_path: Path) -> subprocess.Popen:
 
 
 def readable_snapshot(path: Path) -> tuple:
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("attach ? as d (read_only)", [str(path)])
-        con.execute("use d")
-        return con.execute(SNAPSHOT).fetchone()
-    finally:
-        con.close()
+    return table_rows(path, SNAPSHOT)[0]
 
 
 # Progress lines the loader prints on stderr (--lang en), in order.

@@ -128,7 +128,7 @@ def check(submissions: Sequence[sources.Submission], db_path: Path, *, max_bytes
             typed.setdefault(sheet.table, []).append(parsed)
             summary.tables[sheet.table] = summary.tables.get(sheet.table, 0) + sheet.rows
         summaries.append(summary)
-    _check_names(summaries, found)
+    _check_repeated_files(summaries, found)
 
     _note(progress, "rows", 0.5)
     tables: dict[str, pl.DataFrame] = {}
@@ -141,8 +141,7 @@ def check(submissions: Sequence[sources.Submission], db_path: Path, *, max_bytes
         found.extend(checked_rows.problems)
 
     _note(progress, "references", 0.7)
-    unreadable = problems.combine(found)
-    blocking = unreadable.filter(pl.col("rule").str.contains(r"^(file|sheet)\.") | (pl.col("rule") == "header.missing"))
+    blocking = problems.combine(found).filter(pl.col("rule").str.contains(r"^(file|sheet)\.") | (pl.col("rule") == "header.missing"))
     stage = staging.Stage(tables, db_path if version else None)
     try:
         found.append(stage.duplicates())
@@ -162,7 +161,7 @@ def check(submissions: Sequence[sources.Submission], db_path: Path, *, max_bytes
     return Checked(summaries, tables, problems.combine(found), changes, version, time.perf_counter() - started)
 
 
-def _check_names(summaries: list[FileSummary], found: list[pl.DataFrame]) -> None:
+def _check_repeated_files(summaries: list[FileSummary], found: list[pl.DataFrame]) -> None:
     seen: dict[str, str] = {}
     for order, summary in enumerate(summaries):
         if summary.sha256 in seen:
