@@ -11,10 +11,11 @@ from pathlib import Path
 import streamlit as st
 
 from oversight import config, db, derived, schema
+from oversight.auth import Role
 from oversight.filters import PROGRAMME_START
 from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.regions import REGION_CODES, region_name
-from ui import data, presentation, state
+from ui import access, data, presentation, state
 
 ICON = Path(__file__).parent / "assets" / "icon.png"
 
@@ -24,6 +25,7 @@ st.set_page_config(
     layout="wide",
 )
 lang = state.lang()
+who = access.gate(lang)  # stops here when signing in is required and nobody has
 try:
     info = data.dataset_info()
 except db.DatabaseMissing:
@@ -85,6 +87,7 @@ with st.sidebar:
     st.button(t("app.reset_filters", lang), on_click=state.reset_filters, args=(data_date,))
     st.divider()
     presentation.toggle(lang)
+    access.sidebar_control(who, lang)
 
 state.publish()
 
@@ -103,16 +106,24 @@ PAGES = {
     "app.section.info": [
         ("pages/about.py", "page.about", "about", ":material/info:"),
     ],
+    "app.section.data": [
+        ("pages/data.py", "page.data", "data", ":material/upload_file:"),
+    ],
 }
-navigation = st.navigation(
-    {
-        t(section, lang): [
-            st.Page(path, title=t(title, lang), url_path=url, icon=icon, default=(url == "overview"))
-            for path, title, url, icon in pages
-        ]
-        for section, pages in PAGES.items()
-    }
-)
+# Pages are listed only for the roles that may open them (each such page checks again itself).
+PAGE_ROLES = {"pages/data.py": Role.DATA_MANAGER}
+
+
+def visible(pages: list) -> list:
+    return [
+        st.Page(path, title=t(title, lang), url_path=url, icon=icon, default=(url == "overview"))
+        for path, title, url, icon in pages
+        if who.allows(PAGE_ROLES.get(path, Role.VIEWER))
+    ]
+
+
+sections = {t(section, lang): visible(pages) for section, pages in PAGES.items()}
+navigation = st.navigation({name: pages for name, pages in sections.items() if pages})
 if presentation.active():
     presentation.show(lang, current)  # in place of the page, chosen by the URL's present=1
 else:

@@ -111,6 +111,70 @@ def cmd_deck(args: argparse.Namespace) -> int:
     data = deck.build_deck(runner, chosen, args.lang, sheets=args.sheet or None, progress=_progress)
     _write(args.out, data)
     print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Check a batch of files and load it, all or nothing. Exit 0 when loaded or unchanged,
+    1 when refused (the problems are listed), 2 for a missing file, 3 when another load holds
+    the database, 4 when the database cannot be read."""
+    import datetime as dt
+
+    from oversight import db, loader
+    from oversight.i18n import t
+    from oversight.loader import problems as found
+    from oversight.loader.report import change_lines
+
+    lang = args.lang
+    path = config.database_path(args.db)
+    missing = [p for p in args.files if not p.is_file()]
+    if missing:
+        print(t("loader.cli.missing_file", lang, path=", ".join(map(str, missing))), file=sys.stderr)
+        return 2
+    data_date = dt.date.fromisoformat(args.data_date) if args.data_date else None
+    progress = None if args.quiet else (lambda label, fraction: _progress(t(f"loader.stage.{label}", lang), fraction))
+    try:
+        result = loader.import_files(
+            args.files, path, by=args.by or loader.user_name(), data_date=data_date, progress=progress,
+            max_bytes=args.max_mb * 2**20, wait_seconds=args.wait, check_only=args.check_only,
+        )
+    except loader.Busy:
+        print(t("loader.cli.busy", lang, path=path), file=sys.stderr)
+        return 3
+    except db.DatabaseUnreadable as exc:
+        print(t("app.db_unreadable", lang, path=path, detail=str(exc)), file=sys.stderr)
+        return 4
+    checked = result if isinstance(result, loader.Checked) else result.checked
+    problems = checked.problems
+    if args.errors_csv and problems.height:
+        args.errors_csv.write_bytes(found.to_csv(problems, lang, limit=None))
+    if problems.height:
+        print(t("loader.cli.refused", lang, n=f"{problems.height:,}", path=path))
+        shown = found.table(problems, lang, args.max_errors)
+        for row in shown.iter_rows():
+            file, sheet, row_number, column, value, sentence = row
+            where = " · ".join(str(p) for p in (file, sheet, row_number and t("loader.cli.row", lang, row=row_number), column) if p)
+            print(f"  {where + ': ' if where else ''}{sentence}" + (f" [{value}]" if value is not None else ""))
+        if problems.height > shown.height:
+            print(t("loader.cli.more", lang, n=f"{problems.height - shown.height:,}"))
+        return 1
+    for line in change_lines(checked.changes, lang):
+        print("  " + line)
+    if isinstance(result, loader.Checked):
+        print(t("loader.cli.checked", lang, seconds=f"{checked.seconds:.1f}"))
+        return 0
+    if result.outcome == "unchanged":
+        print(t("loader.cli.unchanged", lang, path=path))
+        return 0
+    print(t("loader.cli.loaded", lang, batch=result.batch_id, path=path, seconds=f"{result.seconds:.1f}",
+            check=f"{checked.seconds:.1f}", swap=f"{result.swap_seconds:.1f}"))
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from oversight.loader import template
+
+    args.out.write_bytes(template.template(example_rows=args.example))
+    print(f"{args.out}")
     return 0
 
 
@@ -147,6 +211,25 @@ def parser() -> argparse.ArgumentParser:
 
     export("report", cmd_report, "write the Excel report (cover sheet and one sheet per page)", ".xlsx")
     export("deck", cmd_deck, "write the meeting deck (16:9 slides of the key figures and charts)", ".pptx")
+
+
+
+    load = command("import", cmd_import, "check submitted files and load them as one batch, all or nothing")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlsx, .csv or .parquet files")
+    load.add_argument("--by", help="who loads (default: user@host)")
+    load.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the messages")
+    load.add_argument("--check-only", action="store_true", help="check and report; load nothing")
+    load.add_argument("--data-date", help="the data's as-of date, YYYY-MM-DD (default: today or the current one)")
+    load.add_argument("--max-errors", type=int, default=50, help="problems listed (the rest are counted)")
+    load.add_argument("--errors-csv", type=Path, help="write every problem to this CSV file")
+    load.add_argument("--max-mb", type=int, default=500, help="largest file accepted, in MB")
+    load.add_argument("--wait", type=float, default=60.0, help="seconds to wait for another load to finish")
+    load.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    template = commands.add_parser("template", help="write the XLSX submission template")
+    template.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    template.add_argument("--example", action="store_true", help="fill it with an example that loads cleanly")
+    template.set_defaults(handler=cmd_template)
     return main
 
 

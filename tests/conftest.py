@@ -121,6 +121,8 @@ def app(monkeypatch, demo_db):
 
     monkeypatch.setattr(PagesManager, "__init__", init)
     monkeypatch.setenv("OVERSIGHT_DB", str(demo_db))
+    # As a data manager on loopback, so every page app.py lists renders (roles: test_auth.py).
+    monkeypatch.setenv("OVERSIGHT_LOCAL_DATA_MANAGER", "1")
 
     def make(query: dict | None = None, db_path: Path | None = None) -> AppTest:
         if db_path is not None:

@@ -32,9 +32,10 @@ def page_header(title_key: str, lang: str) -> dict:
 
 
 def demo_banner(info: dict, lang: str) -> None:
-    if info.get("kind") == "demo":
+    if info.get("kind") in ("demo", "mixed"):  # mixed: submitted data loaded over demo data
         st.warning(
-            t("app.demo_banner", lang, seed=info.get("seed"), scale=info.get("scale")),
+            t("app.demo_banner" if info["kind"] == "demo" else "loader.banner.mixed", lang,
+              seed=info.get("seed"), scale=info.get("scale")),
             icon=":material/science:",
         )
 
