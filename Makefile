@@ -48,5 +48,11 @@ test-fast: $(VENV)/.dev-installed
 test-browser: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest -m browser
 
+# Every page at small, medium and large scale against its targets (issue 8): builds the demo
+# databases into bench/cache/ (kept until the generator changes), writes bench/results.md,
+# bench/scaling.png and the README's Benchmark section. Chromium measures memory with 20 sessions.
+bench: $(VENV)/.dev-installed system-deps
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache
