@@ -1,9 +1,9 @@
 """Peak memory of a real Streamlit server with 20 browser sessions open (Chromium, Playwright).
 
-The server runs over the large database on a free loopback port. Sessions are opened one after
-another in a few browser contexts and stay open; each starts on a page (by URL, with its own
-region filter for every other session, so the query cache grows as it would with many users)
-and then moves to the next page through the sidebar. The server's resident memory is sampled
+The server runs over the large database on a free loopback port. Sessions are opened in waves of
+five at once (the server serves each wave concurrently) in a few browser contexts and stay open;
+each starts on a page (by URL, with its own region filter for every other session, so the query
+cache grows as it would with many users) and then moves to the next page through the sidebar. The server's resident memory is sampled
 with psutil every 0.2 s; its high-water mark (VmHWM in /proc) is read at the end as well.
 """
 
@@ -113,8 +113,21 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+def _wait_ready(page) -> None:
+    page.wait_for_selector("h1", timeout=180_000)  # every page opens with its title
+    page.wait_for_function(IDLE, timeout=180_000, polling=200)
+
+
+def _nav_index(page, target: str) -> int | None:
+    """The sidebar link to a path ("" for the default page), by its href."""
+    hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all(
+        "els => els.map(e => e.getAttribute('href') || '')")
+    return next((i for i, h in enumerate(hrefs) if urlparse(h).path.rstrip("/") == target), None)
+
+
 def measure(db: Path, url_paths: list[str], default_url: str, sessions: int = 20, contexts: int = 4,
-            log=print, log_dir: Path | None = None) -> dict:
+            wave: int = 5, log=print, log_dir: Path | None = None) -> dict:
+    """Open `sessions` sessions in waves of `wave` at once (the server serves a wave concurrently)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         return {"skipped": "Chromium is not installed (make bench installs it via system-deps when run as root)"}
@@ -122,8 +135,12 @@ def measure(db: Path, url_paths: list[str], default_url: str, sessions: int = 20
 
     log_dir = log_dir or ROOT / "bench" / "cache"
     process, url = start_server(db, log_dir / "memory-server.log")
-    result: dict = {"sessions": sessions, "first_screen": [], "errors": [], "moved": 0}
+    result: dict = {"sessions": sessions, "wave": wave, "first_screen": [], "errors": [], "moved": 0}
     sampler = Sampler(process.pid)
+
+    def failed(index: int, what: str, exc: Exception) -> None:  # a session that fails is reported, not hidden
+        result["errors"].append(f"session {index} ({what}): {type(exc).__name__}: {str(exc)[:200]}")
+
     try:
         time.sleep(1.0)
         result["start_rss"] = _rss(psutil.Process(process.pid))
@@ -133,36 +150,53 @@ def measure(db: Path, url_paths: list[str], default_url: str, sessions: int = 20
             try:
                 pools = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(contexts)]
                 opened = []
-                for index in range(sessions):
-                    page = pools[index % contexts].new_page()
-                    first = url_paths[index % len(url_paths)]
-                    then = url_paths[(index + 1) % len(url_paths)]
-                    query = f"?regions={REGIONS[(index // 2) % len(REGIONS)]}" if index % 2 else ""
-                    path = "" if first == default_url else first
-                    started = time.perf_counter()
-                    try:
-                        page.goto(f"{url}/{path}{query}", timeout=180_000)
-                        page.wait_for_selector("h1", timeout=180_000)  # every page opens with its title
-                        page.wait_for_function(IDLE, timeout=180_000, polling=200)
-                        result["first_screen"].append(time.perf_counter() - started)
-                        target = "" if then == default_url else "/" + then
-                        links = page.locator('[data-testid="stSidebarNav"] a')
-                        hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href') || '')")
-                        chosen = [i for i, h in enumerate(hrefs) if urlparse(h).path.rstrip("/") == target]
-                        if then != first and chosen:
-                            links.nth(chosen[0]).click()
-                            page.wait_for_url(lambda u: urlparse(u).path.rstrip("/") == target, timeout=60_000)
-                            page.wait_for_timeout(300)
-                            page.wait_for_function(IDLE, timeout=180_000, polling=200)
-                            result["moved"] += 1
-                        if page.locator('[data-testid="stException"]').count():
-                            result["errors"].append(f"session {index}: exception on {first} or {then}")
-                    except Exception as exc:  # a session that fails is reported, not hidden
-                        result["errors"].append(f"session {index} ({first}): {type(exc).__name__}: {str(exc)[:200]}")
-                    opened.append(page)
-                    if index == 0:
+                for first_index in range(0, sessions, wave):
+                    batch = []
+                    for index in range(first_index, min(first_index + wave, sessions)):
+                        page = pools[index % contexts].new_page()
+                        first = url_paths[index % len(url_paths)]
+                        then = url_paths[(index + 1) % len(url_paths)]
+                        query = f"?regions={REGIONS[(index // 2) % len(REGIONS)]}" if index % 2 else ""
+                        started = time.perf_counter()
+                        try:
+                            page.goto(f"{url}/{'' if first == default_url else first}{query}",
+                                      wait_until="commit", timeout=180_000)
+                            batch.append((index, page, first, then, started))
+                        except Exception as exc:
+                            failed(index, first, exc)
+                        opened.append(page)
+                    for index, page, first, then, started in batch:
+                        try:
+                            _wait_ready(page)
+                            result["first_screen"].append(time.perf_counter() - started)
+                        except Exception as exc:
+                            failed(index, first, exc)
+                    if first_index == 0:
                         result["first_session_rss"] = sampler.last
-                    log(f"    session {index + 1}/{sessions}: server RSS {sampler.last / 2**20:.0f} MB")
+                    moving = []
+                    for index, page, first, then, _ in batch:  # then each moves to another page
+                        target = "" if then == default_url else "/" + then
+                        try:
+                            link = _nav_index(page, target)
+                            if then != first and link is not None:
+                                page.locator('[data-testid="stSidebarNav"] a').nth(link).click()
+                                moving.append((index, page, then, target))
+                        except Exception as exc:
+                            failed(index, then, exc)
+                    for index, page, then, target in moving:
+                        try:
+                            page.wait_for_url(lambda u, target=target: urlparse(u).path.rstrip("/") == target,
+                                              timeout=60_000)
+                            page.wait_for_timeout(300)
+                            _wait_ready(page)
+                            result["moved"] += 1
+                        except Exception as exc:
+                            failed(index, then, exc)
+                    for index, page, first, then, _ in batch:
+                        if page.locator('[data-testid="stException"]').count():
+                            result["errors"].append(f"session {index}: an exception on {first} or {then}")
+                    log(f"    sessions {first_index + 1}-{first_index + len(batch)} of {sessions} open:"
+                        f" server RSS {sampler.last / 2**20:.0f} MB")
                 time.sleep(2.0)
                 result["sessions_open"] = sum(1 for p in opened if not p.is_closed())
                 result["end_rss"] = _rss(psutil.Process(process.pid))

@@ -144,12 +144,13 @@ def measure(args: argparse.Namespace) -> dict:
     if missing:
         results["notes"].append(f"No pandas peer yet for: {', '.join(missing)} (add one function to bench/peers.py).")
 
+    (BENCH / "cache" / "results-partial.json").write_text(json.dumps(results, default=str), encoding="utf-8")
     if args.skip_memory or "large" not in scales:
         results["memory"] = {"skipped": "not measured in this run (--skip-memory or no large scale)"}
     else:
         log(f"Memory: a Streamlit server over the large data, {args.sessions} browser sessions:")
         default = next((p["url"] for p in results["pages"] if p["default"]), results["pages"][0]["url"])
-        urls = [p["url"] for p in discover.pages()]  # every page, even when --pages narrowed the timing
+        urls = [p.url_path for p in discover.pages()]  # every page, even when --pages narrowed the timing
         try:
             results["memory"] = memory.measure(paths["large"], urls, default, sessions=args.sessions, log=log)
         except Exception as exc:
