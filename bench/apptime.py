@@ -17,8 +17,9 @@ figure includes:
 - warm: the same view again (every query answered from Streamlit's cache).
 - filter: the region filter changed to one region (a new region each time, so the page's
   queries miss the cache while the database connection is warm).
-- uncached: the same default view with only the query cache cleared: the app's time for the
-  queries it needs. Each run is followed at once by the same queries, in the same order, run
+- uncached: the same default view with Streamlit's data cache cleared (query results and what
+  pages cache from them, such as views and figures; resource caches and the database connection
+  stay): the app's time for a view whose queries must run. Each run is followed at once by the same queries, in the same order, run
   directly in DuckDB (duckdb; per query in `queries`) and by the page's pandas peer (`peer`,
   bench/peers.py), so the three are measured side by side under the same load.
 """
@@ -126,10 +127,12 @@ def _clear_all_caches() -> None:
     _drop_database_connections()
 
 
-def _clear_query_cache() -> None:
-    from ui import data
+def _clear_data_cache() -> None:
+    """Streamlit's data cache: every query result, and whatever a page caches built from them
+    (views, figures); resource caches (e.g. map geometry) and the connection stay."""
+    import streamlit as st
 
-    data._run_cached.clear()
+    st.cache_data.clear()
 
 
 def _problems(at) -> list[str]:
@@ -193,7 +196,7 @@ def measure(db_path: Path, page: str, cold_runs: int, warm_runs: int, uncached_r
     _patch_pages_manager()
     log = QueryLog()
     log.install()
-    result: dict = {"page": page, "db": str(db_path), "import_seconds": time.perf_counter() - started}
+    result: dict = {"page": page, "db": db_path.name, "import_seconds": time.perf_counter() - started}
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     result["first_run"] = _timed_run(at, timeout)
@@ -243,7 +246,7 @@ def measure(db_path: Path, page: str, cold_runs: int, warm_runs: int, uncached_r
     calls: list[dict] = []
     peer_runs, last = [], None
     for _ in range(uncached_runs):
-        _clear_query_cache()
+        _clear_data_cache()
         result["uncached"].append(_timed_run(at, timeout, result["uncached_cpu"]))
         calls = log.take()
         seconds, cpu = direct_duckdb(db_path, calls)

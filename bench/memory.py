@@ -114,8 +114,15 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 def _wait_ready(page) -> None:
-    page.wait_for_selector("h1", timeout=180_000)  # every page opens with its title
-    page.wait_for_function(IDLE, timeout=180_000, polling=200)
+    # Every page opens with its title; a page that fails shows an exception instead.
+    page.wait_for_selector('h1, [data-testid="stException"]', timeout=120_000)
+    page.wait_for_function(IDLE, timeout=120_000, polling=200)
+
+
+def _exception(page) -> str | None:
+    """The text of an exception the page shows, if any."""
+    shown = page.locator('[data-testid="stException"]')
+    return " ".join(shown.first.inner_text().split())[:160] if shown.count() else None
 
 
 def _nav_index(page, target: str) -> int | None:
@@ -169,6 +176,8 @@ def measure(db: Path, url_paths: list[str], default_url: str, sessions: int = 20
                         try:
                             _wait_ready(page)
                             result["first_screen"].append(time.perf_counter() - started)
+                            if shown := _exception(page):
+                                result["errors"].append(f"session {index} opening /{first}: {shown}")
                         except Exception as exc:
                             failed(index, first, exc)
                     if first_index == 0:
@@ -190,11 +199,10 @@ def measure(db: Path, url_paths: list[str], default_url: str, sessions: int = 20
                             page.wait_for_timeout(300)
                             _wait_ready(page)
                             result["moved"] += 1
+                            if shown := _exception(page):
+                                result["errors"].append(f"session {index} moving to /{then}: {shown}")
                         except Exception as exc:
                             failed(index, then, exc)
-                    for index, page, first, then, _ in batch:
-                        if page.locator('[data-testid="stException"]').count():
-                            result["errors"].append(f"session {index}: an exception on {first} or {then}")
                     log(f"    sessions {first_index + 1}-{first_index + len(batch)} of {sessions} open:"
                         f" server RSS {sampler.last / 2**20:.0f} MB")
                 time.sleep(2.0)

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             widget = next(w for w in at.multiselect if str(w.key).startswith("w_regions_"))
             at.multiselect(key=widget.key).set_value(["11"])
         elif args.mode == "uncached":
-            apptime._clear_query_cache()
+            apptime._clear_data_cache()
     active["on"] = True
     started = time.perf_counter()
     at.run()

@@ -3,6 +3,7 @@
     python -m bench.run                      # everything; writes bench/results.md, scaling.png, README
     python -m bench.run --quick              # small and medium, fewer runs, no memory: a check
     python -m bench.run --from-json FILE     # rewrite the tables and the plot from saved results
+    python -m bench.run --resume bench/cache/results-partial.json   # pages done: memory again
 
 Steps: build (or reuse) the demo databases in bench/cache/; per scale and page, time the page in
 a fresh process (bench/apptime.py) and its queries directly in DuckDB; time the pandas peers and
@@ -75,8 +76,9 @@ def sheet_for(page: dict) -> str | None:
     return next((sheet for sheet in SHEETS if sheet.lower() == page["url"].lower()), None)
 
 
-def measure(args: argparse.Namespace) -> dict:
-    from bench import databases, discover, exports, memory, peers, summary
+def measure(args: argparse.Namespace) -> tuple[dict, dict[str, Path]]:
+    """Everything but memory: databases, pages, peers, exports."""
+    from bench import databases, discover, exports, peers, summary
     from oversight.i18n import t
 
     scales = args.scales
@@ -145,19 +147,22 @@ def measure(args: argparse.Namespace) -> dict:
         results["notes"].append(f"No pandas peer yet for: {', '.join(missing)} (add one function to bench/peers.py).")
 
     (BENCH / "cache" / "results-partial.json").write_text(json.dumps(results, default=str), encoding="utf-8")
-    if args.skip_memory or "large" not in scales:
+    return results, paths
+
+
+def measure_memory(results: dict, paths: dict[str, Path], args: argparse.Namespace) -> None:
+    from bench import discover, memory
+
+    if args.skip_memory or "large" not in paths:
         results["memory"] = {"skipped": "not measured in this run (--skip-memory or no large scale)"}
-    else:
-        log(f"Memory: a Streamlit server over the large data, {args.sessions} browser sessions:")
-        default = next((p["url"] for p in results["pages"] if p["default"]), results["pages"][0]["url"])
-        urls = [p.url_path for p in discover.pages()]  # every page, even when --pages narrowed the timing
-        try:
-            results["memory"] = memory.measure(paths["large"], urls, default, sessions=args.sessions, log=log)
-        except Exception as exc:
-            results["memory"] = {"skipped": f"failed: {type(exc).__name__}: {exc}"[:300]}
-    results["meta"]["load_after"] = list(os.getloadavg())
-    results["meta"]["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-    return results
+        return
+    log(f"Memory: a Streamlit server over the large data, {args.sessions} browser sessions:")
+    default = next((p["url"] for p in results["pages"] if p["default"]), results["pages"][0]["url"])
+    urls = [p.url_path for p in discover.pages()]  # every page, even when --pages narrowed the timing
+    try:
+        results["memory"] = memory.measure(paths["large"], urls, default, sessions=args.sessions, log=log)
+    except Exception as exc:
+        results["memory"] = {"skipped": f"failed: {type(exc).__name__}: {exc}"[:300]}
 
 
 def write(results: dict, complete: bool) -> None:
@@ -191,6 +196,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--deck-all-scales", action="store_true", help="time the deck at every scale, not only large")
     parser.add_argument("--from-json", type=Path, help="rewrite results.md, the plot and the README from saved results")
+    parser.add_argument("--resume", type=Path, help="take the pages' figures from bench/cache/results-partial.json; measure memory again")
     args = parser.parse_args(argv)
     args.scales = [s for s in args.scales.split(",") if s]
     args.pages = [p for p in args.pages.split(",") if p]
@@ -210,10 +216,20 @@ def main(argv: list[str] | None = None) -> int:
         write(results, complete=True)
         return 0
     started = time.perf_counter()
-    results = measure(args)
-    results["meta"]["seconds"] = time.perf_counter() - started
-    complete = args.scales == ["small", "medium", "large"] and not args.pages and not args.quick
-    write(results, complete)
+    if args.resume:  # the pages were measured; measure the memory again
+        results = json.loads(args.resume.read_text(encoding="utf-8"))
+        paths = {scale: ROOT / info["db"] for scale, info in results["scales"].items()}
+    else:
+        results, paths = measure(args)
+    measure_memory(results, paths, args)
+    results["meta"]["load_after"] = list(os.getloadavg())
+    results["meta"]["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    results["meta"]["seconds"] = time.perf_counter() - started  # this invocation
+    from bench import discover
+
+    every_page = [p.path for p in discover.pages()]
+    complete = list(results["scales"]) == ["small", "medium", "large"] and [p["path"] for p in results["pages"]] == every_page
+    write(results, complete and not args.quick)
     log(f"\nmake bench took {results['meta']['seconds'] / 60:.1f} minutes.")
     return 0
 

@@ -279,6 +279,10 @@ def targets(results: dict, clock: str = "wall") -> list[tuple[str, str, bool | N
                      memory["peak_rss"] < MEMORY_MAX and sessions >= 20))
     else:
         rows.append((f"peak memory < {MEMORY_MAX / GB:g} GB, 20 sessions", memory.get("skipped", "not measured"), None))
+    if memory.get("peak_rss"):
+        errors = memory.get("errors") or []
+        text = "none" if not errors else f"{len(errors)}: " + "; ".join(errors[:2]) + (" …" if len(errors) > 2 else "")
+        rows.append(("every browser session shows its page without an error", text, not errors))
 
     label, text, ok = export_line(results, "report")
     rows.append((f"Excel report of one page ≤ {REPORT_MAX:g} s", text, ok))

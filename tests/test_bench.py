@@ -128,6 +128,15 @@ def test_a_peer_whose_figures_differ_never_counts_as_met():
     assert rows["≥ 10× faster than the pandas peer"] is False  # 100× faster, but not the same figures
 
 
+def test_errors_in_browser_sessions_are_a_missed_target():
+    memory = {"peak_rss": 0.5 * summary.GB, "sessions": 20, "sessions_open": 20,
+              "errors": ["session 1 opening /access: KeyError: 'ui_filters'"]}
+    rows = {name: (text, ok) for name, text, ok in summary.targets(_results(memory=memory))}
+    assert rows["every browser session shows its page without an error"] == (
+        "1: session 1 opening /access: KeyError: 'ui_filters'", False)
+    assert rows["peak memory < 1.5 GB, 20 sessions"][1] is True
+
+
 def test_fewer_sessions_than_twenty_never_meet_the_memory_target():
     results = _results(memory={"peak_rss": 0.5 * summary.GB, "sessions": 20, "sessions_open": 12})
     rows = {name: ok for name, _, ok in summary.targets(results)}
@@ -299,3 +308,36 @@ def test_differences_catch_a_changed_figure_and_a_changed_row(runner):
     assert any(d.startswith("panel.overview.adoption: row 0") for d in found)
     del other["kpi.quality_score"]
     assert "kpi.quality_score: only in the app" in peers.differences(app, other)
+
+
+def test_exports_are_timed_per_page_when_the_report_can_write_one(monkeypatch, tmp_path):
+    from bench import exports
+
+    commands: list[list[str]] = []
+
+    def timed(command):
+        commands.append(command)
+        return (2.0 if "--sheet" in command else 9.0), None
+
+    monkeypatch.setattr(exports, "_timed", timed)
+    export = discover.Export("report", "--out", "--sheet")
+    result = exports.measure(export, tmp_path / "large.duckdb", tmp_path, ["Overview", "About"], runs=2, log=lambda _: None)
+    assert result["runs"] == [9.0, 9.0] and result["per_page"] == {"Overview": [2.0, 2.0], "About": [2.0, 2.0]}
+    sheet_runs = [c for c in commands if "--sheet" in c]
+    assert sheet_runs[0][-2:] == ["--sheet", "Overview"] and "--out" in sheet_runs[0]
+    # without a one-page option only the whole workbook is timed, and the figure says so
+    whole = exports.measure(discover.Export("report", "--out", None), tmp_path / "large.duckdb", tmp_path, ["Overview"],
+                            runs=1, log=lambda _: None)
+    assert "per_page" not in whole and whole["scope"].startswith("whole workbook")
+
+
+def test_a_failing_export_is_reported_not_timed(monkeypatch, tmp_path):
+    from bench import exports
+
+    monkeypatch.setattr(exports, "_timed", lambda command: (0.5, "Error: no such sheet") if "deck" in command else (1.0, None))
+    result = exports.measure(discover.Export("deck", "--out", None), tmp_path / "x.duckdb", tmp_path, [], runs=2,
+                             log=lambda _: None)
+    assert result["error"] == "Error: no such sheet" and "runs" not in result
+    results = _results(exports={"report": {"available": False}, "deck": {"available": True, "scales": {"large": result}}})
+    label, text, ok = summary.export_line(results, "deck")
+    assert text == "failed: Error: no such sheet" and ok is None
