@@ -52,5 +52,11 @@ test-browser: $(VENV)/.dev-installed system-deps
 soak: $(VENV)/.dev-installed system-deps
 	OVERSIGHT_SOAK_ROUNDS=20 $(PY) -m pytest tests/test_load.py -s
 
+# Every page at small, medium and large scale against its targets (issue 8): builds the demo
+# databases into bench/cache/ (kept until the generator changes), writes bench/results.md,
+# bench/scaling.png and the README's Benchmark section. Chromium measures memory with 20 sessions.
+bench: $(VENV)/.dev-installed system-deps
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache
