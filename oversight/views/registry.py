@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from oversight.views import overview
+from oversight.views import overview, regions
 from oversight.views.model import PageView
 
 SHEETS: dict[str, Callable[..., PageView]] = {
     "Overview": overview.build,
+    "Regions": regions.build,
 }
