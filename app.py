@@ -103,6 +103,9 @@ PAGES = {
     "app.section.analysis": [
         ("pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
     ],
+    "app.section.analysis": [
+        ("pages/regions.py", "page.regions", "regions", ":material/map:"),
+    ],
     "app.section.info": [
         ("pages/about.py", "page.about", "about", ":material/info:"),
     ],

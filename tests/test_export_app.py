@@ -54,7 +54,26 @@ def test_the_deck_is_prepared_with_progress_then_offered(app):
     assert at.button(key="reports_deck_prepare")
 
 
-def test_presentation_mode_steps_through_the_slides_and_keeps_its_place_in_the_url(app):
+def _sequence(db_path, lang: str = "ko") -> list:
+    """The slides the app builds for the default view of a database: each registered page's
+    KPIs, then what changed, then every charted panel."""
+    from oversight.filters import default_filters
+
+    runner = queries.DatabaseRunner(db.read_only(db_path))
+    data_date = runner.run("dataset_info", {}).get_column("data_date")[0]
+    return presentation.slides(ctx.build_views(runner, default_filters(data_date), lang))
+
+
+def _number_of(sequence, kind: str) -> int:
+    return next(i for i, slide in enumerate(sequence) if slide.kind == kind) + 1
+
+
+def test_presentation_mode_steps_through_the_slides_and_keeps_its_place_in_the_url(app, demo_db):
+    sequence = _sequence(demo_db)
+    changes = _number_of(sequence, "changes")
+    assert sequence[0].kind == "kpis" and sequence[0].view.sheet == "Overview"
+    assert [s.kind for s in sequence[changes:]] == ["chart"] * (len(sequence) - changes)
+
     at = app()
     at.toggle(key=presentation.TOGGLE_KEY).set_value(True).run()
     assert not at.exception
@@ -66,29 +85,36 @@ def test_presentation_mode_steps_through_the_slides_and_keeps_its_place_in_the_u
 
     at.button(key="present_next").click().run()
     assert query(at)["slide"] == "2"
+    at.button(key="present_previous").click().run()
+    assert query(at)["slide"] == "1"
+
+    at = app({"present": "1", "slide": str(changes)})
     assert [t.value for t in at.title] == ["직전 기간과 비교해 달라진 점"]
     assert any("직전 기간보다" in m.value or "미만입니다" in m.value for m in at.markdown)
-
     at.button(key="present_next").click().run()
-    assert query(at)["slide"] == "3"
-    assert [t.value for t in at.title] == ["참여 기관과 협약의 누적 추이"]
+    assert query(at)["slide"] == str(changes + 1)
     assert len(at.get("plotly_chart")) == 1
-    assert at.button(key="present_next").disabled  # the overview has one chart: the last slide
 
-    at.button(key="present_previous").click().run()
-    assert query(at)["slide"] == "2"
-
-    at.button(key="present_exit").click().run()
-    assert "present" not in query(at) and "slide" not in query(at)
-    assert len(at.metric) == 6 and at.get("download_button"), "back on the page"
+    last = app({"present": "1", "slide": str(len(sequence))})
+    assert last.button(key="present_next").disabled
+    last.button(key="present_exit").click().run()
+    assert "present" not in query(last) and "slide" not in query(last)
+    assert len(last.metric) == 6 and last.get("download_button"), "back on the page"
 
 
-def test_a_link_opens_the_same_slide_and_odd_slide_numbers_are_kept_in_range(app):
-    assert [t.value for t in app({"present": "1", "slide": "3"}).title] == ["참여 기관과 협약의 누적 추이"]
-    assert [t.value for t in app({"present": "1", "slide": "999"}).title] == ["참여 기관과 협약의 누적 추이"]
+def test_a_link_opens_the_same_slide_and_odd_slide_numbers_are_kept_in_range(app, demo_db):
+    sequence = _sequence(demo_db)
+    last_title = sequence[-1].panel.title
+    assert [t.value for t in app({"present": "1", "slide": "999"}).title] == [components_plain(last_title)]
     assert [t.value for t in app({"present": "1", "slide": "abc"}).title] == ["개요\\: 핵심 지표"]
-    english = app({"present": "1", "slide": "2", "lang": "en"})
+    english = app({"present": "1", "slide": str(_number_of(sequence, "changes")), "lang": "en"})
     assert [t.value for t in english.title] == ["What changed since the previous period"]
+
+
+def components_plain(text: str) -> str:
+    from ui.components import plain
+
+    return plain(text)
 
 
 def test_presentation_mode_hides_small_counts(app, fixture_db):
@@ -97,6 +123,7 @@ def test_presentation_mode_hides_small_counts(app, fixture_db):
     # 2025 on the fixture: 7 institutions, 2 agreements signed, 2 deliveries, 3 hospitals
     assert values["참여 기관"] == "7"
     assert values["체결 협약"] == values["제공 완료 신청"] == values["협약 참여 병원"] == "<5"
-    changes = app({"present": "1", "slide": "2", "from": "2025-01-01", "to": "2025-12-31"}, db_path=fixture_db)
+    slide = _number_of(_sequence(fixture_db), "changes")
+    changes = app({"present": "1", "slide": str(slide), "from": "2025-01-01", "to": "2025-12-31"}, db_path=fixture_db)
     text = " ".join(m.value for m in changes.markdown)
     assert "체결 협약은 5건 미만입니다" in text

@@ -35,6 +35,7 @@ SAMPLE_PARAMS = YEAR_2025.params() | {
     "agreement_statuses": [],
     "party_id": "",
     "agreement_order": "newest",
+    "capital_area": ["11", "28", "41"],
 }
 
 ALL = sorted(queries.registry())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from oversight.views import access, agreements, centres, consulting, institutions, overview, quality
+from oversight.views import access, agreements, centres, consulting, institutions, overview, quality, regions
 from oversight.views.model import PageView
 
 SHEETS: dict[str, Callable[..., PageView]] = {
@@ -19,5 +19,6 @@ SHEETS: dict[str, Callable[..., PageView]] = {
     "Access": access.build,
     "Centres": centres.build,
     "Consulting": consulting.build,
+    "Regions": regions.build,
     "Quality": quality.build,
 }

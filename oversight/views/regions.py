@@ -1,0 +1,437 @@
+"""Regions: where the programme reaches across the 17 regions and their districts, and how
+concentrated it is in the capital area.
+
+Every figure is attributed to a region by the institution's own region; agreements and
+requests by their hospitals' (the shared filters' rule). Codes are normalised to the current
+ones (Gangwon 51, Jeonbuk 52) before anything is summed, so a legacy code is never a region of
+its own. Per-capita figures use the populations in oversight/reference/regions.csv.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from oversight import geo
+from oversight.filters import Filters
+from oversight.i18n import enum_label, t
+from oversight.queries import Runner
+from oversight.regions import CAPITAL_AREA, REGION_CODES, by_code, normalise_region, regions
+from oversight.views.common import localise_enum, localise_names
+from oversight.views.model import Chart, Kpi, PageView, Panel
+
+METRICS = ("institutions", "hospitals", "agreements", "requests_delivered", "records_delivered", "score")
+COUNT_METRICS = METRICS[:-1]  # counts have a per-million form; the quality score is a rate
+DEFAULT_METRIC = "institutions"
+MILLION = 1_000_000
+# The trends behind the concentration figures: (series key, column of region_quarterly).
+CONCENTRATION_SERIES = ("institutions", "agreements", "requests_delivered")
+SUMMED = ("institutions", "hospitals", "agreements", "requests_delivered", "records_delivered", "passed", "failed")
+
+
+# --- the arithmetic, defined once --------------------------------------------------------------
+
+def per_million(count: float | None, population: float) -> float | None:
+    """count / population x 1,000,000 (DESIGN.md: per-capita figures use regions.csv)."""
+    if count is None or not population:
+        return None
+    return count / population * MILLION
+
+
+def hoover_index(values: Mapping[str, float], populations: Mapping[str, float]) -> float | None:
+    """Hoover (Robin Hood) index of `values` against `populations`, over the regions in
+    `populations`: half the sum of |share of the value - share of the population|, i.e. the
+    share of the value that would have to move between regions for every region to have the
+    same value per resident. 0 = in proportion to population; None when the value is 0 overall."""
+    total = sum(values.get(code, 0) or 0 for code in populations)
+    people = sum(populations.values())
+    if not total or not people:
+        return None
+    return 0.5 * sum(abs((values.get(code, 0) or 0) / total - population / people)
+                     for code, population in populations.items())
+
+
+def population_share(codes) -> float:
+    people = {r.code: r.population for r in regions()}
+    return sum(people[c] for c in codes) / sum(people.values())
+
+
+def value_column(metric: str, per_capita: bool) -> str:
+    """The table column the map colours by."""
+    return f"{metric}_per_million" if per_capita and metric in COUNT_METRICS else metric
+
+
+def parse_region(value: str | None) -> str | None:
+    """The current code of a region given in a URL (current or legacy code, or a name)."""
+    return normalise_region(value) if value else None
+
+
+def parse_metric(value: str | None) -> str:
+    return value if value in METRICS else DEFAULT_METRIC
+
+
+# --- normalising codes -------------------------------------------------------------------------
+
+def current_codes(frame: pl.DataFrame, column: str = "region_code", keys: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Rewrite legacy region codes as current ones and add up their rows, so that 42 and 51
+    (45 and 52) are one region. `keys` are further grouping columns; every other column that
+    is a count is summed, and the quality score recomputed."""
+    mapping = {c: normalise_region(c) or c for c in frame.get_column(column).drop_nulls().unique().to_list()}
+    frame = frame.with_columns(pl.col(column).replace_strict(mapping, default=None))
+    summed = [c for c in SUMMED if c in frame.columns]
+    others = [c for c in frame.columns if c not in (column, *keys, *summed, "score")]
+    frame = frame.group_by([*keys, column], maintain_order=True).agg(
+        [pl.col(c).sum() for c in summed] + [pl.col(c).first() for c in others]
+    )
+    if {"passed", "failed"} <= set(frame.columns):
+        frame = frame.with_columns(
+            (pl.col("passed") / (pl.col("passed") + pl.col("failed")).replace(0, None)).alias("score")
+        )
+    return frame
+
+
+def _rename_quality(frame: pl.DataFrame) -> pl.DataFrame:
+    names = {"quality_passed": "passed", "quality_failed": "failed", "quality_score": "score"}
+    return frame.rename({k: v for k, v in names.items() if k in frame.columns})
+
+
+# --- the view ----------------------------------------------------------------------------------
+
+def build(
+    runner: Runner,
+    filters: Filters,
+    lang: str,
+    metric: str = DEFAULT_METRIC,
+    per_capita: bool = True,
+    region: str | None = None,
+    map_view: tuple[Panel, ...] | None = None,
+) -> PageView:
+    """The whole page. `map_view` takes the panels of `map_panels` already built (the page
+    draws the map first, then asks for the rest)."""
+    metric = parse_metric(metric)
+    region = parse_region(region)
+    params = filters.params() | {"capital_area": list(CAPITAL_AREA)}
+    # Concentration compares all 17 regions: the region filter does not apply to it.
+    national = _figures(runner, params | {"regions": []})
+    before = _figures(runner, filters.previous().params() | {"capital_area": list(CAPITAL_AREA), "regions": []})
+    quarterly = _quarterly(runner, filters)
+    panels = [
+        *(map_view if map_view is not None else map_panels(runner, filters, lang, region)),
+        _capital_share(quarterly, lang),
+        _inequality(quarterly, lang),
+        _trends(quarterly, filters, metric, per_capita, lang),
+    ]
+    return PageView(
+        sheet="Regions",
+        title=t("page.regions", lang),
+        kpis=_kpis(national, before, lang),
+        panels=tuple(panels),
+    )
+
+
+def map_panels(runner: Runner, filters: Filters, lang: str, region: str | None = None) -> tuple[Panel, ...]:
+    """What the map draws: the regional table, the chosen region's districts, the institutions."""
+    region = parse_region(region)
+    figures = _figures(runner, filters.params() | {"capital_area": list(CAPITAL_AREA)})
+    panels = [_table(figures, filters, lang)]
+    if region is not None:
+        panels.append(_districts(runner, filters, region, lang))
+    panels.append(_institutions(runner, filters, region, lang))
+    return tuple(panels)
+
+
+def panel(panels: tuple[Panel, ...], key: str) -> Panel:
+    return next(p for p in panels if p.key == key)
+
+
+def _figures(runner: Runner, params: dict) -> dict[str, pl.DataFrame]:
+    frame = _rename_quality(runner.run("region_figures", params))
+    regional = current_codes(frame.filter(pl.col("scope") == "region"), keys=("scope",))
+    totals = frame.filter(pl.col("scope") != "region")
+    return {"region": regional, **{scope: totals.filter(pl.col("scope") == scope) for scope in ("capital", "other", "all")}}
+
+
+def _quarterly(runner: Runner, filters: Filters) -> pl.DataFrame:
+    """Each quarter for each of the 17 regions: a region with no institution yet has zeros."""
+    frame = _rename_quality(runner.run("region_quarterly", filters.params()))
+    frame = current_codes(frame, keys=("quarter", "quarter_end"))
+    grid = frame.select("quarter", "quarter_end").unique().join(
+        pl.DataFrame({"region_code": list(REGION_CODES)}), how="cross"
+    )
+    counts = [c for c in SUMMED if c in frame.columns]
+    return (
+        grid.join(frame.drop("quarter_end"), on=["quarter", "region_code"], how="left")
+        .with_columns([pl.col(c).fill_null(0) for c in counts])
+        .sort("quarter", "region_code")
+    )
+
+
+def _total(figures: dict[str, pl.DataFrame], scope: str, column: str) -> float:
+    frame = figures[scope]
+    return (frame.get_column(column)[0] or 0) if frame.height else 0
+
+
+def _share(figures: dict[str, pl.DataFrame], column: str) -> float | None:
+    total = _total(figures, "all", column)
+    return _total(figures, "capital", column) / total if total else None
+
+
+def _hoover(figures: dict[str, pl.DataFrame], column: str) -> float | None:
+    regional = figures["region"]
+    values = dict(zip(regional.get_column("region_code").to_list(), regional.get_column(column).to_list()))
+    return hoover_index(values, {r.code: r.population for r in regions()})
+
+
+def _reached(figures: dict[str, pl.DataFrame]) -> tuple[int, list[str]]:
+    regional = figures["region"].filter(pl.col("agreements") > 0)
+    reached = set(regional.get_column("region_code").to_list())
+    return len(reached), [c for c in REGION_CODES if c not in reached]
+
+
+def _kpis(now: dict, before: dict, lang: str) -> tuple[Kpi, ...]:
+    capital_people = population_share(CAPITAL_AREA)
+    population_note = t("regions.kpi.population_share", lang, share=f"{capital_people:.1%}")
+    kpis = [
+        Kpi(
+            key=f"capital_share_{column}",
+            label=t(f"regions.kpi.capital_share_{column}", lang),
+            value=_share(now, column),
+            previous=_share(before, column),
+            unit="percent",
+            definition=t("def.capital_share", lang),
+            detail=population_note,
+            higher_is_better=False,
+        )
+        for column in CONCENTRATION_SERIES
+    ]
+    kpis += [
+        Kpi(
+            key=f"hoover_{column}",
+            label=t(f"regions.kpi.hoover_{column}", lang),
+            value=_hoover(now, column),
+            previous=_hoover(before, column),
+            unit="percent",
+            definition=t("def.hoover", lang),
+            higher_is_better=False,
+        )
+        for column in ("agreements", "requests_delivered")
+    ]
+    reached, missing = _reached(now)
+    previous, _ = _reached(before)
+    names = ", ".join(by_code(c).name(lang) for c in missing)
+    kpis.append(
+        Kpi(
+            key="regions_with_agreements",
+            label=t("regions.kpi.regions_with_agreements", lang),
+            value=reached,
+            previous=previous,
+            unit="count",
+            definition=t("def.regions_with_agreements", lang),
+            detail=t("regions.kpi.regions_without", lang, names=names) if missing else t("regions.kpi.all_regions", lang),
+        )
+    )
+    return tuple(kpis)
+
+
+def _with_per_million(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        [(pl.col(c) / pl.col("population") * MILLION).round(2).alias(f"{c}_per_million") for c in COUNT_METRICS]
+    )
+
+
+TABLE_COLUMNS = (
+    "region_code", "region", "population",
+    "institutions", "institutions_per_million", "hospitals", "hospitals_per_million",
+    "agreements", "agreements_per_million", "requests_delivered", "requests_delivered_per_million",
+    "records_delivered", "records_delivered_per_million", "score", "passed", "failed",
+)
+COUNTS = ("institutions", "hospitals", "agreements", "requests_delivered", "records_delivered")
+
+
+def _table(figures: dict[str, pl.DataFrame], filters: Filters, lang: str) -> Panel:
+    """One row per region (those in the region filter), then the capital area, the other
+    regions and all of them: the map's figures as text."""
+    shown = [c for c in REGION_CODES if not filters.regions or c in filters.regions]
+    base = pl.DataFrame(
+        {
+            "region_code": shown,
+            "region": [by_code(c).name(lang) for c in shown],
+            "population": [by_code(c).population for c in shown],
+        }
+    )
+    regional = base.join(figures["region"].drop("scope"), on="region_code", how="left").with_columns(
+        [pl.col(c).fill_null(0) for c in (*COUNTS, "passed", "failed")]
+    )
+    totals = []
+    for scope, codes in (
+        ("capital", [c for c in shown if c in CAPITAL_AREA]),
+        ("other", [c for c in shown if c not in CAPITAL_AREA]),
+        ("all", shown),
+    ):
+        if len(codes) < 2 or (scope != "all" and len(codes) == len(shown)):
+            continue  # a total equal to another row adds nothing
+        row = figures[scope].drop("scope", "region_code")
+        if row.height == 0:
+            row = pl.DataFrame({c: [0] for c in (*COUNTS, "passed", "failed")}).with_columns(score=pl.lit(None, pl.Float64))
+        totals.append(
+            row.with_columns(
+                region_code=pl.lit(None, pl.String),
+                region=pl.lit(t(f"regions.scope.{scope}", lang)),
+                population=pl.lit(sum(by_code(c).population for c in codes)),
+            ).with_columns([pl.col(c).fill_null(0) for c in (*COUNTS, "passed", "failed")])
+        )
+    frame = pl.concat([regional.select(regional.columns), *[r.select(regional.columns) for r in totals]], how="vertical_relaxed")
+    frame = _with_per_million(frame).select(TABLE_COLUMNS)
+    return Panel(
+        key="regions.table",
+        title=t("regions.table.title", lang),
+        definition=" ".join([t("def.regional_figures", lang), t("def.per_capita", lang)]),
+        frame=frame,
+        count_columns=COUNTS,
+        percent_columns=("score",),
+    )
+
+
+DISTRICT_COLUMNS = (
+    "district_code", "district", "institutions", "hospitals", "agreements", "requests_delivered",
+    "records_delivered", "score", "passed", "failed",
+)
+
+
+def _districts(runner: Runner, filters: Filters, region: str, lang: str) -> Panel:
+    figures = _rename_quality(runner.run("district_figures", filters.params() | {"region_code": region}))
+    drawn = [a.code for a in geo.districts_in(region)]
+    located = [c for c in figures.get_column("district_code").to_list() if c is not None and c not in drawn]
+    codes = drawn + sorted(located)
+    base = pl.DataFrame({"district_code": codes, "district": [geo.district_label(c, lang) or c for c in codes]},
+                        schema={"district_code": pl.String, "district": pl.String})
+    unplaced = figures.filter(pl.col("district_code").is_null())
+    if unplaced.height:
+        base = pl.concat([base, pl.DataFrame({"district_code": [None], "district": [t("regions.district.unplaced", lang)]},
+                                             schema=base.schema)])
+    frame = base.join(figures, on="district_code", how="left", nulls_equal=True).with_columns(
+        [pl.col(c).fill_null(0) for c in (*COUNTS, "passed", "failed")]
+    ).select(DISTRICT_COLUMNS)
+    name = by_code(region).name(lang)
+    return Panel(
+        key="regions.districts",
+        title=t("regions.districts.title", lang, region=name),
+        definition=" ".join([t("def.districts", lang), t("def.regional_figures", lang)]),
+        frame=frame,
+        count_columns=COUNTS,
+        percent_columns=("score",),
+    )
+
+
+def _institutions(runner: Runner, filters: Filters, region: str | None, lang: str) -> Panel:
+    frame = runner.run("region_institutions", filters.params())
+    frame = frame.with_columns(pl.col("region_code").replace_strict(
+        {c: normalise_region(c) or c for c in frame.get_column("region_code").unique().drop_nulls().to_list()},
+        default=None,
+    ))
+    if region is not None:
+        frame = frame.filter(pl.col("region_code") == region)
+    frame = localise_names(frame, "name_ko", "name_en", "name", lang)
+    frame = localise_enum(frame, "kind", "kind", lang, into="kind_label")
+    regions_named = {c: by_code(c).name(lang) for c in REGION_CODES}
+    frame = frame.with_columns(
+        pl.col("region_code").replace_strict(regions_named, default=None).alias("region"),
+        pl.col("district_code").map_elements(lambda c: geo.district_label(c, lang), return_dtype=pl.String).alias("district"),
+        (pl.col("agreements") + pl.col("requests_delivered")).alias("activity"),
+    )
+    frame = frame.select(
+        "institution_id", "name", pl.col("kind_label").alias("kind"), "region", "district",
+        "agreements", "requests_delivered", "activity", "latitude", "longitude",
+    )
+    return Panel(
+        key="regions.institutions",
+        title=t("regions.institutions.title", lang),
+        definition=t("def.institution_activity", lang),
+        frame=frame,
+    )
+
+
+def kind_codes(frame: pl.DataFrame, lang: str) -> list[str | None]:
+    """The institution kinds of a points frame, from its localised labels."""
+    labels = {enum_label("kind", k, lang): k for k in ("hospital", "company", "university", "research_institute", "public_agency")}
+    return [labels.get(label) for label in frame.get_column("kind").to_list()]
+
+
+def _capital_share(quarterly: pl.DataFrame, lang: str) -> Panel:
+    capital = quarterly.with_columns(pl.col("region_code").is_in(list(CAPITAL_AREA)).alias("in_capital"))
+    rows = []
+    for column in CONCENTRATION_SERIES:
+        label = t(f"regions.series.{column}", lang)
+        by_quarter = capital.group_by("quarter").agg(
+            pl.col(column).filter(pl.col("in_capital")).sum().alias("capital"),
+            pl.col(column).sum().alias("total"),
+        )
+        rows.append(by_quarter.with_columns(pl.lit(label).alias("series")))
+    people = {r.code: r.population for r in regions()}
+    capital_people = sum(people[c] for c in CAPITAL_AREA)
+    quarters = quarterly.select("quarter").unique()
+    rows.append(quarters.with_columns(
+        pl.lit(capital_people).alias("capital"),
+        pl.lit(sum(people.values())).alias("total"),
+        pl.lit(t("regions.series.population", lang)).alias("series"),
+    ))
+    frame = pl.concat([r.select("quarter", "series", pl.col("capital").cast(pl.Int64), pl.col("total").cast(pl.Int64)) for r in rows])
+    # Series in a fixed order (not alphabetical), so that each keeps its colour in both languages.
+    frame = frame.with_columns(
+        (pl.col("capital") / pl.col("total").replace(0, None)).alias("share")
+    ).sort("quarter", maintain_order=True)
+    return Panel(
+        key="regions.capital_share",
+        title=t("regions.capital_share.title", lang),
+        definition=t("def.capital_share", lang),
+        frame=frame,
+        chart=Chart(kind="line", x="quarter", y="share", color="series", y_format=".0%"),
+        percent_columns=("share",),
+    )
+
+
+def _inequality(quarterly: pl.DataFrame, lang: str) -> Panel:
+    people = {r.code: r.population for r in regions()}
+    rows = []
+    for (quarter,), part in quarterly.group_by("quarter", maintain_order=True):
+        for column in CONCENTRATION_SERIES:
+            values = dict(zip(part.get_column("region_code").to_list(), part.get_column(column).to_list()))
+            rows.append({"quarter": quarter, "series": t(f"regions.series.{column}", lang),
+                         "hoover": hoover_index(values, people)})
+    frame = pl.DataFrame(rows, schema={"quarter": pl.Date, "series": pl.String, "hoover": pl.Float64})
+    return Panel(
+        key="regions.inequality",
+        title=t("regions.inequality.title", lang),
+        definition=t("def.hoover", lang),
+        frame=frame.sort("quarter", maintain_order=True),
+        chart=Chart(kind="line", x="quarter", y="hoover", color="series", y_format=".0%"),
+        percent_columns=("hoover",),
+    )
+
+
+def _trends(quarterly: pl.DataFrame, filters: Filters, metric: str, per_capita: bool, lang: str) -> Panel:
+    shown = [c for c in REGION_CODES if not filters.regions or c in filters.regions]
+    frame = quarterly.filter(pl.col("region_code").is_in(shown))
+    population = pl.col("region_code").replace_strict({c: by_code(c).population for c in REGION_CODES}, default=None)
+    if metric == "score":
+        value = pl.col("passed") / (pl.col("passed") + pl.col("failed")).replace(0, None)
+    elif per_capita:
+        value = (pl.col(metric) / population * MILLION).round(2)
+    else:
+        value = pl.col(metric).cast(pl.Float64)
+    frame = frame.select(
+        "region_code",
+        pl.col("region_code").replace_strict({c: by_code(c).name(lang) for c in REGION_CODES}, default=None).alias("region"),
+        "quarter",
+        value.alias("value"),
+    ).sort("region_code", "quarter")
+    column = value_column(metric, per_capita)
+    return Panel(
+        key="regions.trends",
+        title=t("regions.trends.title", lang, metric=t(f"regions.metric.{column}", lang)),
+        definition=" ".join([t("def.region_trends", lang)] + ([t("def.per_capita", lang)] if column != metric else [])),
+        frame=frame,
+        chart=Chart(kind="tile_grid", x="quarter", y="value", color="region_code"),
+        percent_columns=("value",) if metric == "score" else (),
+    )
