@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import io
 import shutil
 import zipfile
 
@@ -292,7 +293,7 @@ def test_an_xml_bomb_in_a_workbook_is_refused(db):
 
 def test_a_zip_bomb_is_refused_before_unpacking(db):
     workbook = xlsx_file("bomb.xlsx", {"institutions": [INSTITUTION_HEADER.split(","), NEW_CLINIC.split(",")]})
-    source = zipfile.ZipFile(__import__("io").BytesIO(workbook.data))
+    source = zipfile.ZipFile(io.BytesIO(workbook.data))
     parts = {n: source.read(n) for n in source.namelist()}
     parts["xl/media/padding.bin"] = b"\0" * (64 * 2**20)  # 64 MB of zeros pack into about 64 KB
     bomb = zip_with(parts)
@@ -458,9 +459,9 @@ def test_a_batch_cannot_break_rows_already_loaded(db):
     assert "2 rows already loaded in centre_usage" in text[3]
 
 
-def test_a_row_replaced_in_the_same_batch_is_checked_as_replaced(db):
-    # H1 becomes a company, and the batch also moves its loaded party rows' requests away...
-    # but party rows cannot be removed, so the break stays: replacing is not deleting.
+def test_leaving_out_a_centre_designation_breaks_the_loaded_rows_that_need_it(db):
+    # H1 stays a hospital, but its safe_centre_since is left empty: R5 (at its centre) and its
+    # two months of centre use would break; its parties and quality checks are still fine.
     checked = check(db, csv_file("institutions.csv", INSTITUTION_HEADER,
                                  "H1,Garam,,hospital,tertiary,,11,,,2024-01-15,2021,"))
     assert [(p[3], p[5]) for p in found(checked)] == [("safe_centre_since", "ref.loaded_rows")] * 2

@@ -12,7 +12,7 @@ import threading
 import openpyxl
 import pytest
 
-from loader_files import D, INSTITUTION_HEADER, REQUEST_HEADER, csv_file, found, table_rows
+from loader_files import D, REQUEST_HEADER, csv_file, found, table_rows
 from oversight import db as database
 from oversight import loader, schema
 from oversight.__main__ import main

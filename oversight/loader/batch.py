@@ -17,6 +17,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -202,7 +203,9 @@ def _remove_stale_staging(db_path: Path) -> None:
 
 
 def new_batch_id(checked: Checked, at: dt.datetime) -> str:
-    return f"import-{at:%Y%m%d-%H%M%S}-{checked.content_hash[:8]}"
+    """When, what (the files' combined hash) and a random part: the same files loaded twice in
+    one second are still two attempts."""
+    return f"import-{at:%Y%m%d-%H%M%S}-{checked.content_hash[:8]}-{secrets.token_hex(2)}"
 
 
 def load(checked: Checked, db_path: Path, *, by: str, data_date: dt.date | None = None,
