@@ -101,10 +101,8 @@ PAGES = {
         ("pages/consulting.py", "page.consulting", "consulting", ":material/support_agent:"),
     ],
     "app.section.analysis": [
-        ("pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
-    ],
-    "app.section.analysis": [
         ("pages/regions.py", "page.regions", "regions", ":material/map:"),
+        ("pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
     ],
     "app.section.info": [
         ("pages/about.py", "page.about", "about", ":material/info:"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -142,20 +143,11 @@ def rebuild(path: Path, copy_existing: bool = True) -> Iterator[duckdb.DuckDBPyC
 
 
 def _copy_database(source: Path, target: Path) -> None:
-    # COPY FROM DATABASE reads through DuckDB, so it works while readers hold the file and yields
-    # a compact file (a byte copy would carry free blocks along).
-    con = duckdb.connect(str(target))
-    try:
-        con.execute("attach ? as source (read_only)", [str(source)])
-        con.execute("copy from database source to " + _current_database_name(con))
-        con.execute("detach source")
-    finally:
-        con.close()
-
-
-def _current_database_name(con: duckdb.DuckDBPyConnection) -> str:
-    (name,) = con.execute("select current_database()").fetchone()
-    return quote_identifier(name)
+    # A byte copy is safe: no writer changes the live file in place (each checkpoints a new file
+    # and renames it over), and the loader's lock keeps writers one at a time. It takes about 1 s
+    # for the large demo against 140-180 s for COPY FROM DATABASE, at the price of carrying free
+    # blocks along.
+    shutil.copyfile(source, target)
 
 
 _INSERT = "insert into {table} ({columns}) select {casts} from incoming_rows"

@@ -46,6 +46,15 @@ def test_every_listed_page_exists_and_every_page_is_listed():
     assert listed == on_disk
 
 
+def test_no_dict_literal_repeats_a_key():
+    """A repeated key silently drops the first entry (a merge once lost a page that way)."""
+    for path in [ROOT / "app.py", *ROOT.joinpath("oversight").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                assert len(keys) == len(set(keys)), (path.name, keys)
+
+
 def test_sql_lives_in_queries_only():
     """No SQL text in the core beyond the database plumbing and the derived-table builder."""
     allowed = {"db.py", "derived.py", "demo.py"}
