@@ -133,7 +133,7 @@ def test_errors_in_browser_sessions_are_a_missed_target():
               "errors": ["session 1 opening /access: KeyError: 'ui_filters'"]}
     rows = {name: (text, ok) for name, text, ok in summary.targets(_results(memory=memory))}
     assert rows["every browser session shows its page without an error"] == (
-        "1: session 1 opening /access: KeyError: 'ui_filters'", False)
+        "1 of 20 sessions, e.g. session 1 opening /access: KeyError: 'ui_filters'", False)
     assert rows["peak memory < 1.5 GB, 20 sessions"][1] is True
 
 
