@@ -367,7 +367,7 @@ def memory_text(results: dict) -> str:
     if memory.get("first_screen"):
         parts.append(
             f"In Chromium a session's first screen took {median(memory['first_screen']):.1f} s median "
-            f"(max {max(memory['first_screen']):.1f} s), opened one after another while the others stayed open."
+            f"(max {max(memory['first_screen']):.1f} s), opened {memory.get('wave', 1)} at a time while the others stayed open."
         )
     if memory.get("errors"):
         parts.append(f"Errors seen in sessions: {'; '.join(memory['errors'][:3])}.")
