@@ -33,7 +33,9 @@ def baseline(db: Path, runs: int) -> list[float]:
     return [_timed([sys.executable, "-m", "oversight", "info", "--db", str(db)])[0] for _ in range(runs)]
 
 
-def measure(export: Export, db: Path, out_dir: Path, sheets: list[str], runs: int, log=print) -> dict:
+def measure(export: Export, db: Path, out_dir: Path, sheets: list[str], runs: int, log=print,
+            per_page: bool = True) -> dict:
+    """The export's runs (whole file); with `per_page`, the report of each page alone as well."""
     suffix = ".xlsx" if export.command == "report" else ".pptx"
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -53,7 +55,7 @@ def measure(export: Export, db: Path, out_dir: Path, sheets: list[str], runs: in
     result["runs"] = runs_all
     result["scope"] = "whole workbook, every page" if export.command == "report" else "whole deck"
     log(f"    {export.command} on {db.stem}: {min(runs_all):.1f}-{max(runs_all):.1f} s")
-    if export.command == "report" and export.sheet_option:
+    if export.command == "report" and export.sheet_option and per_page:
         result["per_page"] = {}
         for sheet in sheets:
             samples = []

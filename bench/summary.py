@@ -228,7 +228,8 @@ def export_line(results: dict, command: str, scale: str = TARGET_SCALE) -> tuple
         if per_page:
             worst = max(per_page.items(), key=lambda kv: median(kv[1]) or 0)
             seconds = median(worst[1])
-            text = f"slowest page {worst[0]}: {seconds:.2f} s (one sheet each; Python start included, ~{base or 0:.1f} s)"
+            text = (f"slowest page {worst[0]}: {seconds:.2f} s (one sheet each; Python start included, ~{base or 0:.1f} s);"
+                    f" whole workbook {median(at.get('runs')):.2f} s")
         ok = seconds <= REPORT_MAX
     return label, text, ok
 
@@ -281,7 +282,7 @@ def targets(results: dict, clock: str = "wall") -> list[tuple[str, str, bool | N
         rows.append((f"peak memory < {MEMORY_MAX / GB:g} GB, 20 sessions", memory.get("skipped", "not measured"), None))
     if memory.get("peak_rss"):
         errors = memory.get("errors") or []
-        text = "none" if not errors else f"{len(errors)}: " + "; ".join(errors[:2]) + (" …" if len(errors) > 2 else "")
+        text = "none" if not errors else f"{len(errors)} of {memory.get('sessions')} sessions, e.g. {_short(errors[0])}"
         rows.append(("every browser session shows its page without an error", text, not errors))
 
     label, text, ok = export_line(results, "report")
@@ -289,6 +290,10 @@ def targets(results: dict, clock: str = "wall") -> list[tuple[str, str, bool | N
     label, text, ok = export_line(results, "deck")
     rows.append(("Meeting deck (no target here; issue 6: ≤ 20 s at medium)", text, None))
     return rows
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _verdict(ok: bool | None) -> str:
@@ -363,7 +368,7 @@ def memory_text(results: dict) -> str:
     if memory.get("first_screen"):
         parts.append(
             f"In Chromium a session's first screen took {median(memory['first_screen']):.1f} s median "
-            f"(max {max(memory['first_screen']):.1f} s), opened one after another while the others stayed open."
+            f"(max {max(memory['first_screen']):.1f} s), opened {memory.get('wave', 1)} at a time while the others stayed open."
         )
     if memory.get("errors"):
         parts.append(f"Errors seen in sessions: {'; '.join(memory['errors'][:3])}.")

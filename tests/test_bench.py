@@ -133,7 +133,7 @@ def test_errors_in_browser_sessions_are_a_missed_target():
               "errors": ["session 1 opening /access: KeyError: 'ui_filters'"]}
     rows = {name: (text, ok) for name, text, ok in summary.targets(_results(memory=memory))}
     assert rows["every browser session shows its page without an error"] == (
-        "1: session 1 opening /access: KeyError: 'ui_filters'", False)
+        "1 of 20 sessions, e.g. session 1 opening /access: KeyError: 'ui_filters'", False)
     assert rows["peak memory < 1.5 GB, 20 sessions"][1] is True
 
 
@@ -329,6 +329,9 @@ def test_exports_are_timed_per_page_when_the_report_can_write_one(monkeypatch, t
     whole = exports.measure(discover.Export("report", "--out", None), tmp_path / "large.duckdb", tmp_path, ["Overview"],
                             runs=1, log=lambda _: None)
     assert "per_page" not in whole and whole["scope"].startswith("whole workbook")
+    # below the large scale only the whole workbook is timed
+    assert "per_page" not in exports.measure(export, tmp_path / "small.duckdb", tmp_path, ["Overview"], runs=1,
+                                             log=lambda _: None, per_page=False)
 
 
 def test_a_failing_export_is_reported_not_timed(monkeypatch, tmp_path):
