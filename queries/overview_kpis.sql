@@ -21,10 +21,16 @@ requests_delivered as (
         and (len($regions) = 0 or list_contains($regions, hospital_region))
 ),
 
+-- A plain unnest, not a lateral join: DuckDB runs the lateral form as a slow correlated join.
+parties as (
+    select distinct unnest(hospital_ids) as hospital_id
+    from agreements_in_scope
+),
+
 hospitals_in_agreements as (
-    select distinct party.hospital_id
-    from agreements_in_scope as a, unnest(a.hospital_ids) as party(hospital_id)
-    join institutions as h on h.institution_id = party.hospital_id
+    select p.hospital_id
+    from parties as p
+    join institutions as h on h.institution_id = p.hospital_id
     where len($regions) = 0 or list_contains($regions, h.region_code)
 ),
 

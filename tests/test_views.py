@@ -20,3 +20,12 @@ def test_view_builds_with_titled_defined_panels(runner, sheet, lang):
             assert panel.chart.x in panel.frame.columns and panel.chart.y in panel.frame.columns
     for kpi in view.kpis:
         assert kpi.label and kpi.definition
+
+
+@pytest.mark.parametrize("sheet", list(SHEETS))
+def test_view_builds_when_nothing_is_in_scope(runner, sheet):
+    """A filter that matches nothing (no institution in Jeju in the fixture) must not crash."""
+    from dataclasses import replace
+
+    view = SHEETS[sheet](runner, replace(YEAR_2025, regions=("50",)), "ko")
+    assert view.sheet == sheet

@@ -17,13 +17,16 @@ def localise_names(frame: pl.DataFrame, ko: str, en: str, into: str, lang: str) 
 def localise_enum(frame: pl.DataFrame, column: str, enum: str, lang: str, into: str | None = None) -> pl.DataFrame:
     values = frame.get_column(column).unique().drop_nulls().to_list()
     mapping = {v: i18n.enum_label(enum, v, lang) for v in values}
-    return frame.with_columns(pl.col(column).replace_strict(mapping, default=None).alias(into or column))
+    # return_dtype: an empty frame would otherwise give a Null column that cannot be concatenated
+    return frame.with_columns(
+        pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String).alias(into or column)
+    )
 
 
 def localise_region(frame: pl.DataFrame, column: str, lang: str, into: str = "region") -> pl.DataFrame:
     values = frame.get_column(column).unique().drop_nulls().to_list()
     mapping = {v: region_name(v, lang) for v in values}
-    return frame.with_columns(pl.col(column).replace_strict(mapping, default=None).alias(into))
+    return frame.with_columns(pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String).alias(into))
 
 
 def first_row(frame: pl.DataFrame) -> dict:

@@ -260,7 +260,9 @@ def _table(figures: dict[str, pl.DataFrame], filters: Filters, lang: str) -> Pan
             "population": [by_code(c).population for c in shown],
         }
     )
-    regional = base.join(figures["region"].drop("scope"), on="region_code", how="left").with_columns(
+    # cast: with nothing in scope the figures' region_code comes back Null-typed
+    by_region = figures["region"].drop("scope").with_columns(pl.col("region_code").cast(pl.String))
+    regional = base.join(by_region, on="region_code", how="left").with_columns(
         [pl.col(c).fill_null(0) for c in (*COUNTS, "passed", "failed")]
     )
     totals = []
@@ -328,7 +330,7 @@ def _institutions(runner: Runner, filters: Filters, region: str | None, lang: st
     frame = runner.run("region_institutions", filters.params())
     frame = frame.with_columns(pl.col("region_code").replace_strict(
         {c: normalise_region(c) or c for c in frame.get_column("region_code").unique().drop_nulls().to_list()},
-        default=None,
+        default=None, return_dtype=pl.String,
     ))
     if region is not None:
         frame = frame.filter(pl.col("region_code") == region)
@@ -336,7 +338,7 @@ def _institutions(runner: Runner, filters: Filters, region: str | None, lang: st
     frame = localise_enum(frame, "kind", "kind", lang, into="kind_label")
     regions_named = {c: by_code(c).name(lang) for c in REGION_CODES}
     frame = frame.with_columns(
-        pl.col("region_code").replace_strict(regions_named, default=None).alias("region"),
+        pl.col("region_code").replace_strict(regions_named, default=None, return_dtype=pl.String).alias("region"),
         pl.col("district_code").map_elements(lambda c: geo.district_label(c, lang), return_dtype=pl.String).alias("district"),
         (pl.col("agreements") + pl.col("requests_delivered")).alias("activity"),
     )
