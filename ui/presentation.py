@@ -72,11 +72,16 @@ class Slide:
 
 
 def slides(views: list[PageView]) -> list[Slide]:
-    """The sequence shown: each page's KPIs, what changed, then every panel with a chart."""
-    sequence = [Slide("kpis", view) for view in views if view.kpis]
-    if sequence:
-        sequence.append(Slide("changes"))
-    sequence += [Slide("chart", view, panel) for view, panel in ctx.charted_panels(views)]
+    """The sequence a meeting sees: the first page's KPIs, what changed, then page by page its
+    KPIs and its charts."""
+    charted = ctx.charted_panels(views)
+    sequence: list[Slide] = []
+    for index, view in enumerate(views):
+        if view.kpis:
+            sequence.append(Slide("kpis", view))
+        if index == 0 and any(v.kpis for v in views):
+            sequence.append(Slide("changes"))
+        sequence += [Slide("chart", v, panel) for v, panel in charted if v is view]
     return sequence
 
 
