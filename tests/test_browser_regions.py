@@ -79,8 +79,9 @@ def tooltip_at(page: Page, x: float, y: float) -> str | None:
 
 
 def inside_point(area: geo.Area) -> tuple[float, float]:
-    point = area.geometry.buffer(-0.02).representative_point() if area.geometry.buffer(-0.02).area else \
-        area.geometry.representative_point()
+    """(latitude, longitude) of a point well inside the area, away from its drawn border."""
+    inner = area.geometry.buffer(-0.02)
+    point = (inner if inner.area else area.geometry).representative_point()
     return point.y, point.x
 
 

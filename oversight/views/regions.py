@@ -15,7 +15,7 @@ import polars as pl
 
 from oversight import geo
 from oversight.filters import Filters
-from oversight.i18n import enum_label, t
+from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.regions import CAPITAL_AREA, REGION_CODES, by_code, normalise_region, regions
 from oversight.views.common import localise_enum, localise_names
@@ -373,12 +373,6 @@ def _institutions(runner: Runner, filters: Filters, region: str | None, lang: st
         definition=t("def.institution_activity", lang),
         frame=frame,
     )
-
-
-def kind_codes(frame: pl.DataFrame, lang: str) -> list[str | None]:
-    """The institution kinds of a points frame, from its localised labels."""
-    labels = {enum_label("kind", k, lang): k for k in ("hospital", "company", "university", "research_institute", "public_agency")}
-    return [labels.get(label) for label in frame.get_column("kind").to_list()]
 
 
 def _capital_share(quarterly: pl.DataFrame, lang: str) -> Panel:
