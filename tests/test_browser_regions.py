@@ -79,8 +79,9 @@ def tooltip_at(page: Page, x: float, y: float) -> str | None:
 
 
 def inside_point(area: geo.Area) -> tuple[float, float]:
-    point = area.geometry.buffer(-0.02).representative_point() if area.geometry.buffer(-0.02).area else \
-        area.geometry.representative_point()
+    """(latitude, longitude) of a point well inside the area, away from its drawn border."""
+    inner = area.geometry.buffer(-0.02)
+    point = (inner if inner.area else area.geometry).representative_point()
     return point.y, point.x
 
 
@@ -268,12 +269,12 @@ def map_render_seconds(page: Page, base: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def bench_server(server, tmp_path_factory):
-    """The server to time: over OVERSIGHT_REGIONS_BENCH_DB (e.g. the large demo data) when set."""
+def bench_server(tmp_path_factory):
+    """A server over the database to time (the large demo data), named by
+    OVERSIGHT_REGIONS_BENCH_DB: timings on a shared machine are a benchmark, not a unit test."""
     path = os.environ.get("OVERSIGHT_REGIONS_BENCH_DB")
     if not path:
-        yield server
-        return
+        pytest.skip("set OVERSIGHT_REGIONS_BENCH_DB to a database (e.g. the large demo data) to time the map")
     srv = start_server(Path(path), tmp_path_factory.mktemp("bench") / "streamlit.log")
     yield srv
     srv.process.terminate()
@@ -285,8 +286,9 @@ def test_the_map_renders_within_3_seconds_of_the_script_finishing(bench_server, 
     page.add_init_script(WATCH_RENDER.replace("FIND", FIND_DECK))
     page.goto(bench_server.url)  # the server's first page must be app.py's
     wait_until_idle(page)
-    map_render_seconds(page, bench_server.url)  # the first visit loads deck.gl's code
-    times = sorted(map_render_seconds(page, bench_server.url) for _ in range(3))
-    print(f"map drawn {times} s after the script finished ({bench_server.db_path})")
-    assert times[1] < RENDER_BUDGET_SECONDS
+    cold = map_render_seconds(page, bench_server.url)  # the first visit loads deck.gl's code
+    times = sorted(map_render_seconds(page, bench_server.url) for _ in range(5))
+    print(f"map drawn {cold:.2f} s (first visit), then {[round(t, 2) for t in times]} s after the script "
+          f"finished ({bench_server.db_path}, load average {os.getloadavg()[0]:.1f})")
+    assert times[2] < RENDER_BUDGET_SECONDS  # the median
     assert external(requests_seen) == []

@@ -143,6 +143,14 @@ def test_hoover_kpis_match_a_hand_computation(view):
     assert kpis["hoover_agreements"].previous == pytest.approx(1 - (SEOUL + BUSAN) / P)
 
 
+def test_the_page_answers_in_a_sentence(view):
+    assert view.notes[0] == (
+        "The capital area (50.7% of the population) holds 42.9% of the institutions, 50.0% of the "
+        "agreements signed and 50.0% of the requests delivered."
+    )  # 3/7, 1/2, 1/2
+    assert view.notes[1].startswith("Regions with no agreement in the period: Busan, Daegu")
+
+
 def test_regions_reached(view):
     reached = next(k for k in view.kpis if k.key == "regions_with_agreements")
     assert (reached.value, reached.previous) == (2, 2)  # 2025: Seoul, Jeonbuk; 2024: Seoul, Busan

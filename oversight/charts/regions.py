@@ -26,7 +26,6 @@ from oversight.views.model import Panel
 # A colour-blind-safe sequential ramp (cividis, charts.SEQUENTIAL), light for little, dark for much.
 RAMP = tuple(reversed(plotly.colors.sequential.Cividis))
 NO_DATA = (221, 221, 221)  # regions outside the region filter
-OUTLINE = (255, 255, 255)
 KIND_COLOURS = {kind: charts.PALETTE[i] for i, kind in enumerate(schema.INSTITUTION_KINDS)}
 MAP_HEIGHT = 560
 ASSUMED_MAP_WIDTH = 720  # pixels: the map's column on a laptop, for the initial zoom
@@ -169,12 +168,9 @@ def area_layer(
         data=geo.feature_collection(areas, properties),
         id=layer_id,
         pickable=True,
-        stroked=True,
+        stroked=False,  # borders are gaps between the drawn shapes (oversight.geo)
         filled=True,
         get_fill_color="properties.fill",
-        get_line_color=[*OUTLINE, 255],
-        line_width_units=pdk.types.String("pixels"),  # a bare string would become an accessor
-        get_line_width=1,
         auto_highlight=True,
         highlight_color=[0, 0, 0, 40],
     )
@@ -191,12 +187,9 @@ def context_layer(areas: Sequence[geo.Area], lang: str, hint: str = "") -> pdk.L
         data=geo.feature_collection(areas, properties),
         id="regions",
         pickable=True,
-        stroked=True,
+        stroked=False,
         filled=True,
         get_fill_color="properties.fill",
-        get_line_color=[190, 190, 190, 255],
-        line_width_units=pdk.types.String("pixels"),  # a bare string would become an accessor
-        get_line_width=1,
         auto_highlight=True,
         highlight_color=[0, 0, 0, 25],
     )
@@ -278,7 +271,7 @@ def district_map(districts: Panel, points: Panel | None, region: str, value: str
     frame = districts.frame.filter(pl.col("district_code").is_not_null())
     scale = scale_for(frame.get_column(value).to_list(), percent=value in districts.percent_columns)
     areas = geo.districts_in(region)
-    others = [a for a in geo.regions() if a.code != region]
+    others = geo.regions_around(region)
     layers = [
         context_layer(others, lang, hint=t("regions.tooltip.click", lang)),
         area_layer(frame, areas, code="district_code", name="district", value=value, scale=scale,
@@ -361,9 +354,9 @@ def kinds_legend(lang: str) -> go.Figure:
             x=[None], y=[None], mode="markers", name=enum_label("kind", kind, lang),
             marker=dict(color=colour, size=11, line=dict(color="white", width=1)),
         ))
-    charts.base_layout(fig, height=70)
+    charts.base_layout(fig, height=84)
     fig.update_layout(
-        margin=dict(l=0, r=0, t=24, b=0), showlegend=True,
+        margin=dict(l=0, r=0, t=26, b=12), showlegend=True,
         legend=dict(orientation="h", x=0, y=1, yanchor="top", title_text=t("regions.legend.kinds", lang)),
         xaxis=dict(visible=False), yaxis=dict(visible=False), hovermode=False,
     )

@@ -15,7 +15,7 @@ import polars as pl
 
 from oversight import geo
 from oversight.filters import Filters
-from oversight.i18n import enum_label, t
+from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.regions import CAPITAL_AREA, REGION_CODES, by_code, normalise_region, regions
 from oversight.views.common import localise_enum, localise_names
@@ -98,6 +98,13 @@ def _rename_quality(frame: pl.DataFrame) -> pl.DataFrame:
 
 # --- the view ----------------------------------------------------------------------------------
 
+def districts_ready(runner: Runner) -> bool:
+    """Whether the database holds each institution's district: files built before the Regions
+    page lack it until their next load."""
+    frame = runner.run("district_table_ready", {})
+    return bool(frame.height and frame.item(0, "ready"))
+
+
 def build(
     runner: Runner,
     filters: Filters,
@@ -127,6 +134,7 @@ def build(
         title=t("page.regions", lang),
         kpis=_kpis(national, before, lang),
         panels=tuple(panels),
+        notes=_summary(national, lang),
     )
 
 
@@ -232,6 +240,21 @@ def _kpis(now: dict, before: dict, lang: str) -> tuple[Kpi, ...]:
         )
     )
     return tuple(kpis)
+
+
+def _summary(figures: dict, lang: str) -> tuple[str, ...]:
+    """The page's answer in a sentence or two, written from the figures."""
+    def share(column: str) -> str:
+        value = _share(figures, column)
+        return "–" if value is None else f"{value:.1%}"
+
+    notes = [t("regions.summary", lang, population=f"{population_share(CAPITAL_AREA):.1%}",
+               institutions=share("institutions"), agreements=share("agreements"),
+               requests=share("requests_delivered"))]
+    _, missing = _reached(figures)
+    if missing:
+        notes.append(t("regions.summary_none", lang, names=", ".join(by_code(c).name(lang) for c in missing)))
+    return tuple(notes)
 
 
 def _with_per_million(frame: pl.DataFrame) -> pl.DataFrame:
@@ -352,12 +375,6 @@ def _institutions(runner: Runner, filters: Filters, region: str | None, lang: st
         definition=t("def.institution_activity", lang),
         frame=frame,
     )
-
-
-def kind_codes(frame: pl.DataFrame, lang: str) -> list[str | None]:
-    """The institution kinds of a points frame, from its localised labels."""
-    labels = {enum_label("kind", k, lang): k for k in ("hospital", "company", "university", "research_institute", "public_agency")}
-    return [labels.get(label) for label in frame.get_column("kind").to_list()]
 
 
 def _capital_share(quarterly: pl.DataFrame, lang: str) -> Panel:
