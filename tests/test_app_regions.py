@@ -120,5 +120,5 @@ def test_a_database_from_before_the_districts_says_what_to_do(app, demo_db, tmp_
     at = app(db_path=old)
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert any("python -m oversight demo" in e.value for e in at.error)
+    assert any("python -m oversight refresh" in e.value for e in at.error)  # the data is kept
     assert not at.get("deck_gl_json_chart")
