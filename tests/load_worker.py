@@ -42,6 +42,10 @@ def run(base: str, pages: list[str], sessions: int, rounds: int = 1) -> list[dic
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
         tabs = [browser.new_context().new_page() for _ in range(sessions)]
+        for tab in tabs:
+            # Twenty sessions at once saturate two cores: slow is measured (p95), not a failure.
+            tab.set_default_navigation_timeout(120_000)
+            tab.set_default_timeout(120_000)
         external = []
         for tab in tabs:
             tab.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) else None)
