@@ -73,6 +73,15 @@ class Server:
     def __init__(self, url: str, process: subprocess.Popen, db_path: Path):
         self.url, self.process, self.db_path = url, process, db_path
 
+    def stop(self) -> None:
+        """Ask the server to stop; a saturated machine may need longer, then it is killed."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
 
 def start_server(db_path: Path, log_path: Path, extra_env: dict | None = None) -> Server:
     port = free_port()
@@ -101,8 +110,7 @@ def start_server(db_path: Path, log_path: Path, extra_env: dict | None = None) -
 def server(demo_db, tmp_path_factory):
     srv = start_server(demo_db, tmp_path_factory.mktemp("server") / "streamlit.log")
     yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    srv.stop()
 
 
 @pytest.fixture()

@@ -78,8 +78,7 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
         writer.wait()
         stop.set()
         sampler.join()
-        server.process.terminate()
-        server.process.wait(timeout=20)
+        server.stop()
 
     assert db_path.stat().st_ino != swaps_before, "the database was never swapped during the run"
     for worker, (out, err) in zip(workers, outputs):
