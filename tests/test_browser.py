@@ -102,6 +102,5 @@ def test_a_deep_link_is_the_first_request_a_fresh_server_gets(demo_db, tmp_path,
         assert "regions=26" in page.url and "lang=en" in page.url
         expect(page.locator('[data-testid="stSidebarNav"] a').first).to_be_visible()
     finally:
-        fresh.process.terminate()
-        fresh.process.wait(timeout=20)
+        fresh.stop()
     assert external(requests_seen) == []

@@ -22,8 +22,7 @@ def hostile_server(demo_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     srv = start_server(build_hostile(demo_db, folder / "hostile.duckdb"), folder / "streamlit.log")
     yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    srv.stop()
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

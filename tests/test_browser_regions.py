@@ -278,8 +278,7 @@ def bench_server(tmp_path_factory):
         pytest.skip("set OVERSIGHT_REGIONS_BENCH_DB to a database (e.g. the large demo data) to time the map")
     srv = start_server(Path(path), tmp_path_factory.mktemp("bench") / "streamlit.log")
     yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    srv.stop()
 
 
 def test_the_map_draws_and_its_render_time_is_recorded(bench_server, page: Page, requests_seen):
