@@ -15,7 +15,7 @@ import polars as pl
 from oversight.filters import Filters
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
-from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.common import period_kpi, first_row, localise_enum, localise_names, localise_region
 from oversight.views.model import Chart, Kpi, PageView, Panel
 
 TOP_N = 10  # hospitals shown in the lead-time ranking
@@ -124,16 +124,7 @@ def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:
             "access.kpi.delivered_detail", lang,
             records=f"{now['records_delivered']:,}", patients=f"{now['patients_delivered']:,}",
         )
-    return Kpi(
-        key=key,
-        label=t(f"access.kpi.{key}", lang),
-        value=now.get(key),
-        previous=before.get(key),
-        unit=unit,
-        definition=t(definition, lang),
-        detail=detail,
-        higher_is_better=better,
-    )
+    return period_kpi("access", key, unit, better, definition, now, before, lang, detail)
 
 
 def _funnel(runner: Runner, params: dict, lang: str) -> Panel:

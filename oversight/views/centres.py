@@ -14,7 +14,7 @@ import polars as pl
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.queries import Runner
-from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.common import period_kpi, first_row, localise_enum, localise_names, localise_region
 from oversight.views.model import Chart, Kpi, PageView, Panel
 
 METRICS = ("sessions", "researcher_hours", "researchers")
@@ -113,16 +113,7 @@ def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:
         )
     if key == "researcher_hours" and now.get("researcher_months") is not None:
         detail = t("centres.kpi.researcher_months_detail", lang, n=f"{now['researcher_months']:,}")
-    return Kpi(
-        key=key,
-        label=t(f"centres.kpi.{key}", lang),
-        value=now.get(key),
-        previous=before.get(key),
-        unit=unit,
-        definition=t(definition, lang),
-        detail=detail,
-        higher_is_better=better,
-    )
+    return period_kpi("centres", key, unit, better, definition, now, before, lang, detail)
 
 
 def _usage(runner: Runner, filters: Filters, lang: str) -> Panel:

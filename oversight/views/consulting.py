@@ -18,7 +18,7 @@ import polars as pl
 from oversight.filters import Filters
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
-from oversight.views.common import first_row, localise_enum, localise_names
+from oversight.views.common import period_kpi, first_row, localise_enum, localise_names
 from oversight.views.model import Chart, Kpi, PageView, Panel
 
 SCORES = (1, 2, 3, 4, 5)
@@ -82,16 +82,7 @@ def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:
             "consulting.kpi.satisfaction_detail", lang,
             mean=f"{now['mean_satisfaction']:.2f}", rated=f"{now['rated']:,}",
         )
-    return Kpi(
-        key=key,
-        label=t(f"consulting.kpi.{key}", lang),
-        value=now.get(key),
-        previous=before.get(key),
-        unit=unit,
-        definition=t(definition, lang),
-        detail=detail,
-        higher_is_better=better,
-    )
+    return period_kpi("consulting", key, unit, better, definition, now, before, lang, detail)
 
 
 def _by_topic(runner: Runner, filters: Filters, lang: str) -> Panel:
