@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# plotly's JSON encoder looks pandas up in sys.modules without importing it: a session that
+# draws a chart while another session's first import of pandas is under way gets the module
+# half-initialised ("partially initialized module 'pandas' has no attribute 'NaT'", seen with
+# 20 sessions at start). Importing it here first makes every session wait for the whole module.
+import pandas  # noqa: F401
 import streamlit as st
 
 from oversight import config, db, derived, schema

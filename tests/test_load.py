@@ -1,5 +1,10 @@
 """Issue 9, load: 20 browser sessions in several processes click through the dashboard while the
-database is rewritten and swapped underneath them. No page may fail; p95 and memory are reported."""
+database is rewritten and swapped underneath them. No page may fail; p95 and memory are reported.
+
+Each process's sessions open the overview, their share of the other pages, a filtered link, the
+language switch and a link back: every page is visited by five sessions at once, and the run
+stays within minutes on two saturated cores (`make soak` repeats it).
+"""
 
 import json
 import os
@@ -23,11 +28,26 @@ PROCESSES = 4
 SESSIONS_PER_PROCESS = 5
 # `make soak` repeats the walk for longer; `make test` does it once.
 ROUNDS = int(os.environ.get("OVERSIGHT_SOAK_ROUNDS", "1"))
-# url paths of the listed pages; the default page (overview) is served at "/".
+APP = (ROOT / "app.py").read_text(encoding="utf-8")
+# url paths of the pages a viewer finds in the sidebar: the default page (overview) is served
+# at "/", and pages that need a role (PAGE_ROLES) are not listed for a viewer.
+RESTRICTED = set(re.findall(r'"pages/([a-z_]+)\.py"', re.search(r"PAGE_ROLES = \{[^}]*\}", APP).group()))
 PAGES = [
-    url for url in re.findall(r'"pages/[a-z_]+\.py", "[a-z_.]+", "([a-z_]+)"', (ROOT / "app.py").read_text(encoding="utf-8"))
-    if url != "overview"
+    url for file, url in re.findall(r'"pages/([a-z_]+)\.py", "[a-z_.]+", "([a-z_]+)"', APP)
+    if url != "overview" and file not in RESTRICTED
 ]
+SHARES = [PAGES[i::PROCESSES] for i in range(PROCESSES)]
+# A process that has not finished by then is stopped; what it printed so far is still judged.
+WORKER_SECONDS = 900
+
+
+def _communicate(worker: subprocess.Popen, deadline: float) -> tuple[str, str]:
+    try:
+        return worker.communicate(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        out, err = worker.communicate()
+        return out, err + f"\nstopped after {WORKER_SECONDS * ROUNDS} s"
 
 
 def _peak_rss(process: psutil.Process, stop: threading.Event, peak: list[int]) -> None:
@@ -58,21 +78,22 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
          "    build_demo(Path(sys.argv[1]), scale='tiny', seed=7 + n % 2); n += 1\n"
          "    time.sleep(2)\n"
          "print(n)\n",
-         str(db_path), str(120 * ROUNDS)],
+         str(db_path), str(WORKER_SECONDS * ROUNDS)],  # until the sessions are done
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )
     swaps_before = db_path.stat().st_ino
     try:
         workers = [
             subprocess.Popen(
-                [sys.executable, str(ROOT / "tests" / "load_worker.py"), server.url, ",".join(PAGES),
+                [sys.executable, str(ROOT / "tests" / "load_worker.py"), server.url, ",".join(share),
                  str(SESSIONS_PER_PROCESS), str(ROUNDS)],
                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
-            for _ in range(PROCESSES)
+            for share in SHARES
         ]
-        outputs = [w.communicate(timeout=600 * ROUNDS) for w in workers]
+        deadline = time.monotonic() + WORKER_SECONDS * ROUNDS
+        outputs = [_communicate(w, deadline) for w in workers]
     finally:
         writer.kill()
         writer.wait()
@@ -81,19 +102,20 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
         server.stop()
 
     assert db_path.stat().st_ino != swaps_before, "the database was never swapped during the run"
-    for worker, (out, err) in zip(workers, outputs):
-        assert worker.returncode == 0, err[-2000:]
-    results = [r for out, _ in outputs for r in json.loads(out)]
+    results = [json.loads(line) for out, _ in outputs for line in out.splitlines() if line.startswith("{")]
     steps = [r for r in results if "step" in r]
-    external = [u for r in results if "external" in r for u in r["external"]]
-    failed = [r for r in steps if r["problems"]]
+    external = [r["external"] for r in results if "external" in r]
+    failed = [r for r in steps if "error" in r]
     seconds = sorted(r["seconds"] for r in steps)
+    assert seconds, "no session finished an interaction: " + outputs[0][1][-2000:]
     p95 = seconds[int(0.95 * (len(seconds) - 1))]
     report = {
         "sessions": PROCESSES * SESSIONS_PER_PROCESS,
         "rounds": ROUNDS,
         "interactions": len(steps),
         "failed": len(failed),
+        "processes": PROCESSES,
+        "pages_per_process": [len(share) + 4 for share in SHARES],
         "median_s": round(statistics.median(seconds), 2),
         "p95_s": round(p95, 2),
         "server_peak_rss_mb": round(peak[0] / 2**20),
@@ -101,8 +123,11 @@ def test_twenty_sessions_during_database_swaps(demo_db, tmp_path):
     print("LOAD", json.dumps(report))
     (ROOT / "test-results").mkdir(exist_ok=True)
     (ROOT / "test-results" / "load.json").write_text(json.dumps(report, indent=1))
-    assert failed == [], failed[:3]
+    (ROOT / "test-results" / "load-steps.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
+    for worker, (out, err) in zip(workers, outputs):
+        assert worker.returncode == 0, err[-2000:] + "\nlast interactions:\n" + "\n".join(out.splitlines()[-5:])
+    assert failed == [], failed[:5]
     assert external == []
-    # open, each other page, a filtered link, the language switch, back: per session
-    assert len(steps) == PROCESSES * SESSIONS_PER_PROCESS * (len(PAGES) + 4) * ROUNDS
+    # open, the process's pages, a filtered link, the language switch, back: per session
+    assert len(steps) == SESSIONS_PER_PROCESS * sum(len(share) + 4 for share in SHARES) * ROUNDS
     assert peak[0] < 1.5 * 2**30, "the app process must stay under 1.5 GB"
