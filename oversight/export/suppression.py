@@ -307,39 +307,81 @@ def _pinned(values: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], n:
     return [int(hidden_cells[i]) for i in sorted(pinned)]
 
 
-def _narrow(equations, low: np.ndarray, high: np.ndarray, rounds: int = 50):
-    """Interval propagation over sum(x_i) = total: each x_i lies within total - the others' range."""
+def _narrow(equations, low: np.ndarray, high: np.ndarray, rounds: int = 200):
+    """Interval propagation over sum(x_i) = total: each x_i lies within total - the others' range.
+
+    All equations at once per round (a cell keeps the tightest bound any of its equations
+    gives); the bounds only ever narrow, so this reaches the same fixed point as one equation
+    at a time, in numpy rather than a Python loop per cell.
+    """
     low, high = low.copy(), high.copy()
+    if not equations:
+        return low, high
+    eq = np.concatenate([np.full(len(members), e) for e, (members, _) in enumerate(equations)])
+    cell = np.concatenate([np.asarray(members) for members, _ in equations])
+    total = np.array([t for _, t in equations])[eq]
+    count = len(equations)
     for _ in range(rounds):
-        changed = False
-        for members, total in equations:
-            lows, highs = low[members], high[members]
-            sum_low, sum_high = lows.sum(), highs.sum()
-            for k, i in enumerate(members):
-                new_high = total - (sum_low - lows[k])
-                new_low = total - (sum_high - highs[k]) if math.isfinite(sum_high) else -math.inf
-                if new_high < high[i] - _TOLERANCE:
-                    high[i], changed = new_high, True
-                if new_low > low[i] + _TOLERANCE:
-                    low[i], changed = new_low, True
-        if not changed:
+        sum_low = np.bincount(eq, weights=low[cell], minlength=count)[eq]
+        sum_high = np.bincount(eq, weights=high[cell], minlength=count)[eq]
+        with np.errstate(invalid="ignore"):
+            new_high = total - (sum_low - low[cell])
+            new_low = np.where(np.isfinite(sum_high), total - (sum_high - high[cell]), -math.inf)
+        tightest_high = np.full(low.shape, math.inf)
+        tightest_low = np.full(low.shape, -math.inf)
+        np.minimum.at(tightest_high, cell, new_high)
+        np.maximum.at(tightest_low, cell, new_low)
+        lower_high = tightest_high < high - _TOLERANCE
+        higher_low = tightest_low > low + _TOLERANCE
+        if not (lower_high.any() or higher_low.any()):
             break
+        high = np.where(lower_high, tightest_high, high)
+        low = np.where(higher_low, tightest_low, low)
     return low, high
 
 
 def _determined(equations, size: int) -> set[int]:
-    """Cells fixed by the group sums alone: those the null space of the equations leaves at zero."""
-    if not equations:
-        return set()
-    matrix = np.zeros((len(equations), size))
-    for row, (members, _) in enumerate(equations):
-        matrix[row, members] = 1.0
-    _, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
-    null = vt[rank:]
-    if not null.shape[0]:
-        return set(range(size))
-    return set(np.flatnonzero(np.abs(null).max(axis=0) < 1e-9).tolist())
+    """Cells fixed by the group sums alone: those whose unit vector lies in the equations' row space.
+
+    Cell i is fixed exactly when no change of the hidden values that keeps every sum moves it,
+    i.e. e_i is orthogonal to the null space, i.e. its projection on the row space has length 1.
+    Equations only link the cells of one connected part, so each part is solved on its own, and
+    the economy SVD of a part (equations x cells) costs far less than the null space of all cells.
+    """
+    determined: set[int] = set()
+    for cells, rows in _components(equations, size):
+        local = {cell: k for k, cell in enumerate(cells)}
+        matrix = np.zeros((len(rows), len(cells)))
+        for row, members in enumerate(rows):
+            matrix[row, [local[m] for m in members]] = 1.0
+        _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+        rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
+        reach = (vt[:rank] ** 2).sum(axis=0)
+        determined.update(cells[k] for k in np.flatnonzero(reach > 1 - 1e-9).tolist())
+    return determined
+
+
+def _components(equations, size: int) -> list[tuple[list[int], list[list[int]]]]:
+    """(cells, equations' members) of each set of cells linked through shared equations."""
+    parent = list(range(size))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for members, _ in equations:
+        first = root(members[0])
+        for m in members[1:]:
+            parent[root(m)] = first
+    cells: dict[int, list[int]] = {}
+    rows: dict[int, list[list[int]]] = {}
+    for members, _ in equations:
+        rows.setdefault(root(members[0]), []).append(members)
+    for i in range(size):
+        cells.setdefault(root(i), []).append(i)
+    return [(cells[r], rows[r]) for r in cells if r in rows]
 
 
 def _hide_derived(frame: pl.DataFrame, counts, percent_columns, labels: dict) -> None:
