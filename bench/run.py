@@ -49,7 +49,9 @@ def time_page(db: Path, page: str, runs: dict) -> dict:
                "--cold-runs", str(runs["cold"]), "--warm-runs", str(runs["warm"]),
                "--uncached-runs", str(runs["uncached"])]
     try:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=PAGE_TIMEOUT)
+        # As a data manager on loopback, so pages that need a role (the Data page) open too.
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=PAGE_TIMEOUT,
+                              env={**os.environ, "OVERSIGHT_LOCAL_DATA_MANAGER": "1"})
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {PAGE_TIMEOUT} s"}
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
