@@ -212,13 +212,20 @@ def _csv_grid(data: bytes) -> Grid:
     try:
         raw = pl.read_csv(payload, has_header=False, infer_schema=False, raise_if_empty=False)
         extra_from = None
-    except pl.exceptions.ComputeError:
-        # A row with more fields than the first: read wide, so the extra values are seen.
+    except pl.exceptions.ComputeError as exc:
+        # A quote out of place, or a row with more fields than the first: read wide, so the
+        # extra values are seen.
+        quote_row = _misquoted_row(text)
+        if quote_row is not None:
+            raise Refused(problems.one("file.csv_quote", row=quote_row)) from exc
         width = len(_first_record(text))
-        raw = pl.read_csv(
-            payload, has_header=False, missing_columns="insert", truncate_ragged_lines=True,
-            schema={f"c{i}": pl.Utf8 for i in range(width + EXTRA_CSV_FIELDS)},
-        )
+        try:
+            raw = pl.read_csv(
+                payload, has_header=False, missing_columns="insert", truncate_ragged_lines=True,
+                schema={f"c{i}": pl.Utf8 for i in range(width + EXTRA_CSV_FIELDS)},
+            )
+        except pl.exceptions.PolarsError as wide_exc:
+            raise Refused(problems.one("file.csv_unreadable", detail=str(wide_exc).splitlines()[0][:200])) from wide_exc
         extra_from = width
     except pl.exceptions.PolarsError as exc:
         raise Refused(problems.one("file.csv_unreadable", detail=str(exc).splitlines()[0][:200])) from exc
@@ -236,6 +243,28 @@ def _csv_grid(data: bytes) -> Grid:
     if separator:
         raise Refused(problems.one("file.csv_separator", row=leading + 1, separator=separator))
     return grid
+
+
+# One field and what ends it: a quoted field ("" inside is a quote) or a field without quotes.
+_CSV_FIELD = re.compile(r'(?:"[^"]*(?:""[^"]*)*"|[^",\r\n]*)(,|\r\n|\n|\r|\Z)')
+
+
+def _misquoted_row(text: str) -> int | None:
+    """The spreadsheet row of the first quote that a CSV reader cannot place: a quote never
+    closed, text after a closing quote, or a quote inside a value that does not start with one."""
+    if '"' not in text:
+        return None
+    row, position = 1, 0
+    while position < len(text):
+        field = _CSV_FIELD.match(text, position)
+        if field is None:
+            return row
+        if field.group(1) not in ("", ","):
+            row += 1
+        elif field.group(1) == "":
+            return None
+        position = field.end()
+    return None
 
 
 def _first_record(text: str) -> list[str]:
