@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
@@ -331,18 +332,18 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = {info.filename: info for info in archive.infolist()}
-    except (zipfile.BadZipFile, ValueError) as exc:
+        if "[Content_Types].xml" not in members:
+            raise Refused(problems.one("file.not_xlsx"))
+        _check_packing(members.values())
+        for name, info in members.items():
+            if name.endswith((".xml", ".rels")):
+                _check_prolog(archive, info)
+        workbook_path = _office_document(archive, members)
+        if workbook_path is None or not workbook_path.endswith(".xml") or workbook_path not in members:
+            raise Refused(problems.one("file.not_xlsx"))  # e.g. a Word file or a zipped CSV
+        sheets = _sheet_parts(archive, workbook_path, members)
+    except _DAMAGED_ZIP as exc:
         raise Refused(problems.one("file.corrupt")) from exc
-    if "[Content_Types].xml" not in members:
-        raise Refused(problems.one("file.not_xlsx"))
-    _check_packing(members.values())
-    for name, info in members.items():
-        if name.endswith((".xml", ".rels")):
-            _check_prolog(archive, info)
-    workbook_path = _office_document(archive, members)
-    if workbook_path is None or not workbook_path.endswith(".xml") or workbook_path not in members:
-        raise Refused(problems.one("file.not_xlsx"))  # e.g. a Word file or a zipped CSV
-    sheets = _sheet_parts(archive, workbook_path, members)
 
     try:
         reader = fastexcel.read_excel(data)
@@ -361,9 +362,18 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
             grids.append(Grid(name, [], pl.DataFrame(), header_row=1))
             continue
         loaded = _strip(loaded.rename({c: f"c{i}" for i, c in enumerate(loaded.columns)}))
-        first = _first_row_with_a_value(archive, members[part])
+        try:
+            first = _first_row_with_a_value(archive, members[part])
+        except _DAMAGED_ZIP as exc:
+            raise Refused(problems.one("file.sheet_unreadable", sheet=name)) from exc
         grids.append(Grid(name, list(loaded.row(0)), loaded.slice(1), header_row=first))
     return grids
+
+
+# What reading a damaged archive raises: a bad header or checksum, a broken deflate stream, a
+# part cut short, an unknown compression or encryption, XML that does not parse.
+_DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+                SyntaxError, ValueError)
 
 
 def _check_packing(infos) -> None:
