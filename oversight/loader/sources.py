@@ -301,7 +301,10 @@ def _parquet_grid(data: bytes) -> Grid:
         unpacked = sum(parquet.metadata.row_group(i).total_byte_size for i in range(parquet.metadata.num_row_groups))
         if unpacked > MAX_UNPACKED_BYTES:
             raise Refused(problems.one("file.unpacked_too_large", limit_mb=MAX_UNPACKED_BYTES // 2**20))
-        frame = pl.from_arrow(parquet.read())
+        table = parquet.read()
+        # Columns by position: a header naming a column twice is the header's problem, not the file's.
+        header = list(table.column_names)
+        frame = pl.from_arrow(table.rename_columns([f"c{i}" for i in range(table.num_columns)]))
     except Refused:
         raise
     except Exception as exc:  # pyarrow raises many kinds for a damaged file
@@ -309,8 +312,8 @@ def _parquet_grid(data: bytes) -> Grid:
     if not isinstance(frame, pl.DataFrame):
         frame = frame.to_frame()
     columns = []
-    for name, dtype in frame.schema.items():
-        column = pl.col(name)
+    for (source, dtype), name in zip(frame.schema.items(), header, strict=True):
+        column = pl.col(source)
         if dtype.is_numeric() or dtype in (pl.Utf8, pl.Categorical) or isinstance(dtype, pl.Enum | pl.Decimal):
             columns.append(column.cast(pl.Utf8))
         elif dtype.base_type() in _PARQUET_TEXT:
@@ -320,7 +323,7 @@ def _parquet_grid(data: bytes) -> Grid:
         else:
             raise Refused(problems.one("file.parquet_type", row=1, column=name, type=str(dtype)))
     body = frame.select([c.alias(f"c{i}") for i, c in enumerate(columns)]) if columns else pl.DataFrame()
-    return Grid("", list(frame.columns), _strip(body), header_row=1)
+    return Grid("", header, _strip(body), header_row=1)
 
 
 # --- XLSX ------------------------------------------------------------------------------------------
