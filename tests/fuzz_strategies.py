@@ -105,6 +105,8 @@ def _spelled(strategy, spellings, fmt: str, typed: bool = True, means=lambda v: 
 
 IMPOSSIBLE_DATES = ("2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "20241301", "24-01-02", "2024-1",
                     "0000-00-00", "2024-01-02-03", "2024/02/31", "99999-01-01", "yesterday", "1 Jan 2024", "45292")
+IMPOSSIBLE_MONTHS = ("2024-13", "2024-00", "202413", "24-01", "2024-1-", "0000-00", "99999-01", "2024-01-32",
+                     "2024년 13월", "May 2024", "yesterday")
 NOT_INTEGERS = ("1.5", "1e3", "12abc", "\u0661\u0662\u0663", "\uff11\uff12\uff13", "99999999999999999999", "1,23",
                 "--1", "0x10", "\u00bd", "1 000", "١", "one", "1_000", "∞")
 NOT_DECIMALS = ("nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "9" * 400, "1.2.3", "abc", "1,2345",
@@ -156,7 +158,7 @@ def cell_values(table: str, column: str, fmt: str) -> st.SearchStrategy[Value]:
                 lambda t: Value(t.replace(microsecond=0), "valid", t.date())))
     elif kind == "month":
         valid = _spelled(st.dates(earliest, LATEST), _month_spellings, fmt, means=lambda d: d.replace(day=1))
-        options += [valid, valid, st.sampled_from(IMPOSSIBLE_DATES[2:]).map(lambda s: Value(s, "invalid"))]
+        options += [valid, valid, st.sampled_from(IMPOSSIBLE_MONTHS).map(lambda s: Value(s, "invalid"))]
     elif kind == "integer":
         lo = -(10**15) if low is None else int(low)
         hi = 10**15 if high is None else int(high)
