@@ -141,7 +141,7 @@ def cell_values(table: str, column: str, fmt: str) -> st.SearchStrategy[Value]:
     kind = spec.type
     low, high, exclusive = LIMITS.get((table, column), (None, None, False))
 
-    empty = _empty().map(lambda s: Value(s, "invalid" if spec.required else "valid", None))
+    empty = _empty().map(lambda s: _text_verdict(table, column, s))
     odd = _odd_text().map(lambda s: _text_verdict(table, column, s))
     options = [empty, odd]
 
@@ -215,6 +215,8 @@ def _text_verdict(table: str, column: str, cell) -> Value:
     spec = schema.TABLES[table].column(column)
     text = cell if isinstance(cell, str) else str(cell)
     value = stripped(text)
+    if column == "region_code":  # any spelling of a region, or empty where the coordinates give it
+        return Value(cell, "unknown")
     if value is None:
         return Value(cell, "invalid" if spec.required else "valid", None)
     if spec.type == "enum":
@@ -227,8 +229,6 @@ def _text_verdict(table: str, column: str, cell) -> Value:
         return Value(cell, "invalid")
     if (table, column) in REFERENCE_COLUMNS:
         return Value(cell, "unknown") if value in KNOWN_IDS else Value(cell, "invalid")
-    if column == "region_code":
-        return Value(cell, "unknown")
     return Value(cell, "valid", value)
 
 
@@ -413,14 +413,36 @@ class Mutation:
         return render(self.table, self.shape, list(spec.column_names), rows)
 
 
+def respelled(table: str, column: str, original, fmt: str) -> st.SearchStrategy[Value]:
+    """The example's own value in another spelling the contract accepts: it must read the same."""
+    kind = schema.TABLES[table].column(column).type
+    if original is None or column == "region_code":
+        return st.just(_text_verdict(table, column, text_of(original)))
+    typed = [original] if fmt in ("xlsx", "parquet") else []
+    spellings = {
+        "date": lambda: _date_spellings(original), "month": lambda: _month_spellings(original),
+        "integer": lambda: _integer_spellings(original),
+        "decimal": lambda: [repr(float(original)), f" {float(original)!r} ", f"{float(original):,}"],
+        "boolean": lambda: [s.upper() for s in (TRUE if original else FALSE)],
+        "enum": lambda: [original.upper(), original.title(), f" {original}\u3000"],
+        "text": lambda: [f" {original} ", f"\u3000{original}\t"],
+    }[kind]()
+    return st.sampled_from([*spellings, *typed]).map(lambda cell: Value(cell, "valid", original))
+
+
 @st.composite
 def mutations(draw) -> Mutation:
+    """One cell of the example: mostly a hostile or odd value, sometimes its own value spelled
+    another way (which must load as it is: unchanged)."""
     table = draw(st.sampled_from(schema.LOAD_ORDER))
     spec = schema.TABLES[table]
     row = draw(st.integers(0, len(example.ROWS[table]) - 1))
     column = draw(st.sampled_from(spec.column_names))
     shape = draw(shapes(table))
-    value = draw(cell_values(table, column, shape.fmt))
+    if draw(st.sampled_from(["hostile", "hostile", "hostile", "respelled"])) == "respelled":
+        value = draw(respelled(table, column, example.ROWS[table][row].get(column), shape.fmt))
+    else:
+        value = draw(cell_values(table, column, shape.fmt))
     if shape.fmt == "xlsx" and isinstance(value.cell, str) and xlsx_cell_written(value.cell) != value.cell:
         value = _text_verdict(table, column, xlsx_cell_written(value.cell))
     return Mutation(table, row, column, value, shape)

@@ -206,10 +206,14 @@ def assert_well_formed(checked: loader.Checked, files: list[loader.Submission]) 
             assert p["column"] == "safe_centre_since", where
     if frame.height:
         for lang in ("ko", "en"):
-            shown = problems.table(frame, lang, None)
+            try:  # what the Data page and the command line show: a failure here is a crash too
+                shown = problems.table(frame, lang, None)
+                problems.summary(frame, lang)
+                problems.to_csv(frame, lang)
+            except Exception:
+                STATS["crashes"] += 1
+                raise
             assert shown.height == frame.height and shown.get_column(shown.columns[-1]).str.len_chars().min() > 0
-            problems.summary(frame, lang)
-            problems.to_csv(frame, lang)
 
 
 def assert_refused(outcome: loader.Outcome, db: Path, before_hash: str, before: dict) -> None:
@@ -413,7 +417,8 @@ def test_fuzz_summary(capsys):
     if not STATS["batches"]:
         pytest.skip("no fuzz test ran")
     report = {
-        "inputs": STATS["inputs"], "batches": STATS["batches"], "cells_mutated": STATS["cells"],
+        "inputs": STATS["inputs"], "batches": STATS["batches"],
+        "cells_mutated": STATS["cells"], "cells_named": STATS["cells_named"], "cells_loaded": STATS["cells_loaded"],
         "crashes": STATS["crashes"], "partial_loads": STATS["partial_loads"],
         "refused": STATS["refused"], "loaded": STATS["loaded"], "unchanged": STATS["unchanged"],
         "rules_seen": len(RULES), "megabytes": round(STATS["bytes"] / 2**20, 1),
