@@ -48,9 +48,11 @@ test-fast: $(VENV)/.dev-installed
 test-browser: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest -m browser
 
-# The load test of `make test`, walked 20 times over (about 20-40 minutes on 2 cores).
+# The load test of `make test`, walked 20 times over (about 20-40 minutes on 2 cores), and the
+# loader's hostile-input fuzzing with 20 times the inputs (about 10-30 minutes).
 soak: $(VENV)/.dev-installed system-deps
 	OVERSIGHT_SOAK_ROUNDS=20 $(PY) -m pytest tests/test_load.py -s
+	OVERSIGHT_FUZZ_SCALE=20 $(PY) -m pytest tests/test_loader_fuzz.py -s
 
 # Every page at small, medium and large scale against its targets (issue 8): builds the demo
 # databases into bench/cache/ (kept until the generator changes), writes bench/results.md,

@@ -83,7 +83,8 @@ def parse_integer(text: pl.Expr) -> pl.Expr:
 
 
 def parse_decimal(text: pl.Expr) -> pl.Expr:
-    return pl.when(text.str.contains(DECIMAL)).then(text.str.replace_all(",", "")).cast(pl.Float64, strict=False)
+    number = pl.when(text.str.contains(DECIMAL)).then(text.str.replace_all(",", "")).cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)  # "1e400" or 400 digits overflow to infinity: not a number
 
 
 def parse_boolean(text: pl.Expr) -> pl.Expr:

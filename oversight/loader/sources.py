@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
@@ -212,13 +213,20 @@ def _csv_grid(data: bytes) -> Grid:
     try:
         raw = pl.read_csv(payload, has_header=False, infer_schema=False, raise_if_empty=False)
         extra_from = None
-    except pl.exceptions.ComputeError:
-        # A row with more fields than the first: read wide, so the extra values are seen.
+    except pl.exceptions.ComputeError as exc:
+        # A quote out of place, or a row with more fields than the first: read wide, so the
+        # extra values are seen.
+        quote_row = _misquoted_row(text)
+        if quote_row is not None:
+            raise Refused(problems.one("file.csv_quote", row=quote_row)) from exc
         width = len(_first_record(text))
-        raw = pl.read_csv(
-            payload, has_header=False, missing_columns="insert", truncate_ragged_lines=True,
-            schema={f"c{i}": pl.Utf8 for i in range(width + EXTRA_CSV_FIELDS)},
-        )
+        try:
+            raw = pl.read_csv(
+                payload, has_header=False, missing_columns="insert", truncate_ragged_lines=True,
+                schema={f"c{i}": pl.Utf8 for i in range(width + EXTRA_CSV_FIELDS)},
+            )
+        except pl.exceptions.PolarsError as wide_exc:
+            raise Refused(problems.one("file.csv_unreadable", detail=str(wide_exc).splitlines()[0][:200])) from wide_exc
         extra_from = width
     except pl.exceptions.PolarsError as exc:
         raise Refused(problems.one("file.csv_unreadable", detail=str(exc).splitlines()[0][:200])) from exc
@@ -236,6 +244,28 @@ def _csv_grid(data: bytes) -> Grid:
     if separator:
         raise Refused(problems.one("file.csv_separator", row=leading + 1, separator=separator))
     return grid
+
+
+# One field and what ends it: a quoted field ("" inside is a quote) or a field without quotes.
+_CSV_FIELD = re.compile(r'(?:"[^"]*(?:""[^"]*)*"|[^",\r\n]*)(,|\r\n|\n|\r|\Z)')
+
+
+def _misquoted_row(text: str) -> int | None:
+    """The spreadsheet row of the first quote that a CSV reader cannot place: a quote never
+    closed, text after a closing quote, or a quote inside a value that does not start with one."""
+    if '"' not in text:
+        return None
+    row, position = 1, 0
+    while position < len(text):
+        field = _CSV_FIELD.match(text, position)
+        if field is None:
+            return row
+        if field.group(1) not in ("", ","):
+            row += 1
+        elif field.group(1) == "":
+            return None
+        position = field.end()
+    return None
 
 
 def _first_record(text: str) -> list[str]:
@@ -271,7 +301,10 @@ def _parquet_grid(data: bytes) -> Grid:
         unpacked = sum(parquet.metadata.row_group(i).total_byte_size for i in range(parquet.metadata.num_row_groups))
         if unpacked > MAX_UNPACKED_BYTES:
             raise Refused(problems.one("file.unpacked_too_large", limit_mb=MAX_UNPACKED_BYTES // 2**20))
-        frame = pl.from_arrow(parquet.read())
+        table = parquet.read()
+        # Columns by position: a header naming a column twice is the header's problem, not the file's.
+        header = list(table.column_names)
+        frame = pl.from_arrow(table.rename_columns([f"c{i}" for i in range(table.num_columns)]))
     except Refused:
         raise
     except Exception as exc:  # pyarrow raises many kinds for a damaged file
@@ -279,8 +312,8 @@ def _parquet_grid(data: bytes) -> Grid:
     if not isinstance(frame, pl.DataFrame):
         frame = frame.to_frame()
     columns = []
-    for name, dtype in frame.schema.items():
-        column = pl.col(name)
+    for (source, dtype), name in zip(frame.schema.items(), header, strict=True):
+        column = pl.col(source)
         if dtype.is_numeric() or dtype in (pl.Utf8, pl.Categorical) or isinstance(dtype, pl.Enum | pl.Decimal):
             columns.append(column.cast(pl.Utf8))
         elif dtype.base_type() in _PARQUET_TEXT:
@@ -290,7 +323,7 @@ def _parquet_grid(data: bytes) -> Grid:
         else:
             raise Refused(problems.one("file.parquet_type", row=1, column=name, type=str(dtype)))
     body = frame.select([c.alias(f"c{i}") for i, c in enumerate(columns)]) if columns else pl.DataFrame()
-    return Grid("", list(frame.columns), _strip(body), header_row=1)
+    return Grid("", header, _strip(body), header_row=1)
 
 
 # --- XLSX ------------------------------------------------------------------------------------------
@@ -302,18 +335,18 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = {info.filename: info for info in archive.infolist()}
-    except (zipfile.BadZipFile, ValueError) as exc:
+        if "[Content_Types].xml" not in members:
+            raise Refused(problems.one("file.not_xlsx"))
+        _check_packing(members.values())
+        for name, info in members.items():
+            if name.endswith((".xml", ".rels")):
+                _check_prolog(archive, info)
+        workbook_path = _office_document(archive, members)
+        if workbook_path is None or not workbook_path.endswith(".xml") or workbook_path not in members:
+            raise Refused(problems.one("file.not_xlsx"))  # e.g. a Word file or a zipped CSV
+        sheets = _sheet_parts(archive, workbook_path, members)
+    except _DAMAGED_ZIP as exc:
         raise Refused(problems.one("file.corrupt")) from exc
-    if "[Content_Types].xml" not in members:
-        raise Refused(problems.one("file.not_xlsx"))
-    _check_packing(members.values())
-    for name, info in members.items():
-        if name.endswith((".xml", ".rels")):
-            _check_prolog(archive, info)
-    workbook_path = _office_document(archive, members)
-    if workbook_path is None or not workbook_path.endswith(".xml") or workbook_path not in members:
-        raise Refused(problems.one("file.not_xlsx"))  # e.g. a Word file or a zipped CSV
-    sheets = _sheet_parts(archive, workbook_path, members)
 
     try:
         reader = fastexcel.read_excel(data)
@@ -332,9 +365,18 @@ def _xlsx_grids(data: bytes) -> list[Grid]:
             grids.append(Grid(name, [], pl.DataFrame(), header_row=1))
             continue
         loaded = _strip(loaded.rename({c: f"c{i}" for i, c in enumerate(loaded.columns)}))
-        first = _first_row_with_a_value(archive, members[part])
+        try:
+            first = _first_row_with_a_value(archive, members[part])
+        except _DAMAGED_ZIP as exc:
+            raise Refused(problems.one("file.sheet_unreadable", sheet=name)) from exc
         grids.append(Grid(name, list(loaded.row(0)), loaded.slice(1), header_row=first))
     return grids
+
+
+# What reading a damaged archive raises: a bad header or checksum, a broken deflate stream, a
+# part cut short, an unknown compression or encryption, XML that does not parse.
+_DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+                SyntaxError, ValueError)
 
 
 def _check_packing(infos) -> None:

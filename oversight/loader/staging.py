@@ -137,7 +137,7 @@ class Stage:
         parent = schema.TABLES[ref.parent]
         present = " and ".join(f"c.{ident(c)} is not null" for c in ref.columns)
         join = " and ".join(f"c.{ident(c)} = p.{ident(k)}" for c, k in zip(ref.columns, ref.keys, strict=True))
-        failing = f"not coalesce({ref.condition}, false)" if ref.condition else "false"
+        failing = _failing(ref, parent)
         decided = ("p." + ident(ref.decided_by) + "::varchar") if ref.decided_by in parent.column_names else "null"
         sql = (
             "select c._file, c._sheet, c._row, c._order, concat_ws(' / ', " + _cols(ref.columns, "c") + ") as _value,"
@@ -201,6 +201,18 @@ class Stage:
             ).fetchall()[0]
             result[name] = Change(frame.height, new, changed, same)
         return result
+
+
+def _failing(ref: Reference, parent: schema.Table) -> str:
+    """SQL: the parent row `p` fails the reference's condition. A missing value of a required
+    column decides nothing: its cell is already a problem (an optional one, like
+    safe_centre_since, missing is an answer)."""
+    if not ref.condition:
+        return "false"
+    decided = parent.column(ref.decided_by) if ref.decided_by in parent.column_names else None
+    if decided is not None and decided.required:
+        return f"(p.{ident(ref.decided_by)} is not null and not coalesce({ref.condition}, false))"
+    return f"not coalesce({ref.condition}, false)"
 
 
 def _polars_type(column: schema.Column):
