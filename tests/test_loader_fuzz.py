@@ -101,7 +101,7 @@ def snapshot(path: Path) -> dict[str, dict[tuple, tuple]]:
         result = {}
         for name in schema.LOAD_ORDER:
             spec = schema.TABLES[name]
-            rows = con.execute(f"select {', '.join(spec.column_names)} from d.{name}").fetchall()
+            rows = con.table(f"d.{name}").select(*spec.column_names).fetchall()
             positions = [spec.column_names.index(k) for k in spec.key]
             result[name] = {tuple(r[i] for i in positions): r for r in rows}
         return result
@@ -113,8 +113,8 @@ def rows_written_by(path: Path, batch_id: str) -> dict[str, int]:
     con = duckdb.connect(":memory:")
     try:
         con.execute("attach ? as d (read_only)", [str(path)])
-        return {name: con.execute(f"select count(*) from d.{name} where batch_id = ?", [batch_id]).fetchone()[0]
-                for name in schema.LOAD_ORDER}
+        written = duckdb.ColumnExpression("batch_id") == duckdb.ConstantExpression(batch_id)
+        return {name: con.table(f"d.{name}").filter(written).count("*").fetchall()[0][0] for name in schema.LOAD_ORDER}
     finally:
         con.close()
 
