@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oversight.export.suppression import COMPLEMENT_LABEL, kpi_small, masked_panel, suppress_frame
+from oversight.export.suppression import COMPLEMENT_LABEL, _determined, kpi_small, masked_panel, suppress_frame
 from oversight.views.model import Kpi, Panel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,3 +244,14 @@ def test_no_hidden_cell_of_any_small_table_can_be_recovered_from_its_totals(tabl
         if fully_hidden and len(values) == 1:
             continue  # nothing left to hide: the totals themselves are the figures
         assert len(values) >= 2, f"{table}: {cell} recovered; hidden {hidden}"
+
+
+def test_the_audit_finds_exactly_the_hidden_cells_that_sums_pin_down():
+    """Hand-worked: which hidden cells follow from group totals alone (values aside)."""
+    equations = [
+        ([0, 1], 7.0), ([1, 2], 5.0), ([0, 2], 6.0),  # three sums over three cells: each one is fixed
+        ([3, 4], 9.0),                                  # one sum over two cells: neither is
+        ([6, 7], 4.0), ([6, 7, 8], 10.0),               # the difference of two sums gives cell 8
+    ]                                                   # cell 5 is in no sum
+    assert _determined(equations, 9) == {0, 1, 2, 8}
+    assert _determined([], 3) == set()
