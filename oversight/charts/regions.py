@@ -386,19 +386,21 @@ def tile_grid(panel: Panel, lang: str, height: int = 640) -> go.Figure:
     top = (1.0 if percent else max([v for v in frame.get_column(chart.y).to_list() if v is not None], default=0.0)) or 1.0
     scale = scale_for(list(lasts.values()), percent=percent)
     gap, inner = 0.03, 0.08  # between tiles; inside a tile, around the line
-    fig = go.Figure()
+    # Shapes, annotations and traces are gathered first and given to the figure at once:
+    # plotly validates the whole list again at every add_shape/add_annotation (0.2 s here).
+    shapes, annotations, traces = [], [], []
     for code, (row, column) in TILE_POSITIONS.items():
         bottom = TILE_ROWS - row - 1  # rows count from the top
         last = lasts.get(code)
         fill = scale.colour(last) if code in lasts else NO_DATA
         ink = "#ffffff" if _luminance(fill) < 0.5 else "#1a1a1a"
-        fig.add_shape(type="rect", x0=column + gap, x1=column + 1 - gap, y0=bottom + gap, y1=bottom + 1 - gap,
-                      fillcolor=_hex(fill), line=dict(width=0), layer="below")
+        shapes.append(dict(type="rect", x0=column + gap, x1=column + 1 - gap, y0=bottom + gap, y1=bottom + 1 - gap,
+                           fillcolor=_hex(fill), line=dict(width=0), layer="below"))
         label = t(f"regions.short.{code}", lang)
         part = frame.filter(pl.col(chart.color) == code).sort(chart.x)
         if part.height:
             values = part.get_column(chart.y).to_list()
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=[column + gap + inner + position[q] * (1 - 2 * gap - 2 * inner) for q in part.get_column(chart.x).to_list()],
                 y=[None if v is None else bottom + gap + inner + v / top * 0.55 for v in values],
                 customdata=[[str(q)[:7], scale.format(v) if v is not None else "–"]
@@ -407,9 +409,10 @@ def tile_grid(panel: Panel, lang: str, height: int = 640) -> go.Figure:
                 hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + label + "</extra>",
             ))
         value_text = scale.format(last) if last is not None else "–"
-        fig.add_annotation(x=column + gap + 0.06, y=bottom + 1 - gap - 0.06, xanchor="left", yanchor="top",
-                           showarrow=False, align="left", text=f"<b>{label}</b>  {value_text}",
-                           font=dict(size=17, color=ink))
+        annotations.append(dict(x=column + gap + 0.06, y=bottom + 1 - gap - 0.06, xanchor="left", yanchor="top",
+                                showarrow=False, align="left", text=f"<b>{label}</b>  {value_text}",
+                                font=dict(size=17, color=ink)))
+    fig = go.Figure(data=traces, layout=dict(shapes=shapes, annotations=annotations))
     fig.update_xaxes(visible=False, range=[0, TILE_COLUMNS], fixedrange=True)
     fig.update_yaxes(visible=False, range=[0, TILE_ROWS], fixedrange=True)
     fig.update_layout(height=height, margin=dict(l=4, r=4, t=8, b=4), plot_bgcolor="white",
