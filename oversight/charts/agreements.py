@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -139,7 +140,10 @@ def network(frame: pl.DataFrame, lang: str, selected: str | None = None) -> go.F
             xs, ys = buckets[(kind, width_class)]
             fig.add_trace(
                 go.Scatter(
-                    x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                    # float arrays (None becomes NaN, a break in the line as before): plotly
+                    # takes them whole instead of checking thousands of points one by one
+                    x=np.array(xs, dtype=float), y=np.array(ys, dtype=float),
+                    mode="lines", hoverinfo="skip", showlegend=False,
                     line=dict(width=0.7 + 1.5 * width_class, color=colours[kind]),
                 )
             )
