@@ -158,19 +158,11 @@ def mix_panel(dimension: str) -> None:
     panel = view.panel(f"agreements.by_{dimension}")
     current = focus_values[dimension]
     selected_label = agreements.label(dimension, current, lang) if current else None
-    st.subheader(components.plain(panel.title))
-    if panel.frame.height == 0:
-        st.info(t("app.no_data", lang))
-    else:
-        key = f"agreements_mix_{dimension}_{_nonce()}"
-        st.plotly_chart(
-            agreement_charts.mix(panel, lang, selected=selected_label),
-            width="stretch", key=key, on_select=lambda: _on_mix_click(dimension, key, current),
-            selection_mode="points", config={"displaylogo": False},
-        )
-        with st.expander(t("app.show_data", lang)):
-            components.show_table(panel, lang)
-    st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+    key = f"agreements_mix_{dimension}_{_nonce()}"
+    components.show_panel(
+        panel, lang, agreement_charts.mix(panel, lang, selected=selected_label) if panel.frame.height else None,
+        key=key, on_select=lambda: _on_mix_click(dimension, key, current),
+    )
 
 
 with area:
@@ -214,20 +206,12 @@ top_col.select_slider(
     on_change=_copy_to_url, args=(P_TOP, W_TOP, agreements.NETWORK_TOP_N),
 )
 network = view.panel("agreements.network")
-st.subheader(components.plain(network.title))
-if network.frame.height == 0:
-    st.info(t("app.no_data", lang))
-else:
-    st.caption(t("agreements.network.click_hint", lang))
-    network_key = f"agreements_network_{_nonce()}"
-    st.plotly_chart(
-        agreement_charts.network(network.frame, lang, selected=party),
-        width="stretch", key=network_key, on_select=lambda: _on_network_click(network_key, party),
-        selection_mode="points", config={"displaylogo": False, "displayModeBar": False},
-    )
-    with st.expander(t("app.show_data", lang)):
-        components.show_table(network, lang)
-st.caption(f"{t('app.definition', lang)}: {network.definition}")
+network_key = f"agreements_network_{_nonce()}"
+components.show_panel(
+    network, lang, agreement_charts.network(network.frame, lang, selected=party) if network.frame.height else None,
+    hint=t("agreements.network.click_hint", lang), key=network_key, mode_bar=False,
+    on_select=lambda: _on_network_click(network_key, party),
+)
 
 # --- find an agreement ---------------------------------------------------------------------------
 st.header(t("agreements.list.heading", lang))

@@ -105,35 +105,19 @@ components.kpi_cards(view.kpis, lang, columns=4)
 left, right = st.columns([3, 2])
 with left:
     workload = view.panel("institutions.workload")
-    st.subheader(components.plain(workload.title))
-    if workload.frame.height == 0:
-        st.info(t("app.no_data", lang))
-    else:
-        st.caption(t("institutions.workload.click_hint", lang))
-        key = f"institutions_workload_{_nonce()}"
-        st.plotly_chart(
-            institution_charts.workload(workload, lang, selected=open_id), width="stretch", key=key,
-            on_select=lambda: _on_point_click(key), selection_mode="points", config={"displaylogo": False},
-        )
-        with st.expander(t("app.show_data", lang)):
-            components.show_table(workload, lang)
-    _definition(workload)
+    key = f"institutions_workload_{_nonce()}"
+    components.show_panel(
+        workload, lang, institution_charts.workload(workload, lang, selected=open_id) if workload.frame.height else None,
+        hint=t("institutions.workload.click_hint", lang), key=key, on_select=lambda: _on_point_click(key),
+    )
 with right:
     top = view.panel("institutions.top_requesters")
-    st.subheader(components.plain(top.title))
-    if top.frame.height == 0:
-        st.info(t("app.no_data", lang))
-    else:
-        st.caption(t("institutions.top_requesters.click_hint", lang))
-        top_key = f"institutions_top_{_nonce()}"
-        st.plotly_chart(
-            institution_charts.top_requesters(top, lang, selected=open_id), width="stretch", key=top_key,
-            on_select=lambda: _on_point_click(top_key), selection_mode="points",
-            config={"displaylogo": False, "displayModeBar": False},
-        )
-        with st.expander(t("app.show_data", lang)):
-            components.show_table(top, lang)
-    _definition(top)
+    top_key = f"institutions_top_{_nonce()}"
+    components.show_panel(
+        top, lang, institution_charts.top_requesters(top, lang, selected=open_id) if top.frame.height else None,
+        hint=t("institutions.top_requesters.click_hint", lang), key=top_key, mode_bar=False,
+        on_select=lambda: _on_point_click(top_key),
+    )
 
 # --- league tables -------------------------------------------------------------------------------
 st.header(t("institutions.league.heading", lang))

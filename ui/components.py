@@ -119,12 +119,25 @@ def show_table(panel: Panel, lang: str, height: int | None = None) -> None:
     st.dataframe(frame, column_config=config, hide_index=True, width="stretch", height=height or "auto")
 
 
-def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, table_open: bool = False) -> None:
-    """Title, chart (its data one click away as a table) and definition."""
+def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, table_open: bool = False, *,
+               hint: str | None = None, key: str | None = None, on_select=None, mode_bar: bool = True) -> None:
+    """Title, chart (its data one click away as a table) and definition.
+
+    A chart whose points open or filter something passes `on_select` (called with no argument
+    when the user picks points), the widget `key` the callback reads, and a `hint` saying what a
+    click does.
+    """
     st.subheader(plain(panel.title))
-    if panel.chart is not None and panel.frame.height:
+    if (panel.chart is not None or figure is not None) and panel.frame.height:
         fig = figure if figure is not None else charts.figure(panel, lang)
-        st.plotly_chart(fig, width="stretch", key=f"chart_{panel.key}", config={"displaylogo": False})
+        config = {"displaylogo": False} | ({} if mode_bar else {"displayModeBar": False})
+        if hint:
+            st.caption(hint)
+        if on_select is None:
+            st.plotly_chart(fig, width="stretch", key=key or f"chart_{panel.key}", config=config)
+        else:
+            st.plotly_chart(fig, width="stretch", key=key, config=config, on_select=on_select,
+                            selection_mode="points")
         with st.expander(t("app.show_data", lang), expanded=table_open):
             show_table(panel, lang)
     else:
