@@ -35,13 +35,10 @@ def log(message: str) -> None:
 
 
 def versions() -> dict:
-    import duckdb
-    import pandas
-    import polars
-    import streamlit
+    """The versions the figures were taken with, read from the installed packages' metadata."""
+    from importlib.metadata import version
 
-    return {"python": platform.python_version(), "duckdb": duckdb.__version__, "streamlit": streamlit.__version__,
-            "pandas": pandas.__version__, "polars": polars.__version__}
+    return {"python": platform.python_version(), **{name: version(name) for name in ("duckdb", "streamlit", "pandas", "polars")}}
 
 
 def time_page(db: Path, page: str, runs: dict) -> dict:
