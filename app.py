@@ -1,7 +1,7 @@
 """Entry point: page config, language, the shared filters, and the list of pages.
 
 The only place that sets the page config, draws the shared filters and lists the pages
-(DESIGN.md rule 4). Filters live in session state and in the URL (ui/state.py).
+(docs/architecture.md rule 4). Filters live in session state and in the URL (ui/state.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas  # noqa: F401
 import streamlit as st
 
 from oversight import config, db, derived, schema
-from oversight.auth import Role
+from oversight import pages as registry
 from oversight.filters import PROGRAMME_START
 from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.regions import REGION_CODES, region_name
@@ -96,39 +96,16 @@ with st.sidebar:
 
 state.publish()
 
-PAGES = {
-    "app.section.programme": [
-        ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
-        ("pages/agreements.py", "page.agreements", "agreements", ":material/handshake:"),
-        ("pages/institutions.py", "page.institutions", "institutions", ":material/apartment:"),
-        ("pages/access.py", "page.access", "access", ":material/move_to_inbox:"),
-        ("pages/centres.py", "page.centres", "centres", ":material/shield_lock:"),
-        ("pages/consulting.py", "page.consulting", "consulting", ":material/support_agent:"),
-    ],
-    "app.section.analysis": [
-        ("pages/regions.py", "page.regions", "regions", ":material/map:"),
-        ("pages/quality.py", "page.quality", "quality", ":material/fact_check:"),
-    ],
-    "app.section.info": [
-        ("pages/about.py", "page.about", "about", ":material/info:"),
-    ],
-    "app.section.data": [
-        ("pages/data.py", "page.data", "data", ":material/upload_file:"),
-    ],
-}
-# Pages are listed only for the roles that may open them (each such page checks again itself).
-PAGE_ROLES = {"pages/data.py": Role.DATA_MANAGER}
 
-
-def visible(pages: list) -> list:
+def visible(pages: list[registry.Page]) -> list:
     return [
-        st.Page(path, title=t(title, lang), url_path=url, icon=icon, default=(url == "overview"))
-        for path, title, url, icon in pages
-        if who.allows(PAGE_ROLES.get(path, Role.VIEWER))
+        st.Page(page.script, title=t(page.title_key, lang), url_path=page.slug, icon=page.icon, default=page.default)
+        for page in pages
+        if who.allows(page.role)
     ]
 
 
-sections = {t(section, lang): visible(pages) for section, pages in PAGES.items()}
+sections = {t(section, lang): visible(pages) for section, pages in registry.sections().items()}
 navigation = st.navigation({name: pages for name, pages in sections.items() if pages})
 if presentation.active():
     presentation.show(lang, current)  # in place of the page, chosen by the URL's present=1

@@ -1,13 +1,14 @@
-"""What there is to measure: the pages listed in app.py and the export commands that exist."""
+"""What there is to measure: the pages of the registry and the export commands that exist."""
 
 from __future__ import annotations
 
-import ast
 import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from oversight import pages as registry
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ("report", "deck")  # python -m oversight COMMAND, measured once they exist
@@ -15,40 +16,9 @@ _ONE_SHEET_OPTIONS = ("--sheet", "--sheets", "--page", "--pages", "--only")
 _OUT_OPTIONS = ("--out", "--output", "-o")
 
 
-@dataclass(frozen=True)
-class Page:
-    path: str  # "pages/overview.py", what AppTest.switch_page takes
-    title_key: str
-    url_path: str  # "overview"; the default page is served at "/"
-    default: bool
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).stem
-
-
-def pages(app_text: str | None = None) -> list[Page]:
-    """Every page in app.py's PAGES, in menu order, read from the source (app.py runs Streamlit)."""
-    text = app_text if app_text is not None else (ROOT / "app.py").read_text(encoding="utf-8")
-    for node in ast.walk(ast.parse(text)):
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets)
-        ):
-            sections = ast.literal_eval(node.value)
-            break
-    else:
-        raise ValueError("app.py has no PAGES = {...} literal")
-    default = _default_url(text)
-    listed = [entry for section in sections.values() for entry in section]
-    if default is None and listed:
-        default = listed[0][2]
-    return [Page(path, title, url, url == default) for path, title, url, *_ in listed]
-
-
-def _default_url(text: str) -> str | None:
-    match = re.search(r"default=\(url\s*==\s*[\"']([a-z0-9_-]+)[\"']\)", text)
-    return match.group(1) if match else None
+def pages() -> list[registry.Page]:
+    """Every page, in menu order, from the page registry."""
+    return list(registry.PAGES)
 
 
 def cli_commands(help_text: str) -> set[str]:

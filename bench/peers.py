@@ -38,7 +38,7 @@ Reader = Callable[[str, list[str]], pd.DataFrame]
 @dataclass(frozen=True)
 class Peer:
     page: str  # as listed in app.py
-    sheet: str  # the view's name in oversight.views.registry.SHEETS
+    sheet: str  # the view's name in oversight.pages.SHEETS
     kpis: bool
     panels: tuple[str, ...]
     compute: Callable[[Reader, Filters, str], dict]
@@ -68,7 +68,7 @@ def figures_from_view(view, peer: Peer) -> dict:
 
 
 def app_figures(peer: Peer, runner, filters: Filters, lang: str) -> dict:
-    from oversight.views.registry import SHEETS
+    from oversight.pages import SHEETS
 
     return figures_from_view(SHEETS[peer.sheet](runner, filters, lang), peer)
 

@@ -70,9 +70,9 @@ def tables_read(sql_names: set[str], table_names: set[str]) -> set[str]:
 
 
 def sheet_for(page: dict) -> str | None:
-    from oversight.views.registry import SHEETS
+    from oversight.pages import by_slug
 
-    return next((sheet for sheet in SHEETS if sheet.lower() == page["url"].lower()), None)
+    return by_slug(page["url"]).sheet
 
 
 def measure(args: argparse.Namespace) -> tuple[dict, dict[str, Path]]:
@@ -88,10 +88,10 @@ def measure(args: argparse.Namespace) -> tuple[dict, dict[str, Path]]:
     }
     found = discover.pages()
     if args.pages:
-        found = [p for p in found if p.name in args.pages or p.url_path in args.pages]
-    results["pages"] = [{"path": p.path, "url": p.url_path, "title": t(p.title_key, "en"), "default": p.default}
+        found = [p for p in found if p.slug in args.pages]
+    results["pages"] = [{"path": p.script, "url": p.slug, "title": t(p.title_key, "en"), "default": p.default}
                         for p in found]
-    log(f"Pages in app.py: {', '.join(p['title'] for p in results['pages'])}")
+    log(f"Pages in the registry: {', '.join(p['title'] for p in results['pages'])}")
     available = discover.exports()
     for command, export in available.items():
         if export is None or not export.available:
@@ -159,7 +159,7 @@ def measure_memory(results: dict, paths: dict[str, Path], args: argparse.Namespa
         return
     log(f"Memory: a Streamlit server over the large data, {args.sessions} browser sessions:")
     default = next((p["url"] for p in results["pages"] if p["default"]), results["pages"][0]["url"])
-    urls = [p.url_path for p in discover.pages()]  # every page, even when --pages narrowed the timing
+    urls = [p.slug for p in discover.pages()]  # every page, even when --pages narrowed the timing
     try:
         results["memory"] = memory.measure(paths["large"], urls, default, sessions=args.sessions, log=log)
     except Exception as exc:
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     results["meta"]["seconds"] = time.perf_counter() - started  # this invocation
     from bench import discover
 
-    every_page = [p.path for p in discover.pages()]
+    every_page = [p.script for p in discover.pages()]
     complete = list(results["scales"]) == ["small", "medium", "large"] and [p["path"] for p in results["pages"]] == every_page
     write(results, complete and not args.quick)
     log(f"\nmake bench took {results['meta']['seconds'] / 60:.1f} minutes.")

@@ -60,7 +60,7 @@ def _report_inputs(args: argparse.Namespace):
 
     from oversight import db, filters, queries
     from oversight.regions import normalise_region
-    from oversight.views.registry import SHEETS
+    from oversight.pages import SHEETS
 
     unknown = [s for s in args.sheet or () if s not in SHEETS]
     if unknown:

@@ -10,7 +10,7 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 DEFAULT_DB = PROJECT_ROOT / "data" / "oversight.duckdb"
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
-# Counts below this are suppressed in exports and shared views (DESIGN.md, definitions).
+# Counts below this are suppressed in exports and shared views (docs/architecture.md, definitions).
 SUPPRESSION_THRESHOLD = int(os.environ.get("OVERSIGHT_SUPPRESSION", "5"))
 
 

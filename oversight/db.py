@@ -1,6 +1,6 @@
 """The DuckDB file: read-only access for the dashboard, build-and-swap for writers.
 
-Rule 5 of DESIGN.md: readers never see half a load or a lock error. Writers build a complete new
+Rule 5 of docs/architecture.md: readers never see half a load or a lock error. Writers build a complete new
 file beside the live one and `os.replace()` it in. Readers attach the file read-only inside their
 own in-memory DuckDB instance, one per file version: DuckDB's instance cache would otherwise hand
 a new connection the old file's data while any old connection is still open.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from oversight import schema
 from oversight.regions import REGION_CODES
@@ -32,7 +32,6 @@ class Filters:
     kinds: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
-    extra: tuple[tuple[str, str], ...] = field(default=())  # reserved for page-level selections
 
     def params(self) -> dict[str, object]:
         """The DuckDB parameters every filtered query may declare."""
@@ -53,9 +52,6 @@ class Filters:
         """The period of the same length just before this one, other filters unchanged."""
         to = self.date_from - dt.timedelta(days=1)
         return replace(self, date_from=to - dt.timedelta(days=self.days - 1), date_to=to)
-
-    def is_default(self, data_date: dt.date) -> bool:
-        return self == default_filters(data_date)
 
     def to_query(self) -> dict[str, str]:
         """URL query-string form; empty selections are left out."""

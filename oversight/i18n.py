@@ -61,7 +61,3 @@ def localised_name(name_ko: str | None, name_en: str | None, lang: str) -> str:
     """An institution's name in the chosen language, the other as fallback."""
     first, second = (name_ko, name_en) if lang == "ko" else (name_en, name_ko)
     return first or second or ""
-
-
-def other_language(lang: str) -> str:
-    return "en" if lang == "ko" else "ko"

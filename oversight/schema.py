@@ -1,4 +1,4 @@
-"""The tables of the data contract (../shared/DATA_CONTRACT.md, version 1), as data.
+"""The tables of the data contract (docs/data-contract.md, version 1), as data.
 
 One description serves the database DDL, the demo generator, the loader's validation and the
 tests, so a column added here is added everywhere.

@@ -4,7 +4,7 @@ import streamlit as st
 
 from oversight.i18n import t
 from oversight.views import overview
-from ui import components, data, state
+from ui import components, data
 
 lang, filters = components.current()
 components.page_header("page.overview", lang)

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from oversight import pages as registry
+
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted(re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8")))
+PAGES = [page.script for page in registry.PAGES]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 

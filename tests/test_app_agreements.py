@@ -1,6 +1,6 @@
 """The Agreements page in AppTest over the tiny demo database: key elements, filters, URL drill-down.
 
-The demo carries the press release's four agreements (DESIGN.md): AGR-SEED-1 Samjin
+The demo carries the press release's four agreements (docs/architecture.md): AGR-SEED-1 Samjin
 Pharmaceutical with four hospitals, AGR-SEED-2 Hanmi Pharm with two, AGR-SEED-3 Whanin
 Pharmaceutical with two, AGR-SEED-4 Human Deep with one.
 """

@@ -1,8 +1,10 @@
-"""The architecture's rules (DESIGN.md), enforced."""
+"""The architecture's rules (docs/architecture.md), enforced."""
 
 import ast
 import re
 from pathlib import Path
+
+from oversight import pages as registry
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_WORDS = re.compile(r"\b(select|insert|update|delete)\b.+\b(from|into|set)\b", re.IGNORECASE | re.DOTALL)
@@ -40,8 +42,7 @@ def test_only_app_sets_page_config_and_navigation():
 
 
 def test_every_listed_page_exists_and_every_page_is_listed():
-    app = (ROOT / "app.py").read_text(encoding="utf-8")
-    listed = set(re.findall(r'"(pages/[a-z_]+\.py)"', app))
+    listed = {page.script for page in registry.PAGES}
     on_disk = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert listed == on_disk
 

@@ -176,28 +176,10 @@ def test_readme_section_is_appended_once_then_replaced_in_place():
 
 # --- discovery -----------------------------------------------------------------------------------------
 
-APP = '''
-import streamlit as st
-PAGES = {
-    "app.section.programme": [
-        ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
-        ("pages/agreements.py", "page.agreements", "agreements", ":material/handshake:"),
-    ],
-    "app.section.info": [("pages/about.py", "page.about", "about", ":material/info:")],
-}
-st.navigation({s: [st.Page(p, url_path=u, default=(u == "overview")) for p, t, u, i in pages] for s, pages in PAGES.items()})
-'''
-
-
-def test_pages_are_read_from_app_py_in_menu_order():
-    found = discover.pages(APP)
-    assert [p.path for p in found] == ["pages/overview.py", "pages/agreements.py", "pages/about.py"]
-    assert [p.default for p in found] == [True, False, False] and found[1].url_path == "agreements"
-
-
-def test_the_real_app_lists_the_overview_as_default():
+def test_pages_come_from_the_registry_in_menu_order():
     found = discover.pages()
-    assert any(p.path == "pages/overview.py" and p.default for p in found)
+    assert [p.slug for p in found][:3] == ["overview", "agreements", "institutions"]
+    assert [p.slug for p in found if p.default] == ["overview"]
 
 
 def test_export_commands_are_found_in_the_cli_help():

@@ -39,7 +39,7 @@ def enum_list(values) -> str:
     return ", ".join("'" + v + "'" for v in values)
 
 
-# Each query counts the rows that break one rule of ../shared/DATA_CONTRACT.md (or of the brief
+# Each query counts the rows that break one rule of docs/data-contract.md (or of the brief
 # for the demo data); every count must be 0. Dates are checked against the fixed data date.
 RULES = {
     # institutions

@@ -10,7 +10,7 @@ from conftest import YEAR_2025
 from oversight import db, queries
 from oversight.export import context as ctx
 from oversight.views import overview
-from oversight.views.registry import SHEETS
+from oversight.pages import SHEETS
 from ui import exports, presentation
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")

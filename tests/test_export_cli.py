@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 
 from oversight.__main__ import main
-from oversight.views.registry import SHEETS
+from oversight.pages import SHEETS
 
 ROOT = Path(__file__).resolve().parent.parent
 

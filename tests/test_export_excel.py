@@ -18,7 +18,7 @@ from oversight.export import excel
 from oversight.export.suppression import suppress_panel
 from oversight.filters import Filters, default_filters
 from oversight.i18n import column_label
-from oversight.views.registry import SHEETS
+from oversight.pages import SHEETS
 
 CONTEXT = ctx.ReportContext(
     lang="ko",

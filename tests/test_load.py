@@ -8,19 +8,18 @@ stays within minutes on two saturated cores (`make soak` repeats it).
 
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import psutil
 import pytest
 
 from conftest import ROOT, start_server
+from oversight import pages as registry
 
 pytestmark = pytest.mark.browser
 
@@ -28,14 +27,8 @@ PROCESSES = 4
 SESSIONS_PER_PROCESS = 5
 # `make soak` repeats the walk for longer; `make test` does it once.
 ROUNDS = int(os.environ.get("OVERSIGHT_SOAK_ROUNDS", "1"))
-APP = (ROOT / "app.py").read_text(encoding="utf-8")
-# url paths of the pages a viewer finds in the sidebar: the default page (overview) is served
-# at "/", and pages that need a role (PAGE_ROLES) are not listed for a viewer.
-RESTRICTED = set(re.findall(r'"pages/([a-z_]+)\.py"', re.search(r"PAGE_ROLES = \{[^}]*\}", APP).group()))
-PAGES = [
-    url for file, url in re.findall(r'"pages/([a-z_]+)\.py", "[a-z_.]+", "([a-z_]+)"', APP)
-    if url != "overview" and file not in RESTRICTED
-]
+# url paths of the pages a viewer finds in the sidebar, but the default page, served at "/".
+PAGES = [page.slug for page in registry.viewer_pages() if not page.default]
 SHARES = [PAGES[i::PROCESSES] for i in range(PROCESSES)]
 # A process that has not finished by then is stopped; what it printed so far is still judged.
 WORKER_SECONDS = 900

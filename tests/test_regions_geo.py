@@ -40,7 +40,7 @@ def test_region_names_come_from_the_reference():
 
 
 def test_slimmed_regions_are_small_enough_for_the_browser():
-    # RECIPES: about 7k points and 280 KB of GeoJSON; the raw data has 275k points.
+    # docs/recipes.md: about 7k points and 280 KB of GeoJSON; the raw data has 275k points.
     points = sum(shapely.get_num_coordinates(a.geometry) for a in geo.regions())
     size = len(json.dumps(geo.feature_collection(geo.regions(), {}), separators=(",", ":")))
     assert 3_000 < points < 10_000

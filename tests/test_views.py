@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import YEAR_2025
-from oversight.views.registry import SHEETS
+from oversight.pages import SHEETS
 
 
 @pytest.mark.parametrize("sheet", list(SHEETS))

@@ -11,7 +11,7 @@ import streamlit as st
 from oversight import config, db, queries
 
 # Cache results per data version: a swapped-in database has a new token, so no stale figure
-# survives a load. Bounded, since st.cache_data is shared by all sessions (RECIPES.md).
+# survives a load. Bounded, since st.cache_data is shared by all sessions (docs/recipes.md).
 CACHE_TTL_SECONDS = 3600
 CACHE_MAX_ENTRIES = 300  # by count, not size: the largest results are about 1.5 MB
 

@@ -25,7 +25,7 @@ from ui import components, state
 
 SEPARATOR = ","
 MAX_VALUES = 50  # a URL is user input: a selection longer than this is cut
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # institution ids (DATA_CONTRACT.md)
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # institution ids (docs/data-contract.md)
 CHART_CONFIG = {"displaylogo": False}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
-import polars as pl
 
 from oversight import charts
 from oversight.charts.agreements import UNSELECTED_OPACITY

@@ -16,7 +16,7 @@ from oversight.i18n import enum_label, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.model import Kpi, PageView, Panel
-from oversight.views.registry import SHEETS
+from oversight.pages import SHEETS
 
 Progress = Callable[[str, float], None]
 

@@ -114,7 +114,3 @@ def change_sentence(kpi: Kpi, lang: str, threshold: int | None = None) -> str:
     direction = "up" if signed > 0 else "down"
     kind = {"percent": "percent", "days": "days"}.get(kpi.unit, "count")
     return t(f"reports.change.{kind}_{direction}", lang, topic=topic, value_with=_with(value, lang), delta=delta)
-
-
-def change_sentences(kpis, lang: str, threshold: int | None = None) -> list[str]:
-    return [change_sentence(kpi, lang, threshold) for kpi in kpis]

@@ -1,4 +1,4 @@
-"""Small-count suppression for exports and shared views (DESIGN.md, definitions).
+"""Small-count suppression for exports and shared views (docs/architecture.md, definitions).
 
 Primary: a count of 1 to threshold-1 in a panel's `count_columns` is hidden and shown as
 "<5". A zero is shown: it identifies no one.

