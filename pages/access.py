@@ -47,12 +47,12 @@ with controls[0]:
 with controls[1]:
     top_n = selection.choice("access_n", (5, 10, 20), t("access.top_n.label", lang), default=access.TOP_N)
 
-view = access.build(runner, filters, lang, selection=chosen, top_n=top_n, fastest=order == "fastest")
+view = data.view(access.build, filters, lang, selection=chosen, top_n=top_n, fastest=order == "fastest")
 
 
 def figure(key: str, selected=()):
     panel = view.panel(key)
-    return panel, access_charts.figure(panel, lang, selected)
+    return panel, data.drawn(access_charts.figure, panel, lang, selected)
 
 
 with chips_area:
@@ -67,25 +67,25 @@ with flow_area:
     left, right = st.columns(2)
     with left:
         panel, fig = figure("access.funnel")
-        selection.show_panel(panel, lang, fig)
+        components.show_panel(panel, lang, fig)
     with right:
         panel, fig = figure("access.pipeline", (chosen.age_band,) if chosen.age_band else ())
-        selection.show_panel(panel, lang, fig, AGE, caption=t("access.pipeline.hint", lang))
+        components.show_panel(panel, lang, fig, select=selection.bind(AGE, panel), note=t("access.pipeline.hint", lang))
     open_requests = view.panel("access.open_requests")
     with st.expander(components.plain(open_requests.title), expanded=bool(chosen.age_band)):
-        selection.show_table(open_requests, lang, height=320)
+        components.show_table(open_requests, lang, height=320)
         st.caption(f"{t('app.definition', lang)}: {open_requests.definition}")
 with by_type:
     panel, fig = figure("access.lead_by_data_type", chosen.data_types)
-    selection.show_panel(panel, lang, fig, TYPE)
+    components.show_panel(panel, lang, fig, select=selection.bind(TYPE, panel))
 with by_mode:
     panel, fig = figure("access.lead_by_access_mode", chosen.access_modes)
-    selection.show_panel(panel, lang, fig, MODE)
+    components.show_panel(panel, lang, fig, select=selection.bind(MODE, panel))
 panel, fig = figure("access.lead_by_hospital", chosen.hospital_ids)
-selection.show_panel(panel, lang, fig, HOSPITAL)
+components.show_panel(panel, lang, fig, select=selection.bind(HOSPITAL, panel))
 
 st.header(t("access.section.delivered", lang))
 panel, fig = figure("access.deliveries")
-selection.show_panel(panel, lang, fig)
+components.show_panel(panel, lang, fig)
 
 components.page_footer(view, lang)

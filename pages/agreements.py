@@ -145,13 +145,13 @@ if open_id:
     notice.info(t("agreements.detail.open_notice", lang, id=components.plain(open_id)), icon=":material/description:")
     jump.markdown(f"[{t('agreements.detail.jump', lang)}](#agreement-detail)")
 
-view = agreements.build(runner, filters, lang, focus=focus, order=order, top_n=top_n, scope=scope)
+view = data.view(agreements.build, filters, lang, focus=focus, order=order, top_n=top_n, scope=scope)
 components.kpi_cards(view.kpis, lang, columns=4)
 
 monthly = view.panel("agreements.monthly")
 trend, area = st.columns([3, 2])
 with trend:
-    components.show_panel(monthly, lang, figure=agreement_charts.monthly(monthly, lang))
+    components.show_panel(monthly, lang, figure=data.drawn(agreement_charts.monthly, monthly, lang))
 
 
 def mix_panel(dimension: str) -> None:
@@ -160,8 +160,8 @@ def mix_panel(dimension: str) -> None:
     selected_label = agreements.label(dimension, current, lang) if current else None
     key = f"agreements_mix_{dimension}_{_nonce()}"
     components.show_panel(
-        panel, lang, agreement_charts.mix(panel, lang, selected=selected_label) if panel.frame.height else None,
-        key=key, on_select=lambda: _on_mix_click(dimension, key, current),
+        panel, lang, data.drawn(agreement_charts.mix, panel, lang, selected=selected_label) if panel.frame.height else None,
+        select=components.ChartSelect(key, lambda: _on_mix_click(dimension, key, current)),
     )
 
 
@@ -208,9 +208,9 @@ top_col.select_slider(
 network = view.panel("agreements.network")
 network_key = f"agreements_network_{_nonce()}"
 components.show_panel(
-    network, lang, agreement_charts.network(network.frame, lang, selected=party) if network.frame.height else None,
-    hint=t("agreements.network.click_hint", lang), key=network_key, mode_bar=False,
-    on_select=lambda: _on_network_click(network_key, party),
+    network, lang, data.drawn(agreement_charts.network, network.frame, lang, selected=party) if network.frame.height else None,
+    hint=t("agreements.network.click_hint", lang), mode_bar=False,
+    select=components.ChartSelect(network_key, lambda: _on_network_click(network_key, party)),
 )
 
 # --- find an agreement ---------------------------------------------------------------------------
@@ -237,14 +237,14 @@ st.caption(" ".join([*view.notes, t("agreements.list.click_hint", lang)]))
 if listing.frame.height == 0:
     st.info(t("app.no_data", lang))
 else:
-    frame, config = components.display_frame(listing, lang)
+    frame, config = data.drawn(components.display_table, listing, lang)
     ids = listing.frame.get_column("agreement_id").to_list()
     # A new table widget whenever the rows change, so its selection always matches the open detail.
     digest = hashlib.sha1("\n".join(ids).encode()).hexdigest()[:10]
     table_key = f"agreements_table_{_nonce()}_{digest}"
     selected_rows = [ids.index(open_id)] if open_id in ids else []
     st.dataframe(
-        frame, column_config=config, hide_index=True, width="stretch", height=420 if len(ids) > 10 else "auto",
+        frame, column_config=dict(config), hide_index=True, width="stretch", height=420 if len(ids) > 10 else "auto",
         key=table_key, on_select=lambda: _on_row_click(table_key, ids), selection_mode="single-row",
         selection_default={"selection": {"rows": selected_rows}},
     )
@@ -273,10 +273,10 @@ if open_id:
 
             parties = detail.panel("agreements.detail.parties")
             st.subheader(components.plain(parties.title))
-            party_frame, party_config = components.display_frame(parties, lang)
+            party_frame, party_config = data.drawn(components.display_table, parties, lang)
             party_ids = list(found.hospital_ids)
             picked = st.dataframe(
-                party_frame, column_config=party_config, hide_index=True, width="stretch",
+                party_frame, column_config=dict(party_config), hide_index=True, width="stretch",
                 key=f"agreements_parties_{open_id}", on_select="rerun", selection_mode="single-row",
             )
             st.caption(t("institutions.profile.partners.click_hint", lang))

@@ -33,12 +33,12 @@ with history_col:
         format_func=lambda m: column_label(m, lang),
     )
 
-view = centres.build(runner, filters, lang, selection=chosen, metric=metric)
+view = data.view(centres.build, filters, lang, selection=chosen, metric=metric)
 
 
 def figure(key: str, selected=()):
     panel = view.panel(key)
-    return panel, access_charts.figure(panel, lang, selected)
+    return panel, data.drawn(access_charts.figure, panel, lang, selected)
 
 
 with chips_area:
@@ -50,24 +50,24 @@ with kpi_area:
     components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 with usage_area:
     panel, fig = figure("centres.usage", chosen.centre_ids)
-    selection.show_panel(panel, lang, fig, CENTRE)
+    components.show_panel(panel, lang, fig, select=selection.bind(CENTRE, panel))
 with history_col:
     panel, fig = figure("centres.history", chosen.centre_ids)
-    selection.show_panel(panel, lang, fig, CENTRE)
+    components.show_panel(panel, lang, fig, select=selection.bind(CENTRE, panel))
 with share_col:
     panel, fig = figure("centres.share")
-    selection.show_panel(panel, lang, fig)
+    components.show_panel(panel, lang, fig)
 
 by_type, detail = st.columns(2)
 with by_type:
     panel, fig = figure("centres.requests_by_type")
-    selection.show_panel(panel, lang, fig)
+    components.show_panel(panel, lang, fig)
 with detail:
     if chosen.centre_ids:
-        selection.show_panel(view.panel("centres.detail"), lang, None)
+        components.show_panel(view.panel("centres.detail"), lang, None)
     else:
         st.subheader(t("centres.detail.title", lang))
         st.info(t("centres.detail.hint", lang), icon=":material/ads_click:")
-selection.show_panel(view.panel("centres.directory"), lang, None)
+components.show_panel(view.panel("centres.directory"), lang, None)
 
 components.page_footer(view, lang)

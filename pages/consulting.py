@@ -25,12 +25,12 @@ st.caption(
 )
 chosen = consulting.Selection(topics=selection.read(TOPIC))
 runner = data.runner()
-view = consulting.build(runner, filters, lang, selection=chosen)
+view = data.view(consulting.build, filters, lang, selection=chosen)
 
 
 def figure(key: str, selected=()):
     panel = view.panel(key)
-    return panel, access_charts.figure(panel, lang, selected)
+    return panel, data.drawn(access_charts.figure, panel, lang, selected)
 
 
 selection.chips([(TOPIC, label, values) for _, label, values in consulting.describe_selection(chosen, lang)], lang)
@@ -40,13 +40,13 @@ components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 left, right = st.columns(2)
 with left:
     panel, fig = figure("consulting.by_topic", chosen.topics)
-    selection.show_panel(panel, lang, fig, TOPIC)
+    components.show_panel(panel, lang, fig, select=selection.bind(TOPIC, panel))
 with right:
     panel, fig = figure("consulting.satisfaction", chosen.topics)
-    selection.show_panel(panel, lang, fig, TOPIC)
+    components.show_panel(panel, lang, fig, select=selection.bind(TOPIC, panel))
 
 panel, fig = figure("consulting.by_month")
-selection.show_panel(panel, lang, fig)
+components.show_panel(panel, lang, fig)
 
 st.header(t("consulting.lead_time.heading", lang))
 st.info(t("consulting.association_note", lang), icon=":material/info:")
@@ -54,11 +54,11 @@ left, right = st.columns([2, 3])
 lead_time = view.panel("consulting.lead_time")
 with left:
     panel, fig = figure("consulting.lead_time")
-    selection.show_panel(panel, lang, fig)
+    components.show_panel(panel, lang, fig)
 with right:
     # The counts behind each median matter as much as the medians: shown open, not behind a click.
     st.subheader(t("consulting.lead_time.counts", lang))
-    selection.show_table(lead_time, lang)
-selection.show_panel(view.panel("consulting.requesters"), lang, None)
+    components.show_table(lead_time, lang)
+components.show_panel(view.panel("consulting.requesters"), lang, None)
 
 components.page_footer(view, lang)

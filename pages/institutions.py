@@ -63,12 +63,12 @@ def _definition(panel) -> None:
 def _clickable_table(panel, key_prefix: str, ids_column: str, on_click, selected: str | None, height=None):
     """A panel's table whose rows open something; a new widget whenever its rows change, so the
     highlighted row always matches what is open."""
-    frame, config = components.display_frame(panel, lang)
+    frame, config = data.drawn(components.display_table, panel, lang)
     ids = panel.frame.get_column(ids_column).to_list()
     digest = hashlib.sha1("\n".join(map(str, ids)).encode()).hexdigest()[:10]
     key = f"{key_prefix}_{_nonce()}_{digest}"
     st.dataframe(
-        frame, column_config=config, hide_index=True, width="stretch", height=height or "auto",
+        frame, column_config=dict(config), hide_index=True, width="stretch", height=height or "auto",
         key=key, on_select=lambda: on_click(key, ids), selection_mode="single-row",
         selection_default={"selection": {"rows": [ids.index(selected)] if selected in ids else []}},
     )
@@ -99,7 +99,7 @@ if open_id:
     )
     jump.markdown(f"[{t('institutions.profile.jump', lang)}](#institution-profile)")
 
-view = institutions.build(runner, filters, lang)
+view = data.view(institutions.build, filters, lang)
 components.kpi_cards(view.kpis, lang, columns=4)
 
 left, right = st.columns([3, 2])
@@ -107,16 +107,17 @@ with left:
     workload = view.panel("institutions.workload")
     key = f"institutions_workload_{_nonce()}"
     components.show_panel(
-        workload, lang, institution_charts.workload(workload, lang, selected=open_id) if workload.frame.height else None,
-        hint=t("institutions.workload.click_hint", lang), key=key, on_select=lambda: _on_point_click(key),
+        workload, lang,
+        data.drawn(institution_charts.workload, workload, lang, selected=open_id) if workload.frame.height else None,
+        hint=t("institutions.workload.click_hint", lang), select=components.ChartSelect(key, lambda: _on_point_click(key)),
     )
 with right:
     top = view.panel("institutions.top_requesters")
     top_key = f"institutions_top_{_nonce()}"
     components.show_panel(
-        top, lang, institution_charts.top_requesters(top, lang, selected=open_id) if top.frame.height else None,
-        hint=t("institutions.top_requesters.click_hint", lang), key=top_key, mode_bar=False,
-        on_select=lambda: _on_point_click(top_key),
+        top, lang, data.drawn(institution_charts.top_requesters, top, lang, selected=open_id) if top.frame.height else None,
+        hint=t("institutions.top_requesters.click_hint", lang), mode_bar=False,
+        select=components.ChartSelect(top_key, lambda: _on_point_click(top_key)),
     )
 
 # --- league tables -------------------------------------------------------------------------------
@@ -188,10 +189,10 @@ if open_id:
                 st.info(t("app.no_data", lang))
             else:
                 st.caption(t("institutions.profile.agreements.click_hint", lang))
-                frame, config = components.display_frame(agreements_panel, lang)
+                frame, config = data.drawn(components.display_table, agreements_panel, lang)
                 agreement_ids = agreements_panel.frame.get_column("agreement_id").to_list()
                 picked = st.dataframe(
-                    frame, column_config=config, hide_index=True, width="stretch",
+                    frame, column_config=dict(config), hide_index=True, width="stretch",
                     key=f"institutions_agreements_{open_id}", on_select="rerun", selection_mode="single-row",
                 )
                 if picked["selection"]["rows"]:

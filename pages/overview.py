@@ -17,7 +17,7 @@ st.caption(
     )
 )
 
-view = overview.build(data.runner(), filters, lang)
+view = data.view(overview.build, filters, lang)
 components.kpi_cards(view.kpis, lang)
 
 adoption = view.panel("overview.adoption")

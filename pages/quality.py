@@ -51,42 +51,30 @@ def on_heatmap_select() -> None:
         open_hospital(value[0] if isinstance(value, list) else value)
 
 
-# Views and their figures are built once per data version, filters, language and threshold and
-# shared by every session (nothing in them is user-specific; nobody mutates them): a rerun then
-# only draws (issue 5: 0.2 s warm). Queries below them are cached too (ui/data.py).
-CACHE = dict(ttl=data.CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
+NETWORK_FIGURES = {
+    "quality.distribution": quality_charts.distribution,
+    "quality.trend": quality_charts.network_trend,
+    "quality.event_time": quality_charts.event_time,
+}
 
 
-@st.cache_resource(**CACHE)
-def network_view(version: str, filters, lang: str, threshold: float, _runner):
-    view = quality.build(_runner, filters, lang, threshold=threshold)
-    figures = {
-        "quality.distribution": quality_charts.distribution(view.panel("quality.distribution"), lang, threshold),
-        "quality.trend": quality_charts.network_trend(view.panel("quality.trend"), lang, threshold),
-        "quality.quarters": quality_charts.quarter_changes(view.panel("quality.quarters"), lang),
-        "quality.event_time": quality_charts.event_time(view.panel("quality.event_time"), lang, threshold),
-    }
-    return view, figures
+def network_figure(view, key: str, lang: str, threshold: float):
+    panel = view.panel(key)
+    if key == "quality.quarters":
+        return data.drawn(quality_charts.quarter_changes, panel, lang)
+    return data.drawn(NETWORK_FIGURES[key], panel, lang, threshold) if key in NETWORK_FIGURES else None
 
 
-@st.cache_resource(**CACHE)
-def heatmap_figure(version: str, filters, lang: str, threshold: float, limit: int | None, _panel):
-    return quality_charts.heatmap(_panel, lang, threshold, limit)
-
-
-@st.cache_resource(**CACHE)
-def hospital_view(version: str, filters, lang: str, threshold: float, institution_id: str, assessed_on,
-                  infrastructure_since, _runner):
-    view = quality.build_hospital(_runner, filters, lang, institution_id, threshold=threshold, assessed_on=assessed_on)
-    figures = {
-        "quality.hospital.trend": quality_charts.hospital_trend(
-            view.panel("quality.hospital.trend"), lang, threshold, chosen=assessed_on,
-            infrastructure_since=infrastructure_since,
-        ),
-        "quality.hospital.tables": quality_charts.table_scores(view.panel("quality.hospital.tables"), lang, threshold),
-        "quality.hospital.changes": quality_charts.change_summary(view.panel("quality.hospital.changes"), lang),
-    }
-    return view, figures
+def hospital_figure(view, key: str, lang: str, threshold: float, chosen, infrastructure_since):
+    panel = view.panel(key)
+    if key == "quality.hospital.trend":
+        return data.drawn(quality_charts.hospital_trend, panel, lang, threshold, chosen=chosen,
+                          infrastructure_since=infrastructure_since)
+    if key == "quality.hospital.tables":
+        return data.drawn(quality_charts.table_scores, panel, lang, threshold)
+    if key == "quality.hospital.changes":
+        return data.drawn(quality_charts.change_summary, panel, lang)
+    return None
 
 
 def widget_default(key: str, **default) -> dict:
@@ -139,10 +127,10 @@ def show_heatmap(panel, lang: str, threshold: float, figure_of) -> None:
 
 
 def network_page(runner, filters, lang: str, threshold: float) -> None:
-    view, figures = network_view(runner.version, filters, lang, threshold, runner)
+    view = data.view(quality.build, filters, lang, threshold=threshold)
 
     def panel(key: str) -> None:
-        components.show_panel(view.panel(key), lang, figure=figures.get(key))
+        components.show_panel(view.panel(key), lang, figure=network_figure(view, key, lang, threshold))
 
     for note in view.notes:
         st.info(components.plain(note), icon=":material/fact_check:")
@@ -151,7 +139,7 @@ def network_page(runner, filters, lang: str, threshold: float) -> None:
     st.header(t("quality.section.snapshot", lang))
     heatmap = view.panel("quality.heatmap")
     show_heatmap(heatmap, lang, threshold,
-                 lambda limit: heatmap_figure(runner.version, filters, lang, threshold, limit, heatmap))
+                 lambda limit: data.drawn(quality_charts.heatmap, heatmap, lang, threshold, limit))
     left, right = st.columns(2, gap="large")
     with left:
         panel("quality.distribution")
@@ -188,12 +176,11 @@ def hospital_page(runner, filters, lang: str, threshold: float, institution_id: 
         **widget_default(ASSESSMENT_WIDGET, index=dates.index(chosen)),
     )
     chosen = st.session_state.get(ASSESSMENT_WIDGET, chosen)
-    view, figures = hospital_view(
-        runner.version, filters, lang, threshold, institution_id, chosen, infrastructure_since, runner
-    )
+    view = data.view(quality.build_hospital, filters, lang, institution_id, threshold=threshold, assessed_on=chosen)
 
     def panel(key: str) -> None:
-        components.show_panel(view.panel(key), lang, figure=figures.get(key))
+        figure = hospital_figure(view, key, lang, threshold, chosen, infrastructure_since)
+        components.show_panel(view.panel(key), lang, figure=figure)
 
     st.subheader(components.plain(view.title))
     for note in view.notes:

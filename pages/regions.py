@@ -65,8 +65,7 @@ state.set_page_param("region_metric", None if metric == regions_view.DEFAULT_MET
 state.set_page_param("region_basis", None if per_capita else basis)
 
 # The map first (its data is quick), so that the browser draws it while the rest is computed.
-runner = data.runner()
-map_view = regions_view.map_panels(runner, filters, lang, region)
+map_view = data.view(regions_view.map_panels, filters, lang, region)
 table = regions_view.panel(map_view, "regions.table")
 points = regions_view.panel(map_view, "regions.institutions") if show_points else None
 value = regions_view.value_column(metric, per_capita)
@@ -74,7 +73,7 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     if region is None:
         st.subheader(t("regions.map.title", lang))
-        deck, scale = region_charts.national_map(table, points, value, lang)
+        deck, scale = data.drawn(region_charts.national_map, table, points, value, lang)
         alt = t("regions.map.alt", lang, metric=t(f"regions.metric.{value}", lang))
         legend_title = t(f"regions.metric.{value}", lang)
         beside = table
@@ -85,7 +84,7 @@ with left:
             state.set_page_param("region", None)
             st.rerun()
         beside = regions_view.panel(map_view, "regions.districts")
-        deck, scale = region_charts.district_map(beside, points, region, metric, lang)
+        deck, scale = data.drawn(region_charts.district_map, beside, points, region, metric, lang)
         alt = t("regions.map.districts_alt", lang, region=name, metric=t(f"regions.metric.{metric}", lang))
         legend_title = t(f"regions.metric.{metric}", lang)
         if metric in regions_view.COUNT_METRICS and per_capita:
@@ -95,10 +94,10 @@ with left:
         key=f"regions_map_{region or 'all'}", alt=alt,
     )
     static = {"displayModeBar": False, "staticPlot": True}
-    st.plotly_chart(region_charts.legend(scale, legend_title, lang, no_data=bool(filters.regions) and region is None),
+    st.plotly_chart(data.drawn(region_charts.legend, scale, legend_title, lang, no_data=bool(filters.regions) and region is None),
                     config=static, key="regions_legend")
     if show_points:
-        st.plotly_chart(region_charts.kinds_legend(lang), config=static, key="regions_kinds_legend")
+        st.plotly_chart(data.drawn(region_charts.kinds_legend, lang), config=static, key="regions_kinds_legend")
     st.caption(t("regions.map.caption", lang))
     clicked = region_charts.clicked_region(event.selection)
     if clicked is not None and clicked != region:
@@ -108,17 +107,17 @@ with left:
 with right:
     # The map's text alternative: the same figures, the coloured one first.
     st.subheader(t("regions.map.table_title", lang))
-    frame, config = components.display_frame(beside, lang)
+    frame, config = data.drawn(components.display_table, beside, lang)
     shown_value = value if region is None else metric
     name_column = "region" if region is None else "district"
     order = [name_column, shown_value] + [c for c in region_charts.TOOLTIP_FIGURES if c != shown_value]
     st.dataframe(
-        frame, column_config=config, hide_index=True, width="stretch", height=region_charts.MAP_HEIGHT + 60,
+        frame, column_config=dict(config), hide_index=True, width="stretch", height=region_charts.MAP_HEIGHT + 60,
         column_order=[column_label(c, lang) for c in order if c in beside.frame.columns],
     )
     st.caption(f"{t('app.definition', lang)}: {beside.definition}")
 
-view = regions_view.build(runner, filters, lang, metric=metric, per_capita=per_capita, region=region, map_view=map_view)
+view = data.view(regions_view.build, filters, lang, metric=metric, per_capita=per_capita, region=region, map_view=map_view)
 with kpi_area:
     st.info(" ".join(components.plain(note) for note in view.notes), icon=":material/travel_explore:")
     components.kpi_cards(view.kpis, lang)
@@ -127,12 +126,12 @@ st.header(t("regions.concentration.heading", lang))
 share_column, inequality_column = st.columns(2)
 with share_column:
     share = view.panel("regions.capital_share")
-    components.show_panel(share, lang, figure=region_charts.capital_share(share, lang))
+    components.show_panel(share, lang, figure=data.drawn(region_charts.capital_share, share, lang))
 with inequality_column:
     components.show_panel(view.panel("regions.inequality"), lang)
 
 trends = view.panel("regions.trends")
-components.show_panel(trends, lang, figure=region_charts.tile_grid(trends, lang))
+components.show_panel(trends, lang, figure=data.drawn(region_charts.tile_grid, trends, lang))
 st.caption(t("regions.trends.caption", lang))
 
 components.show_panel(table, lang)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import polars as pl
+import pyarrow as pa
 import streamlit as st
 
 from oversight import charts
@@ -93,8 +96,10 @@ def kpi_cards(kpis: tuple[Kpi, ...], lang: str, columns: int = 3) -> None:
                 st.caption(plain(kpi.detail))
 
 
-def display_frame(panel: Panel, lang: str):
-    """A panel's frame for st.dataframe: translated headers, percentages as percentages."""
+def display_table(panel: Panel, lang: str) -> tuple[pa.Table, dict]:
+    """A panel's frame as st.dataframe shows it, with its column settings: translated headers,
+    percentages as percentages, counts with separators, days as days and months as months.
+    An Arrow table, which st.dataframe takes without a pandas copy; drawn once per panel."""
     frame = panel.frame.with_columns(
         [(pl.col(c) * 100).round(1) for c in panel.percent_columns if c in panel.frame.columns]
     )
@@ -102,42 +107,54 @@ def display_frame(panel: Panel, lang: str):
     config = {labels[c]: st.column_config.NumberColumn(format="%.1f%%") for c in panel.percent_columns if c in labels}
     # counts with thousands separators (not every integer: years must stay 2021)
     config |= {labels[c]: st.column_config.NumberColumn(format="localized") for c in panel.count_columns if c in labels}
-    # Dates are days: without a format st.dataframe adds a time of day.
+    # Dates are days (without a format st.dataframe adds a time of day); a month is a month.
     config |= {
-        labels[c]: st.column_config.DateColumn(format="YYYY-MM-DD")
+        labels[c]: st.column_config.DateColumn(format="YYYY-MM" if c == "month" else "YYYY-MM-DD")
         for c, dtype in frame.schema.items() if dtype == pl.Date
     }
-    return frame.rename(labels), config
+    return data.arrow(frame.rename(labels)), config
 
 
 def show_table(panel: Panel, lang: str, height: int | None = None) -> None:
-    frame, config = display_frame(panel, lang)
-    if frame.height == 0:
+    if panel.frame.height == 0:
         st.info(t("app.no_data", lang))
         return
+    table, config = data.drawn(display_table, panel, lang)
     # st.dataframe shows cell text as text: nothing from data is ever rendered as HTML.
-    st.dataframe(frame, column_config=config, hide_index=True, width="stretch", height=height or "auto")
+    st.dataframe(table, column_config=dict(config), hide_index=True, width="stretch", height=height or "auto")
 
 
-def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, table_open: bool = False, *,
-               hint: str | None = None, key: str | None = None, on_select=None, mode_bar: bool = True) -> None:
-    """Title, chart (its data one click away as a table) and definition.
+@dataclass(frozen=True)
+class ChartSelect:
+    """What picking points on a chart does: `on_select` runs (it reads the widget `key`)."""
 
-    A chart whose points open or filter something passes `on_select` (called with no argument
-    when the user picks points), the widget `key` the callback reads, and a `hint` saying what a
-    click does.
+    key: str
+    on_select: Callable[[], None]
+    modes: tuple[str, ...] = ("points",)
+
+
+def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, select: ChartSelect | None = None,
+               hint: str | None = None, note: str | None = None, table_open: bool = False,
+               mode_bar: bool = True) -> None:
+    """Title, chart (its data one click away as a table) and definition: the one way a panel is drawn.
+
+    Without a `figure`, a panel with a generic chart is drawn by oversight.charts.figure. A chart
+    whose points filter or open something passes `select`; `hint` (above the chart) says what a
+    click does, `note` (below it) anything else the reader should know.
     """
     st.subheader(plain(panel.title))
     if (panel.chart is not None or figure is not None) and panel.frame.height:
-        fig = figure if figure is not None else charts.figure(panel, lang)
+        fig = figure if figure is not None else data.drawn(charts.figure, panel, lang)
         config = {"displaylogo": False} | ({} if mode_bar else {"displayModeBar": False})
         if hint:
             st.caption(hint)
-        if on_select is None:
-            st.plotly_chart(fig, width="stretch", key=key or f"chart_{panel.key}", config=config)
+        if select is None:
+            st.plotly_chart(fig, width="stretch", key=f"chart_{panel.key}", config=config)
         else:
-            st.plotly_chart(fig, width="stretch", key=key, config=config, on_select=on_select,
-                            selection_mode="points")
+            st.plotly_chart(fig, width="stretch", key=select.key, config=config, on_select=select.on_select,
+                            selection_mode=select.modes)
+        if note:
+            st.caption(note)
         with st.expander(t("app.show_data", lang), expanded=table_open):
             show_table(panel, lang)
     else:

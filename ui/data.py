@@ -1,32 +1,35 @@
-"""Cached, read-only access to the database for the pages."""
+"""Read-only access to the database for the pages, and the one cache of everything built from it.
+
+Three memos, shared by every session of this server process (oversight/memo.py): query results,
+page views, and what is drawn from a view (figures, display tables). Every key holds the data
+version, so a swapped-in database starts afresh and no stale figure survives a load. Nothing in
+them depends on who is looking: views take only the filters, the language and page options, and
+roles decide what is offered (exports, the Data page), not what a view holds. Bounded by count,
+since they live as long as the process (docs/recipes.md).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import polars as pl
-import streamlit as st
+import pyarrow as pa
 
 from oversight import config, db, queries
+from oversight.memo import Memo
 
-# Cache results per data version: a swapped-in database has a new token, so no stale figure
-# survives a load. Bounded, since st.cache_data is shared by all sessions (docs/recipes.md).
-CACHE_TTL_SECONDS = 3600
-CACHE_MAX_ENTRIES = 300  # by count, not size: the largest results are about 1.5 MB
+_results = Memo(max_entries=400)  # query results: the largest are about 1.5 MB at large
+_views = Memo(max_entries=128)
+_drawn = Memo(max_entries=768)  # figures and display tables, several per view
 
 
 def database() -> db.ReadOnlyDatabase:
     return db.read_only(config.database_path())
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
-def _run_cached(path: str, version: str, name: str, params: tuple) -> pl.DataFrame:
-    return queries.DatabaseRunner(db.read_only(path)).run(name, dict(params))
-
-
 class CachedRunner:
-    """The queries.Runner the pages use: the same queries, cached per data version."""
+    """The queries.Runner the pages use: the same queries, run once per data version."""
 
     def __init__(self, database: db.ReadOnlyDatabase):
         self.database = database
@@ -35,7 +38,8 @@ class CachedRunner:
     def run(self, name: str, params: Mapping[str, Any]) -> pl.DataFrame:
         declared = queries.get(name).params
         bound = tuple(sorted((k, _hashable(params[k])) for k in declared if k in params))
-        return _run_cached(str(self.database.path), self.version, name, bound)
+        key = (str(self.database.path), self.version, name, bound)
+        return _results.get(key, lambda: queries.DatabaseRunner(self.database).run(name, dict(params)))
 
 
 def _hashable(value: Any) -> Any:
@@ -49,3 +53,47 @@ def runner() -> CachedRunner:
 def dataset_info() -> dict:
     frame = runner().run("dataset_info", {})
     return frame.row(0, named=True) if frame.height else {}
+
+
+def view(build: Callable[..., Any], filters, lang: str, *args: Any, **options: Any) -> Any:
+    """`build(runner, filters, lang, *args, **options)`, built once per data version and arguments.
+
+    Filters and selections are frozen dataclasses of tuples: two sessions asking for the same view
+    get the same object."""
+    source = runner()
+    key, pins = _key(str(source.database.path), source.version, build, filters, lang, args, options)
+    return _views.get(key, lambda: (pins, build(source, filters, lang, *args, **options)))[1]
+
+
+def drawn(draw: Callable[..., Any], subject: Any, *args: Any, **options: Any) -> Any:
+    """`draw(subject, *args, **options)` (a figure, a map, a display table), drawn once.
+
+    Subjects (panels, their frames) come from memoised views, so the same view hands out the same
+    objects. What is drawn is shared by every session: nobody may change it afterwards."""
+    key, pins = _key(draw, subject, args, options)
+    return _drawn.get(key, lambda: (pins, draw(subject, *args, **options)))[1]
+
+
+def _key(*parts: Any) -> tuple[tuple, list]:
+    """A memo key of `parts`. An unhashable part (a panel holding a frame, a frame) stands for
+    itself by identity, and is kept alive with the entry so that its id is not reused meanwhile."""
+    pins: list = []
+
+    def frozen(value: Any) -> Hashable:
+        if isinstance(value, dict):
+            return tuple(sorted((k, frozen(v)) for k, v in value.items()))
+        if isinstance(value, (tuple, list)):
+            return tuple(frozen(v) for v in value)
+        try:
+            hash(value)
+        except TypeError:
+            pins.append(value)
+            return ("id", id(value))
+        return value
+
+    return frozen(parts), pins
+
+
+def arrow(frame: pl.DataFrame) -> pa.Table:
+    """A display frame as the Arrow table st.dataframe takes without going through pandas."""
+    return frame.to_arrow()

@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 
 from oversight.i18n import t
@@ -26,7 +24,6 @@ from ui import components, state
 SEPARATOR = ","
 MAX_VALUES = 50  # a URL is user input: a selection longer than this is cut
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # institution ids (docs/data-contract.md)
-CHART_CONFIG = {"displaylogo": False}
 
 
 @dataclass(frozen=True)
@@ -84,53 +81,14 @@ def _on_select(dimension: Dimension, widget_key: str) -> None:
     write(dimension, values_from_points(points))
 
 
-def chart(fig: go.Figure, dimension: Dimension, name: str) -> None:
-    """Draw a figure whose clicked or box-selected points become `dimension`'s selection."""
-    key = _widget_key(dimension, name)
-    st.plotly_chart(
-        fig,
-        width="stretch",
-        key=key,
-        on_select=lambda: _on_select(dimension, key),
-        selection_mode=("points", "box"),
-        config=CHART_CONFIG,
-    )
+def bind(dimension: Dimension, panel: Panel) -> components.ChartSelect:
+    """Clicked or box-selected points of `panel`'s chart become `dimension`'s selection.
 
-
-def show_panel(
-    panel: Panel,
-    lang: str,
-    figure: go.Figure,
-    dimension: Dimension | None = None,
-    caption: str | None = None,
-) -> None:
-    """components.show_panel, with a chart that selects `dimension` when given one."""
-    st.subheader(components.plain(panel.title))
-    if panel.chart is not None and panel.frame.height:
-        if dimension is None:
-            st.plotly_chart(figure, width="stretch", key=f"chart_{panel.key}", config=CHART_CONFIG)
-        else:
-            chart(figure, dimension, panel.key.replace(".", "_"))
-        if caption:
-            st.caption(caption)
-        with st.expander(t("app.show_data", lang)):
-            show_table(panel, lang)
-    else:
-        show_table(panel, lang)
-    st.caption(f"{t('app.definition', lang)}: {panel.definition}")
-
-
-def show_table(panel: Panel, lang: str, height: int | None = None) -> None:
-    """components.show_table, with dates shown as dates (2026-05-01) and months as months (2026-05)."""
-    frame, config = components.display_frame(panel, lang)
-    if frame.height == 0:
-        st.info(t("app.no_data", lang))
-        return
-    for column, label in zip(panel.frame.columns, frame.columns):
-        if panel.frame.schema[column] == pl.Date:
-            config[label] = st.column_config.DateColumn(format="YYYY-MM" if column == "month" else "YYYY-MM-DD")
-    # st.dataframe shows cell text as text: nothing from data is ever rendered as HTML.
-    st.dataframe(frame, column_config=config, hide_index=True, width="stretch", height=height or "auto")
+    The widget key includes the current selection, so after a change the chart starts afresh
+    instead of keeping plotly's own dimming of the unselected points; the figure highlights the
+    selection itself."""
+    key = _widget_key(dimension, panel.key.replace(".", "_"))
+    return components.ChartSelect(key, lambda: _on_select(dimension, key), ("points", "box"))
 
 
 def chips(active: Sequence[tuple[Dimension, str, str]], lang: str) -> None:
