@@ -140,3 +140,12 @@ def app(monkeypatch, demo_db):
         return at.run()
 
     return make
+
+
+def figure_points(figure) -> int:
+    """How many data points a plotly figure draws (x, y, values or z, whichever a trace has)."""
+    count = 0
+    for trace in figure.to_plotly_json()["data"]:
+        sizes = [len(trace[k]) for k in ("x", "y", "values", "z") if trace.get(k) is not None]
+        count += max(sizes, default=0)
+    return count
