@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from oversight import schema
+from oversight.page_state import parse_day
 from oversight.regions import REGION_CODES
 
 PROGRAMME_START = dt.date(2020, 1, 1)
@@ -73,8 +74,8 @@ def default_filters(data_date: dt.date) -> Filters:
 def from_query(query: Mapping[str, str], data_date: dt.date) -> Filters:
     """Read filters from a URL query string; anything malformed falls back to the default."""
     default = default_filters(data_date)
-    date_from = _parse_date(query.get("from")) or default.date_from
-    date_to = _parse_date(query.get("to")) or default.date_to
+    date_from = parse_day(query.get("from")) or default.date_from
+    date_to = parse_day(query.get("to")) or default.date_to
     if date_from > date_to:
         date_from, date_to = default.date_from, default.date_to
     return Filters(
@@ -85,13 +86,6 @@ def from_query(query: Mapping[str, str], data_date: dt.date) -> Filters:
         sectors=_parse_list(query.get("sectors"), schema.COMPANY_SECTORS),
         areas=_parse_list(query.get("areas"), schema.RESEARCH_AREAS),
     )
-
-
-def _parse_date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def _parse_list(text: str | None, allowed: tuple[str, ...]) -> tuple[str, ...]:

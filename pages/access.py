@@ -6,17 +6,19 @@ band on the pipeline chart lists its open requests. Every choice is kept in the 
 
 import streamlit as st
 
-from oversight import schema
+from oversight import page_state, schema
 from oversight.charts import access as access_charts
 from oversight.i18n import t
 from oversight.views import access
-from ui import components, data, selection
+from ui import components, data, selection, state
 
-TYPE = selection.Dimension("access_type", schema.DATA_TYPES)
-MODE = selection.Dimension("access_mode", schema.ACCESS_MODES)
-HOSPITAL = selection.Dimension("access_hospital")
-AGE = selection.Dimension("access_age", access.AGE_BANDS)
-DIMENSIONS = {"data_types": TYPE, "access_modes": MODE, "hospital_ids": HOSPITAL, "age_band": AGE}
+TYPE = page_state.Codes("access_type", "data_types", schema.DATA_TYPES)
+MODE = page_state.Codes("access_mode", "access_modes", schema.ACCESS_MODES)
+HOSPITAL = page_state.Codes("access_hospital", "hospital_ids")
+AGE = page_state.Codes("access_age", "age_band", access.AGE_BANDS)
+ORDER = page_state.Choice("access_rank", ("slowest", "fastest"))
+TOP_N = page_state.Choice("access_n", (5, 10, 20), default=access.TOP_N)
+PICKS = {param.dimension: param for param in (TYPE, MODE, HOSPITAL, AGE)}
 
 lang, filters = components.current()
 components.page_header("page.access", lang)
@@ -26,12 +28,7 @@ st.caption(
     + t("overview.period_caption", lang, start=filters.date_from, end=filters.date_to, days=filters.days,
         pstart=previous.date_from, pend=previous.date_to)
 )
-chosen = access.Selection(
-    data_types=selection.read(TYPE),
-    access_modes=selection.read(MODE),
-    hospital_ids=selection.read(HOSPITAL),
-    age_band=next(iter(selection.read(AGE)), ""),
-)
+chosen = state.cross_filter(*PICKS.values())
 runner = data.runner()
 
 chips_area, kpi_area, flow_area = st.container(), st.container(), st.container()
@@ -40,12 +37,9 @@ st.caption(t("access.select_hint", lang) + " " + t("access.bars_hint", lang))
 by_type, by_mode = st.columns(2)
 controls = st.columns([2, 3, 5])
 with controls[0]:
-    order = selection.choice(
-        "access_rank", ("slowest", "fastest"), t("access.rank.label", lang),
-        format_func=lambda o: t(f"access.rank.{o}", lang),
-    )
+    order = selection.choice(ORDER, t("access.rank.label", lang), lambda o: t(f"access.rank.{o}", lang))
 with controls[1]:
-    top_n = selection.choice("access_n", (5, 10, 20), t("access.top_n.label", lang), default=access.TOP_N)
+    top_n = selection.choice(TOP_N, t("access.top_n.label", lang))
 
 view = data.view(access.build, filters, lang, selection=chosen, top_n=top_n, fastest=order == "fastest")
 
@@ -57,7 +51,7 @@ def figure(key: str, selected=()):
 
 with chips_area:
     selection.chips(
-        [(DIMENSIONS[field], label, values) for field, label, values in access.describe_selection(runner, chosen, lang)],
+        [(PICKS[field], label, values) for field, label, values in access.describe_selection(runner, chosen, lang)],
         lang,
     )
 with kpi_area:
@@ -69,19 +63,19 @@ with flow_area:
         panel, fig = figure("access.funnel")
         components.show_panel(panel, lang, fig)
     with right:
-        panel, fig = figure("access.pipeline", (chosen.age_band,) if chosen.age_band else ())
+        panel, fig = figure("access.pipeline", chosen.get("age_band")[:1])  # one band is listed at a time
         components.show_panel(panel, lang, fig, select=selection.bind(AGE, panel), note=t("access.pipeline.hint", lang))
     open_requests = view.panel("access.open_requests")
-    with st.expander(components.plain(open_requests.title), expanded=bool(chosen.age_band)):
+    with st.expander(components.plain(open_requests.title), expanded=bool(chosen.get("age_band"))):
         components.show_table(open_requests, lang, height=320)
         st.caption(f"{t('app.definition', lang)}: {open_requests.definition}")
 with by_type:
-    panel, fig = figure("access.lead_by_data_type", chosen.data_types)
+    panel, fig = figure("access.lead_by_data_type", chosen.get("data_types"))
     components.show_panel(panel, lang, fig, select=selection.bind(TYPE, panel))
 with by_mode:
-    panel, fig = figure("access.lead_by_access_mode", chosen.access_modes)
+    panel, fig = figure("access.lead_by_access_mode", chosen.get("access_modes"))
     components.show_panel(panel, lang, fig, select=selection.bind(MODE, panel))
-panel, fig = figure("access.lead_by_hospital", chosen.hospital_ids)
+panel, fig = figure("access.lead_by_hospital", chosen.get("hospital_ids"))
 components.show_panel(panel, lang, fig, select=selection.bind(HOSPITAL, panel))
 
 st.header(t("access.section.delivered", lang))

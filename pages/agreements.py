@@ -1,6 +1,6 @@
 """Agreements: how many, growing how fast, in what; who signs with whom; one agreement's detail.
 
-Page-level selections live in the URL (ui.state.page_param), so a copied link reproduces the view:
+Page-level selections live in the URL (declared below, read and written by ui.state), so a copied link reproduces the view:
 `agreement` (the open detail), `agreements_q` (search), `agreements_order`, `agreements_scope`,
 `agreements_top`, and what was clicked in the charts: `agreements_area`, `agreements_group`,
 `agreements_status`, `agreements_party`.
@@ -10,35 +10,29 @@ import hashlib
 
 import streamlit as st
 
-from oversight import schema
+from oversight import page_state, schema
 from oversight.charts import agreements as agreement_charts
 from oversight.i18n import t
 from oversight.views import agreements
 from ui import components, data, state
 
-P_AGREEMENT = "agreement"
-P_SEARCH = "agreements_q"
-P_ORDER = "agreements_order"
-P_SCOPE = "agreements_scope"
-P_TOP = "agreements_top"
-P_FOCUS = {"area": "agreements_area", "requester_group": "agreements_group", "status": "agreements_status"}
-P_PARTY = "agreements_party"
-FOCUS_VALUES = {
-    "area": schema.RESEARCH_AREAS,
-    "requester_group": agreements.REQUESTER_GROUPS,
-    "status": schema.AGREEMENT_STATUSES,
+AGREEMENT = page_state.Ident("agreement")  # the open detail
+SEARCH = page_state.Text("agreements_q")
+ORDER = page_state.Choice("agreements_order", agreements.ORDERS)
+SCOPE = page_state.Choice("agreements_scope", agreements.SCOPES)
+TOP = page_state.Choice("agreements_top", agreements.NETWORK_TOP_N_CHOICES, default=agreements.NETWORK_TOP_N)
+# What was clicked in the mix charts and the network
+PICKS = {
+    "area": page_state.Codes("agreements_area", "area", schema.RESEARCH_AREAS),
+    "requester_group": page_state.Codes("agreements_group", "requester_group", agreements.REQUESTER_GROUPS),
+    "status": page_state.Codes("agreements_status", "status", schema.AGREEMENT_STATUSES),
+    "party": page_state.Codes("agreements_party", "party"),
 }
-W_SEARCH, W_ORDER, W_SCOPE, W_TOP = "w_agreements_q", "w_agreements_order", "w_agreements_scope", "w_agreements_top"
 NONCE = "agreements_nonce"  # bumped to reset chart and table selections when a selection is cleared
 PRESS_RELEASE_SEARCH = "AGR-SEED"  # the demo's ids for the press release's four agreements
 
 lang, filters = components.current()
 runner = data.runner()
-
-
-def _param(key: str, allowed) -> str | None:
-    value = state.page_param(key)
-    return value if value in allowed else None  # the URL is user input
 
 
 def _nonce() -> int:
@@ -49,22 +43,11 @@ def _bump() -> None:
     st.session_state[NONCE] = _nonce() + 1
 
 
-def _seed_widget(key: str, value) -> None:
-    """A widget starts from the URL the first time it is drawn in a session."""
-    if key not in st.session_state:
-        st.session_state[key] = value
-
-
-def _copy_to_url(param: str, key: str, default=None) -> None:
-    value = st.session_state[key]
-    state.set_page_param(param, None if value in (None, "", default) else str(value))
-
-
 def _on_mix_click(dimension: str, key: str, current: str | None) -> None:
     points = st.session_state[key]["selection"]["points"]
     code = agreements.mix_value(dimension, points[0].get("y"), lang) if points else None
     # clicking the bar already chosen clears it
-    state.set_page_param(P_FOCUS[dimension], None if code == current else code)
+    state.write(PICKS[dimension], () if code in (None, current) else (code,))
 
 
 def _on_network_click(key: str, current: str | None) -> None:
@@ -73,29 +56,27 @@ def _on_network_click(key: str, current: str | None) -> None:
     if isinstance(ident, list):
         ident = ident[0] if ident else None
     if ident:  # the "other" nodes carry no id
-        state.set_page_param(P_PARTY, None if ident == current else ident)
+        state.write(PICKS["party"], () if ident == current else (ident,))
 
 
 def _clear_focus() -> None:
-    for param in (*P_FOCUS.values(), P_PARTY):
-        state.set_page_param(param, None)
+    for param in PICKS.values():
+        state.write(param, ())
     _bump()
 
 
 def _press_release() -> None:
-    st.session_state[W_SEARCH] = PRESS_RELEASE_SEARCH
-    st.session_state[W_SCOPE] = "all"
-    state.set_page_param(P_SEARCH, PRESS_RELEASE_SEARCH)
-    state.set_page_param(P_SCOPE, "all")
+    state.set_control(SEARCH, PRESS_RELEASE_SEARCH)
+    state.set_control(SCOPE, "all")
 
 
 def _on_row_click(key: str, ids: list[str]) -> None:
     rows = st.session_state[key]["selection"]["rows"]
-    state.set_page_param(P_AGREEMENT, ids[rows[0]] if rows and rows[0] < len(ids) else None)
+    state.write(AGREEMENT, ids[rows[0]] if rows and rows[0] < len(ids) else None)
 
 
 def _close_detail() -> None:
-    state.set_page_param(P_AGREEMENT, None)
+    state.write(AGREEMENT, None)
     _bump()
 
 
@@ -114,21 +95,11 @@ def _profile_link(institution_id: str, label: str) -> None:
 
 
 # --- what the URL asks for ----------------------------------------------------------------------
-focus_values = {dimension: _param(P_FOCUS[dimension], FOCUS_VALUES[dimension]) for dimension in P_FOCUS}
-party = (state.page_param(P_PARTY) or "")[:64] or None
-order = _param(P_ORDER, agreements.ORDERS) or "newest"
-scope = _param(P_SCOPE, agreements.SCOPES) or "period"
-top_param = state.page_param(P_TOP)
-top_n = int(top_param) if top_param in {str(n) for n in agreements.NETWORK_TOP_N_CHOICES} else agreements.NETWORK_TOP_N
-search = (state.page_param(P_SEARCH) or "")[:200]
-open_id = (state.page_param(P_AGREEMENT) or "")[:64] or None
-for key, value in ((W_SEARCH, search), (W_ORDER, order), (W_SCOPE, scope), (W_TOP, top_n)):
-    _seed_widget(key, value)
-
-focus = agreements.Focus(
-    area=focus_values["area"], requester_group=focus_values["requester_group"], status=focus_values["status"],
-    party=party, search=search,
-)
+picks = state.cross_filter(*PICKS.values())
+focus_values = {dimension: picks.one(dimension) for dimension in agreements.MIX_DIMENSIONS}
+party = picks.one("party")
+order, scope, top_n, search = (state.read(param) for param in (ORDER, SCOPE, TOP, SEARCH))
+open_id = state.read(AGREEMENT)
 
 # --- first screen: how many, growing how fast, in what ------------------------------------------
 info = components.page_header("page.agreements", lang)
@@ -145,7 +116,7 @@ if open_id:
     notice.info(t("agreements.detail.open_notice", lang, id=components.plain(open_id)), icon=":material/description:")
     jump.markdown(f"[{t('agreements.detail.jump', lang)}](#agreement-detail)")
 
-view = data.view(agreements.build, filters, lang, focus=focus, order=order, top_n=top_n, scope=scope)
+view = data.view(agreements.build, filters, lang, picks=picks, search=search, order=order, top_n=top_n, scope=scope)
 components.kpi_cards(view.kpis, lang, columns=4)
 
 monthly = view.panel("agreements.monthly")
@@ -197,13 +168,13 @@ if any(focus_values.values()) or party:
 st.header(t("agreements.network.heading", lang))
 scope_col, top_col = st.columns([2, 1])
 scope_col.segmented_control(
-    t("agreements.scope", lang), agreements.SCOPES, key=W_SCOPE, required=True,
+    t("agreements.scope", lang), agreements.SCOPES, key=state.control_key(SCOPE), required=True,
     format_func=lambda s: t(f"agreements.scope.{s}", lang),
-    on_change=_copy_to_url, args=(P_SCOPE, W_SCOPE, "period"),
+    on_change=state.on_control_change, args=(SCOPE,),
 )
 top_col.select_slider(
-    t("agreements.network.top_n", lang), agreements.NETWORK_TOP_N_CHOICES, key=W_TOP,
-    on_change=_copy_to_url, args=(P_TOP, W_TOP, agreements.NETWORK_TOP_N),
+    t("agreements.network.top_n", lang), agreements.NETWORK_TOP_N_CHOICES, key=state.control_key(TOP),
+    on_change=state.on_control_change, args=(TOP,),
 )
 network = view.panel("agreements.network")
 network_key = f"agreements_network_{_nonce()}"
@@ -217,13 +188,13 @@ components.show_panel(
 st.header(t("agreements.list.heading", lang))
 search_col, order_col, button_col = st.columns([3, 1.4, 1.2], vertical_alignment="bottom")
 search_col.text_input(
-    t("agreements.list.search", lang), key=W_SEARCH, placeholder=t("agreements.list.search_placeholder", lang),
-    on_change=_copy_to_url, args=(P_SEARCH, W_SEARCH, ""), max_chars=200,
+    t("agreements.list.search", lang), key=state.control_key(SEARCH), placeholder=t("agreements.list.search_placeholder", lang),
+    on_change=state.on_control_change, args=(SEARCH,), max_chars=SEARCH.max_length,
 )
 order_col.selectbox(
-    t("agreements.list.order", lang), agreements.ORDERS, key=W_ORDER,
+    t("agreements.list.order", lang), agreements.ORDERS, key=state.control_key(ORDER),
     format_func=lambda o: t(f"agreements.list.order.{o}", lang),
-    on_change=_copy_to_url, args=(P_ORDER, W_ORDER, "newest"),
+    on_change=state.on_control_change, args=(ORDER,),
 )
 if info.get("kind") == "demo":
     button_col.button(

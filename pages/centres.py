@@ -7,12 +7,14 @@ the share chart and the requests by data type to it; the choice is kept in the U
 
 import streamlit as st
 
+from oversight import page_state
 from oversight.charts import access as access_charts
 from oversight.i18n import column_label, t
 from oversight.views import centres
-from ui import components, data, selection
+from ui import components, data, selection, state
 
-CENTRE = selection.Dimension("centres_centre")
+CENTRE = page_state.Codes("centres_centre", "centre_ids")
+METRIC = page_state.Choice("centres_metric", centres.METRICS)
 
 lang, filters = components.current()
 components.page_header("page.centres", lang)
@@ -22,16 +24,13 @@ st.caption(
     + t("overview.period_caption", lang, start=filters.date_from, end=filters.date_to, days=filters.days,
         pstart=previous.date_from, pend=previous.date_to)
 )
-chosen = centres.Selection(centre_ids=selection.read(CENTRE))
+chosen = state.cross_filter(CENTRE)
 runner = data.runner()
 
 chips_area, kpi_area, usage_area = st.container(), st.container(), st.container()
 history_col, share_col = st.columns(2)
 with history_col:
-    metric = selection.choice(
-        "centres_metric", centres.METRICS, t("centres.metric.label", lang),
-        format_func=lambda m: column_label(m, lang),
-    )
+    metric = selection.choice(METRIC, t("centres.metric.label", lang), lambda m: column_label(m, lang))
 
 view = data.view(centres.build, filters, lang, selection=chosen, metric=metric)
 
@@ -49,10 +48,10 @@ with chips_area:
 with kpi_area:
     components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 with usage_area:
-    panel, fig = figure("centres.usage", chosen.centre_ids)
+    panel, fig = figure("centres.usage", chosen.get("centre_ids"))
     components.show_panel(panel, lang, fig, select=selection.bind(CENTRE, panel))
 with history_col:
-    panel, fig = figure("centres.history", chosen.centre_ids)
+    panel, fig = figure("centres.history", chosen.get("centre_ids"))
     components.show_panel(panel, lang, fig, select=selection.bind(CENTRE, panel))
 with share_col:
     panel, fig = figure("centres.share")
@@ -63,7 +62,7 @@ with by_type:
     panel, fig = figure("centres.requests_by_type")
     components.show_panel(panel, lang, fig)
 with detail:
-    if chosen.centre_ids:
+    if chosen.get("centre_ids"):
         components.show_panel(view.panel("centres.detail"), lang, None)
     else:
         st.subheader(t("centres.detail.title", lang))

@@ -7,13 +7,13 @@ the choice is kept in the URL.
 
 import streamlit as st
 
-from oversight import schema
+from oversight import page_state, schema
 from oversight.charts import access as access_charts
 from oversight.i18n import t
 from oversight.views import consulting
-from ui import components, data, selection
+from ui import components, data, selection, state
 
-TOPIC = selection.Dimension("consulting_topic", schema.CONSULTATION_TOPICS)
+TOPIC = page_state.Codes("consulting_topic", "topics", schema.CONSULTATION_TOPICS)
 
 lang, filters = components.current()
 components.page_header("page.consulting", lang)
@@ -23,7 +23,7 @@ st.caption(
     + t("overview.period_caption", lang, start=filters.date_from, end=filters.date_to, days=filters.days,
         pstart=previous.date_from, pend=previous.date_to)
 )
-chosen = consulting.Selection(topics=selection.read(TOPIC))
+chosen = state.cross_filter(TOPIC)
 runner = data.runner()
 view = data.view(consulting.build, filters, lang, selection=chosen)
 
@@ -39,10 +39,10 @@ components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 
 left, right = st.columns(2)
 with left:
-    panel, fig = figure("consulting.by_topic", chosen.topics)
+    panel, fig = figure("consulting.by_topic", chosen.get("topics"))
     components.show_panel(panel, lang, fig, select=selection.bind(TOPIC, panel))
 with right:
-    panel, fig = figure("consulting.satisfaction", chosen.topics)
+    panel, fig = figure("consulting.satisfaction", chosen.get("topics"))
     components.show_panel(panel, lang, fig, select=selection.bind(TOPIC, panel))
 
 panel, fig = figure("consulting.by_month")

@@ -1,6 +1,6 @@
 """Institutions: hospitals and requesters side by side, and one institution's profile.
 
-Page-level selections live in the URL (ui.state.page_param): `institution` (the open profile)
+Page-level selections live in the URL (declared below, read and written by ui.state): `institution` (the open profile)
 and `institutions_side` (which league table is shown).
 """
 
@@ -8,15 +8,14 @@ import hashlib
 
 import streamlit as st
 
-from oversight import charts
+from oversight import charts, page_state
 from oversight.charts import institutions as institution_charts
 from oversight.i18n import t
 from oversight.views import institutions
-from ui import components, data, state
+from ui import components, data, selection, state
 
-P_INSTITUTION = "institution"
-P_SIDE = "institutions_side"
-W_SIDE = "w_institutions_side"
+INSTITUTION = page_state.Ident("institution")  # the open profile
+SIDE = page_state.Choice("institutions_side", institutions.SIDES)  # which league table is shown
 NONCE = "institutions_nonce"  # bumped to reset selections when the profile is closed
 
 lang, filters = components.current()
@@ -28,7 +27,7 @@ def _nonce() -> int:
 
 
 def _open(ident: str | None) -> None:
-    state.set_page_param(P_INSTITUTION, ident or None)
+    state.write(INSTITUTION, ident)
 
 
 def _on_point_click(key: str) -> None:
@@ -51,11 +50,6 @@ def _close() -> None:
     st.session_state[NONCE] = _nonce() + 1
 
 
-def _on_side_change() -> None:
-    value = st.session_state[W_SIDE]
-    state.set_page_param(P_SIDE, None if value in (None, "hospitals") else value)
-
-
 def _definition(panel) -> None:
     st.caption(f"{t('app.definition', lang)}: {panel.definition}")
 
@@ -74,11 +68,7 @@ def _clickable_table(panel, key_prefix: str, ids_column: str, on_click, selected
     )
 
 
-open_id = (state.page_param(P_INSTITUTION) or "")[:64] or None
-side_param = state.page_param(P_SIDE)
-side = side_param if side_param in institutions.SIDES else "hospitals"
-if W_SIDE not in st.session_state:
-    st.session_state[W_SIDE] = side
+open_id = state.read(INSTITUTION)
 
 # --- first screen: who takes part and who is busy ------------------------------------------------
 components.page_header("page.institutions", lang)
@@ -122,11 +112,8 @@ with right:
 
 # --- league tables -------------------------------------------------------------------------------
 st.header(t("institutions.league.heading", lang))
-st.segmented_control(
-    t("institutions.league.side", lang), institutions.SIDES, key=W_SIDE, required=True,
-    format_func=lambda s: t(f"institutions.league.side.{s}", lang), on_change=_on_side_change,
-)
-league = view.panel(f"institutions.{st.session_state[W_SIDE] or 'hospitals'}")
+side = selection.choice(SIDE, t("institutions.league.side", lang), lambda s: t(f"institutions.league.side.{s}", lang))
+league = view.panel(f"institutions.{side}")
 st.subheader(components.plain(league.title))
 st.caption(t("institutions.league.click_hint", lang))
 if league.frame.height == 0:

@@ -7,40 +7,28 @@ too (`?threshold=87.5`, in percent).
 
 import streamlit as st
 
+from oversight import page_state
 from oversight.charts import quality as quality_charts
 from oversight.i18n import t
 from oversight.views import quality
 from ui import components, data, state
 
-HOSPITAL = "hospital"  # URL parameters of this page
-THRESHOLD = "threshold"
-ASSESSMENT = "assessment"
-HOSPITAL_WIDGET = "quality_hospital"
-THRESHOLD_WIDGET = "quality_threshold"
-ASSESSMENT_WIDGET = "quality_assessment"
+HOSPITAL = page_state.Ident("hospital")  # one hospital's view; the whole network without it
+THRESHOLD = page_state.Number("threshold", round(quality.DEFAULT_THRESHOLD * 100, 6), 0.0, 100.0)  # in percent
+ASSESSMENT = page_state.Day("assessment")  # the hospital's assessment shown; its latest without it
 HEATMAP_WIDGET = "quality_heatmap"
 HEATMAP_ROWS = 30  # hospitals in the heatmap until the user asks for all of them
 
 
 def open_hospital(institution_id: str | None) -> None:
     """Show a hospital (None: the network); callbacks only, before the widgets are drawn."""
-    state.set_page_param(HOSPITAL, institution_id)
-    state.set_page_param(ASSESSMENT, None)
-    st.session_state[HOSPITAL_WIDGET] = institution_id
-    st.session_state.pop(ASSESSMENT_WIDGET, None)
+    state.set_control(HOSPITAL, institution_id)
+    state.write(ASSESSMENT, None)
+    st.session_state.pop(state.control_key(ASSESSMENT), None)
 
 
 def on_hospital_change() -> None:
-    open_hospital(st.session_state[HOSPITAL_WIDGET])
-
-
-def on_threshold_change() -> None:
-    state.set_page_param(THRESHOLD, quality.threshold_param(st.session_state[THRESHOLD_WIDGET] / 100))
-
-
-def on_assessment_change() -> None:
-    chosen = st.session_state[ASSESSMENT_WIDGET]
-    state.set_page_param(ASSESSMENT, chosen.isoformat() if chosen else None)
+    open_hospital(st.session_state[state.control_key(HOSPITAL)])
 
 
 def on_heatmap_select() -> None:
@@ -75,12 +63,6 @@ def hospital_figure(view, key: str, lang: str, threshold: float, chosen, infrast
     if key == "quality.hospital.changes":
         return data.drawn(quality_charts.change_summary, panel, lang)
     return None
-
-
-def widget_default(key: str, **default) -> dict:
-    """A widget's default from the URL, unless the session already holds its value (passing both
-    makes Streamlit warn)."""
-    return {} if key in st.session_state else default
 
 
 def metric_cards(kpis, lang: str, columns: int) -> None:
@@ -164,18 +146,19 @@ def network_page(runner, filters, lang: str, threshold: float) -> None:
 
 def hospital_page(runner, filters, lang: str, threshold: float, institution_id: str, infrastructure_since) -> None:
     dates = quality.hospital_assessments(runner, filters, institution_id)
-    wanted = quality.parse_date(state.page_param(ASSESSMENT))
+    wanted = state.read(ASSESSMENT)
     chosen = wanted if wanted in dates else dates[0]
-    if st.session_state.get(ASSESSMENT_WIDGET, chosen) not in dates:
-        del st.session_state[ASSESSMENT_WIDGET]  # chosen under another period
+    assessment_key = state.control_key(ASSESSMENT)
+    if st.session_state[assessment_key] not in dates:
+        st.session_state[assessment_key] = chosen  # chosen under another period, or not in the URL
     st.button(t("quality.back", lang), icon=":material/arrow_back:", on_click=open_hospital, args=(None,))
     st.selectbox(
         t("quality.assessment_select", lang), dates,
         format_func=lambda day: t("quality.assessment_latest", lang, date=day) if day == dates[0] else str(day),
-        key=ASSESSMENT_WIDGET, on_change=on_assessment_change, help=t("quality.assessment_help", lang),
-        **widget_default(ASSESSMENT_WIDGET, index=dates.index(chosen)),
+        key=assessment_key, on_change=state.on_control_change, args=(ASSESSMENT,),
+        help=t("quality.assessment_help", lang),
     )
-    chosen = st.session_state.get(ASSESSMENT_WIDGET, chosen)
+    chosen = st.session_state[assessment_key]
     view = data.view(quality.build_hospital, filters, lang, institution_id, threshold=threshold, assessed_on=chosen)
 
     def panel(key: str) -> None:
@@ -215,32 +198,32 @@ lang, filters = components.current()
 components.page_header("page.quality", lang)
 st.caption(t("quality.period_caption", lang, end=filters.date_to))
 runner = data.runner()
-threshold = quality.parse_threshold(state.page_param(THRESHOLD))
+threshold = state.read(THRESHOLD) / 100
 options = quality.hospital_options(runner, filters, lang)
 names = dict(zip(options["institution_id"].to_list(), options["hospital"].to_list()))
 infrastructure = dict(zip(options["institution_id"].to_list(), options["infrastructure_since"].to_list()))
-hospital = state.page_param(HOSPITAL)
+hospital = state.read(HOSPITAL)
 if hospital is not None and hospital not in names:
     st.info(t("quality.not_found", lang, id=components.plain(hospital)))
-    state.set_page_param(HOSPITAL, None)
+    state.write(HOSPITAL, None)
     hospital = None
-if st.session_state.get(HOSPITAL_WIDGET) not in (None, *names):
-    del st.session_state[HOSPITAL_WIDGET]  # chosen under other filters
+hospital_key = state.control_key(HOSPITAL)
+if st.session_state[hospital_key] not in (None, *names):
+    st.session_state[hospital_key] = hospital  # chosen under other filters
 
 controls = st.columns([1, 3])
 with controls[0]:
     st.number_input(
         t("quality.threshold", lang), min_value=0.0, max_value=100.0, step=1.0, format="%.1f",
-        key=THRESHOLD_WIDGET, on_change=on_threshold_change, help=t("quality.threshold_help", lang),
-        **widget_default(THRESHOLD_WIDGET, value=threshold * 100),
+        key=state.control_key(THRESHOLD), on_change=state.on_control_change, args=(THRESHOLD,),
+        help=t("quality.threshold_help", lang),
     )
 with controls[1]:
     choices = [None, *names]
     st.selectbox(
         t("quality.hospital_select", lang), choices,
         format_func=lambda key: t("quality.hospital_none", lang) if key is None else names[key],
-        key=HOSPITAL_WIDGET, on_change=on_hospital_change, help=t("quality.hospital_help", lang),
-        **widget_default(HOSPITAL_WIDGET, index=choices.index(hospital)),
+        key=hospital_key, on_change=on_hospital_change, help=t("quality.hospital_help", lang),
     )
 
 if not names:

@@ -3,11 +3,17 @@ offline, and how concentrated it is in the capital area."""
 
 import streamlit as st
 
+from oversight import page_state
 from oversight.charts import regions as region_charts
 from oversight.i18n import column_label, t
 from oversight.regions import REGION_CODES, region_name
 from oversight.views import regions as regions_view
 from ui import components, data, state
+
+# Page-level selections live in the URL (?region=11&region_metric=agreements&region_basis=count).
+REGION = page_state.Region("region")  # a region's districts; legacy codes and names are understood
+METRIC = page_state.Choice("region_metric", regions_view.METRICS, default=regions_view.DEFAULT_METRIC)
+BASIS = page_state.Choice("region_basis", ("per_million", "count"))
 
 lang, filters = components.current()
 components.page_header("page.regions", lang)
@@ -23,10 +29,9 @@ if not regions_view.districts_ready(data.runner()):
     st.error(t("regions.needs_reload", lang))
     st.stop()
 
-# Page-level selections live in the URL (?region=11&region_metric=agreements&region_basis=count).
-region = regions_view.parse_region(state.page_param("region"))
-metric = regions_view.parse_metric(state.page_param("region_metric"))
-per_capita = state.page_param("region_basis") != "count"
+region = state.read(REGION)
+metric = state.read(METRIC)
+per_capita = state.read(BASIS) != "count"
 
 kpi_area = st.container()  # filled once the view is built: the first screen answers the question
 
@@ -58,11 +63,11 @@ with controls[2]:
 with controls[3]:
     show_points = st.toggle(t("regions.control.points", lang), value=True, key="regions_points")
 per_capita = basis == "per_million"
-state.set_page_param("region", picked)
+state.write(REGION, picked)
 if picked != region:
     st.rerun()
-state.set_page_param("region_metric", None if metric == regions_view.DEFAULT_METRIC else metric)
-state.set_page_param("region_basis", None if per_capita else basis)
+state.write(METRIC, metric)
+state.write(BASIS, basis)
 
 # The map first (its data is quick), so that the browser draws it while the rest is computed.
 map_view = data.view(regions_view.map_panels, filters, lang, region)
@@ -81,7 +86,7 @@ with left:
         name = region_name(region, lang)
         st.subheader(t("regions.map.districts_title", lang, region=name))
         if st.button(t("regions.control.back", lang), icon=":material/zoom_out_map:"):
-            state.set_page_param("region", None)
+            state.write(REGION, None)
             st.rerun()
         beside = regions_view.panel(map_view, "regions.districts")
         deck, scale = data.drawn(region_charts.district_map, beside, points, region, metric, lang)
@@ -101,7 +106,7 @@ with left:
     st.caption(t("regions.map.caption", lang))
     clicked = region_charts.clicked_region(event.selection)
     if clicked is not None and clicked != region:
-        state.set_page_param("region", clicked)
+        state.write(REGION, clicked)
         st.rerun()
 
 with right:

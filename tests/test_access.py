@@ -16,6 +16,7 @@ import datetime as dt
 
 import pytest
 
+from oversight.page_state import CrossFilter
 from conftest import YEAR_2025, figure_points
 from oversight.charts import access as access_charts
 from oversight.filters import Filters
@@ -24,7 +25,7 @@ from oversight.views import access
 
 D = dt.date
 H1_2026 = Filters(D(2026, 1, 1), D(2026, 6, 30))
-NO_SELECTION = access.Selection().params()
+NO_SELECTION = CrossFilter().params(*access.DIMENSIONS)
 
 
 def params(filters: Filters = YEAR_2025, **extra) -> dict:
@@ -249,7 +250,7 @@ def test_view_panels_are_localised(runner):
 
 
 def test_a_chart_is_not_narrowed_by_its_own_selection(runner):
-    chosen = access.Selection(data_types=("imaging",))
+    chosen = CrossFilter.of(data_types=("imaging",))
     view = access.build(runner, YEAR_2025, "en", selection=chosen, min_deliveries=1)
     # the data-type chart keeps both types so another stays one click away ...
     assert view.panel("access.lead_by_data_type").frame.get_column("data_type").to_list() == ["Genomic", "Imaging"]
@@ -263,14 +264,14 @@ def test_a_chart_is_not_narrowed_by_its_own_selection(runner):
 
 
 def test_age_band_lists_its_requests_without_narrowing_the_page(runner):
-    view = access.build(runner, H1_2026, "en", selection=access.Selection(age_band="d181_plus"))
+    view = access.build(runner, H1_2026, "en", selection=CrossFilter.of(age_band="d181_plus"))
     assert view.panel("access.open_requests").frame.get_column("request_id").to_list() == ["R4"]
     assert view.panel("access.open_requests").title == "Open requests (Over 180 days, oldest first: 1 of 1)"
     assert {k.key: k.value for k in view.kpis}["open_pipeline"] == 2
 
 
 def test_selection_is_described_with_names(runner):
-    chosen = access.Selection(data_types=("emr",), access_modes=("safe_centre",), hospital_ids=("H1", "H3", "ZZ9"))
+    chosen = CrossFilter.of(data_types=("emr",), access_modes=("safe_centre",), hospital_ids=("H1", "H3", "ZZ9"))
     described = access.describe_selection(runner, chosen, "ko")
     assert described == [
         ("data_types", "자료 유형", "전자의무기록"),
@@ -310,8 +311,8 @@ def test_lead_time_whiskers_reach_the_90th_percentile(runner):
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_draws_in_both_languages_even_when_empty(runner, lang):
-    empty = access.Selection(data_types=("pathology",))  # no pathology request in the fixture
-    for selection in (access.Selection(), empty):
+    empty = CrossFilter.of(data_types=("pathology",))  # no pathology request in the fixture
+    for selection in (CrossFilter(), empty):
         for panel in access.build(runner, YEAR_2025, lang, selection=selection).panels:
             if panel.chart is not None:
                 figure = access_charts.figure(panel, lang)

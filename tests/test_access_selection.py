@@ -1,27 +1,7 @@
-"""The cross-filter helper's pure parts: what a URL may select, and what a chart event selected."""
+"""The cross-filter helper's pure part: what a chart event selected. (What a URL may select is
+tested with the page parameters, tests/test_page_state.py.)"""
 
-from oversight import schema
-from ui.selection import MAX_VALUES, Dimension, values_from_points
-
-TYPE = Dimension("access_type", schema.DATA_TYPES)
-HOSPITAL = Dimension("access_hospital")
-
-
-def test_enumerations_accept_known_values_only_in_url_order_each_once():
-    assert TYPE.parse("genomic,emr,genomic") == ("genomic", "emr")
-    assert TYPE.parse(" imaging , nonsense,EMR") == ("imaging",)  # values are case-sensitive codes
-    assert TYPE.parse("") == () and TYPE.parse(None) == ()
-
-
-def test_ids_must_have_the_contract_form():
-    assert HOSPITAL.parse("HOSP-0001,H_2") == ("HOSP-0001", "H_2")
-    assert HOSPITAL.parse("H1') or 1=1 --,<script>,") == ()
-    assert HOSPITAL.parse("X" * 33) == ()  # ids have at most 32 characters
-
-
-def test_a_long_url_selection_is_cut():
-    many = ",".join(f"H{i}" for i in range(MAX_VALUES + 20))
-    assert len(HOSPITAL.parse(many)) == MAX_VALUES
+from ui.selection import values_from_points
 
 
 def test_values_from_chart_points():

@@ -16,6 +16,7 @@ from dataclasses import replace
 import pytest
 
 from conftest import YEAR_2025
+from oversight.page_state import CrossFilter
 from oversight.charts import agreements as agreement_charts
 from oversight.filters import PROGRAMME_START, Filters
 from oversight.views import agreements
@@ -269,19 +270,19 @@ def test_view_list_and_its_note(runner):
 
 
 def test_a_focus_narrows_the_network_and_the_list_but_not_the_figures(runner):
-    view = agreements.build(runner, YEAR_2025, "en", focus=agreements.Focus(area="neurology"))
+    view = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(area="neurology"))
     assert view.panel("agreements.list").frame["agreement_id"].to_list() == ["A3"]
     assert view.panel("agreements.network").frame.select("requester_id", "hospital_id").rows() == [("U1", "H3")]
     assert view.kpis[0].value == 2  # the headline keeps the whole
     assert view.panel("agreements.by_area").frame.height == 2
 
-    by_group = agreements.build(runner, YEAR_2025, "en", focus=agreements.Focus(requester_group="ai_digital_health"))
+    by_group = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(requester_group="ai_digital_health"))
     assert by_group.panel("agreements.list").frame["agreement_id"].to_list() == ["A2"]
-    by_status = agreements.build(runner, YEAR_2025, "en", focus=agreements.Focus(status="signed"))
+    by_status = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(status="signed"))
     assert by_status.panel("agreements.list").frame["agreement_id"].to_list() == ["A3"]
-    by_party = agreements.build(runner, YEAR_2025, "en", focus=agreements.Focus(party="H1"), scope="all")
+    by_party = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(party="H1"), scope="all")
     assert by_party.panel("agreements.list").frame["agreement_id"].to_list() == ["A2", "A1"]
-    searched = agreements.build(runner, YEAR_2025, "en", focus=agreements.Focus(search="chest"), scope="all")
+    searched = agreements.build(runner, YEAR_2025, "en", search="chest", scope="all")
     assert searched.panel("agreements.list").frame["agreement_id"].to_list() == ["A2"]
 
 
@@ -310,21 +311,21 @@ def test_mix_values_from_their_labels():
 
 
 def test_focus_narrows_the_shared_filters():
-    assert agreements.Focus(area="oncology").narrow(YEAR_2025).areas == ("oncology",)
-    pharma = agreements.Focus(requester_group="pharmaceutical").narrow(YEAR_2025)
+    assert agreements.narrow(YEAR_2025, CrossFilter.of(area="oncology")).areas == ("oncology",)
+    pharma = agreements.narrow(YEAR_2025, CrossFilter.of(requester_group="pharmaceutical"))
     assert (pharma.kinds, pharma.sectors) == (("company",), ("pharmaceutical",))
-    assert agreements.Focus(requester_group="university").narrow(YEAR_2025).kinds == ("university",)
-    assert agreements.Focus(requester_group="nonsense").narrow(YEAR_2025) == YEAR_2025
+    assert agreements.narrow(YEAR_2025, CrossFilter.of(requester_group="university")).kinds == ("university",)
+    assert agreements.narrow(YEAR_2025, CrossFilter.of(requester_group="nonsense")) == YEAR_2025
 
 
 def test_a_focus_outside_the_shared_filters_leaves_nothing(runner):
     neurology_only = replace(YEAR_2025, areas=("neurology",))
-    assert agreements.Focus(area="neurology").narrow(neurology_only).areas == ("neurology",)
-    view = agreements.build(runner, neurology_only, "en", focus=agreements.Focus(area="medical_imaging"))
+    assert agreements.narrow(neurology_only, CrossFilter.of(area="neurology")).areas == ("neurology",)
+    view = agreements.build(runner, neurology_only, "en", picks=CrossFilter.of(area="medical_imaging"))
     assert view.panel("agreements.list").frame.height == 0  # not widened back to medical imaging
     assert view.panel("agreements.network").frame.height == 0
     universities = replace(YEAR_2025, kinds=("university",))
-    view = agreements.build(runner, universities, "en", focus=agreements.Focus(requester_group="ai_digital_health"))
+    view = agreements.build(runner, universities, "en", picks=CrossFilter.of(requester_group="ai_digital_health"))
     assert view.panel("agreements.list").frame.height == 0
 
 

@@ -51,12 +51,12 @@ def test_network_view_renders_its_figures(app, demo):
                   "before and after the infrastructure year"):
         assert title in subheaders, title
     assert len(at.get("plotly_chart")) >= 5
-    assert at.selectbox(key="quality_hospital").value is None  # the whole network
+    assert at.selectbox(key="w_hospital").value is None  # the whole network
 
 
 def test_the_threshold_changes_the_flagged_count_and_is_kept_in_the_url(app, demo):
     at = open_page(app, {"lang": "en"})
-    at.number_input(key="quality_threshold").set_value(95.0).run()
+    at.number_input(key="w_threshold").set_value(95.0).run()
     assert not at.exception
     values = metrics(at)
     assert values["Hospitals below 95%"] == str(sum(score < 0.95 for score in demo["scores"]))
@@ -67,7 +67,7 @@ def test_the_threshold_changes_the_flagged_count_and_is_kept_in_the_url(app, dem
 
 def test_a_threshold_in_the_url_is_used(app, demo):
     at = open_page(app, {"lang": "en", "threshold": "85"})
-    assert at.number_input(key="quality_threshold").value == 85.0
+    assert at.number_input(key="w_threshold").value == 85.0
     assert metrics(at)["Hospitals below 85%"] == str(sum(score < 0.85 for score in demo["scores"]))
 
 
@@ -81,8 +81,8 @@ def test_the_url_opens_a_hospital_with_its_changes(app, demo):
     assert values["Resolved failures"] == f"{counts['resolved']:,}"
     assert values["Persisting failures"] == f"{counts['persisting']:,}"
     assert values["Overall score"] == f"{hospital['score']:.1%}"
-    assert at.selectbox(key="quality_hospital").value == hospital["institution_id"]
-    assert at.selectbox(key="quality_assessment").value == hospital["assessed_on"]
+    assert at.selectbox(key="w_hospital").value == hospital["institution_id"]
+    assert at.selectbox(key="w_assessment").value == hospital["assessed_on"]
     tabs = [tab.label for tab in at.tabs]
     assert f"New failures ({counts['new']:,})" in tabs
     assert "Network quality score" not in values  # the network's figures give way to the hospital's
@@ -91,20 +91,20 @@ def test_the_url_opens_a_hospital_with_its_changes(app, demo):
 def test_choosing_a_hospital_and_going_back(app, demo):
     hospital = demo["hospital"]["institution_id"]
     at = open_page(app)
-    at.selectbox(key="quality_hospital").set_value(hospital).run()
+    at.selectbox(key="w_hospital").set_value(hospital).run()
     assert not at.exception
     assert at.query_params["hospital"] in (hospital, [hospital])
     assert "신규 실패 검사" in metrics(at)
     at.button[0].click().run()  # back to the whole network
     assert "hospital" not in at.query_params
     assert "네트워크 품질 점수" in metrics(at)
-    assert at.selectbox(key="quality_hospital").value is None
+    assert at.selectbox(key="w_hospital").value is None
 
 
 def test_an_earlier_assessment_compares_with_the_one_before_it(app, demo):
     hospital = demo["hospital"]
     at = open_page(app, {"lang": "en", "hospital": hospital["institution_id"]})
-    at.selectbox(key="quality_assessment").set_value(hospital["previous_assessed_on"]).run()
+    at.selectbox(key="w_assessment").set_value(hospital["previous_assessed_on"]).run()
     assert not at.exception
     assert at.query_params["assessment"] in (hospital["previous_assessed_on"].isoformat(), [hospital["previous_assessed_on"].isoformat()])
     note = f"assessment of {hospital['previous_assessed_on']} compared with"
@@ -122,11 +122,11 @@ def test_an_unknown_hospital_in_the_url_falls_back_to_the_network(app):
 def test_a_shorter_period_moves_the_hospital_to_its_assessment_then(app, demo):
     hospital = demo["hospital"]
     at = open_page(app, {"hospital": hospital["institution_id"]})
-    assert at.selectbox(key="quality_assessment").value == hospital["assessed_on"]
+    assert at.selectbox(key="w_assessment").value == hospital["assessed_on"]
     end = hospital["previous_assessed_on"]  # the latest assessment falls outside the new period
     at.date_input(key="w_period_ko").set_value((end.replace(year=end.year - 1), end)).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="quality_assessment").value == hospital["previous_assessed_on"]
+    assert at.selectbox(key="w_assessment").value == hospital["previous_assessed_on"]
     assert metrics(at)["전체 점수"] == f"{hospital['previous_score']:.1%}"
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from oversight.page_state import CrossFilter
 from conftest import figure_points
 
 from fixture_centres import build_centres_fixture
@@ -191,7 +192,7 @@ def test_view_kpis(runner):
 
 
 def test_view_directory_and_detail(runner):
-    view = centres.build(runner, H1_2026, "ko", selection=centres.Selection(("H1",)))
+    view = centres.build(runner, H1_2026, "ko", selection=CrossFilter.of(centre_ids=("H1",)))
     assert view.panel("centres.directory").frame.select(
         "centre_id", "centre", "region", "safe_centre_since", "months_reported", "sessions", "researcher_hours"
     ).rows() == [
@@ -222,7 +223,7 @@ def test_metric_choice(runner):
 
 
 def test_charts_carry_centre_ids(runner):
-    view = centres.build(runner, H1_2026, "ko", selection=centres.Selection(("P1",)))
+    view = centres.build(runner, H1_2026, "ko", selection=CrossFilter.of(centre_ids=("P1",)))
     usage = access_charts.figure(view.panel("centres.usage"), "ko", selected=("P1",))
     by_centre = {trace.customdata[0]: trace.opacity for trace in usage.data}
     assert by_centre == {"H1": access_charts.FADED, "P1": 1.0}

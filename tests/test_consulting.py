@@ -14,6 +14,7 @@ import datetime as dt
 
 import pytest
 
+from oversight.page_state import CrossFilter
 from conftest import YEAR_2025, figure_points
 from oversight import schema
 from oversight.charts import access as access_charts
@@ -182,7 +183,7 @@ def test_the_page_states_association_not_causation(runner):
 
 
 def test_a_topic_narrows_the_rest_but_not_its_own_charts(runner):
-    chosen = consulting.Selection(topics=("cdm_conversion",))
+    chosen = CrossFilter.of(topics=("cdm_conversion",))
     view = consulting.build(runner, H1_2026, "en", selection=chosen)
     assert view.panel("consulting.by_topic").frame.height == 6
     assert view.panel("consulting.requesters").frame.get_column("institution_id").to_list() == ["U1"]

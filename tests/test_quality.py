@@ -265,13 +265,7 @@ def test_score_bins_have_edges_on_the_threshold():
     assert quality.score_bins([], 0.9).height == 0
 
 
-def test_threshold_from_the_url():
-    assert quality.parse_threshold("87.5") == 0.875
-    assert quality.parse_threshold(None) == quality.DEFAULT_THRESHOLD
-    for bad in ("x", "150", "-1", "nan", "inf"):
-        assert quality.parse_threshold(bad) == quality.DEFAULT_THRESHOLD
-    assert quality.threshold_param(0.875) == "87.5"
-    assert quality.threshold_param(quality.DEFAULT_THRESHOLD) is None
+def test_threshold_label():
     assert quality.threshold_label(0.9) == "90%" and quality.threshold_label(0.875) == "87.5%"
 
 

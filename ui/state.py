@@ -14,6 +14,7 @@ from dataclasses import replace
 import streamlit as st
 
 from oversight import filters as flt
+from oversight.page_state import Codes, CrossFilter, Param
 from oversight.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 LANG_KEY = "lang"  # the URL parameter
@@ -103,14 +104,40 @@ def publish() -> None:
             del st.query_params[key]
 
 
-def page_param(key: str) -> str | None:
-    """A page-level selection kept in the URL (e.g. the agreement shown), prefixed by its page."""
-    return st.query_params.get(key)
+def read(param: Param):
+    """A page's parameter from the URL, parsed (the default when absent or malformed)."""
+    return param.parse(st.query_params.get(param.key))
 
 
-def set_page_param(key: str, value: str | None) -> None:
-    if value is None:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != value:
-        st.query_params[key] = value
+def write(param: Param, value) -> None:
+    """Keep a page's parameter in the URL; a default or empty value is left out."""
+    text = param.text(value)
+    if text is None:
+        if param.key in st.query_params:
+            del st.query_params[param.key]
+    elif st.query_params.get(param.key) != text:
+        st.query_params[param.key] = text
+
+
+def cross_filter(*params: Codes) -> CrossFilter:
+    """What the user picked on the page's charts, read from the URL."""
+    return CrossFilter.of(**{param.dimension: read(param) for param in params})
+
+
+def control_key(param: Param) -> str:
+    """The session key of a widget that shows `param`, seeded from the URL the first time; draw
+    the widget with `on_change=on_control_change, args=(param,)` to keep the URL in step."""
+    key = f"w_{param.key}"
+    if key not in st.session_state:
+        st.session_state[key] = read(param)
+    return key
+
+
+def on_control_change(param: Param) -> None:
+    write(param, st.session_state[f"w_{param.key}"])
+
+
+def set_control(param: Param, value) -> None:
+    """Change a URL-mirrored widget's value from a callback: the widget and the URL."""
+    st.session_state[f"w_{param.key}"] = value
+    write(param, value)

@@ -1,6 +1,6 @@
 """Data access: how requests move from request to delivery, where they wait, and what was delivered.
 
-The page's charts cross-filter each other: a `Selection` of data types, access modes and
+The page's charts cross-filter each other: a `CrossFilter` of data types, access modes and
 hospitals narrows every panel except the one it was chosen on (which highlights it instead, so
 another bar stays one click away). The open-pipeline age band only narrows the list of open
 requests below the chart.
@@ -8,11 +8,10 @@ requests below the chart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
 from oversight.filters import Filters
+from oversight.page_state import CrossFilter
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
 from oversight.views.common import period_kpi, first_row, localise_enum, localise_names, localise_region
@@ -40,39 +39,23 @@ KPIS = (
 )
 
 
-@dataclass(frozen=True)
-class Selection:
-    """What the user picked on the page's charts; empty means all."""
-
-    data_types: tuple[str, ...] = ()
-    access_modes: tuple[str, ...] = ()
-    hospital_ids: tuple[str, ...] = ()
-    age_band: str = ""  # open requests of one age band, listed under the pipeline chart
-
-    def params(self, without: str | None = None) -> dict[str, list[str]]:
-        """The cross-filter parameters, leaving out the dimension a chart selects itself."""
-        return {
-            field: [] if field == without else list(getattr(self, field))
-            for field in ("data_types", "access_modes", "hospital_ids")
-        }
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.data_types or self.access_modes or self.hospital_ids)
+# What the page's charts pick, as CrossFilter dimensions: each narrows every panel but its own.
+# `age_band` (one band of the open pipeline) narrows only the list of open requests.
+DIMENSIONS = ("data_types", "access_modes", "hospital_ids")
 
 
 def build(
     runner: Runner,
     filters: Filters,
     lang: str,
-    selection: Selection = Selection(),
+    selection: CrossFilter = CrossFilter(),
     top_n: int = TOP_N,
     fastest: bool = False,
     min_deliveries: int = MIN_DELIVERIES,
 ) -> PageView:
-    params = filters.params() | selection.params()
+    params = filters.params() | selection.params(*DIMENSIONS)
     now = first_row(runner.run("access_kpis", params))
-    before = first_row(runner.run("access_kpis", filters.previous().params() | selection.params()))
+    before = first_row(runner.run("access_kpis", filters.previous().params() | selection.params(*DIMENSIONS)))
     return PageView(
         sheet="Access",
         title=t("page.access", lang),
@@ -80,7 +63,7 @@ def build(
         panels=(
             _funnel(runner, params, lang),
             _pipeline(runner, params, lang),
-            _open_requests(runner, params, selection.age_band, lang),
+            _open_requests(runner, params, selection.one("age_band") or "", lang),
             _lead_times(runner, filters, selection, "data_type", lang),
             _lead_times(runner, filters, selection, "access_mode", lang),
             _lead_by_hospital(runner, filters, selection, lang, top_n, fastest, min_deliveries),
@@ -90,20 +73,20 @@ def build(
     )
 
 
-def describe_selection(runner: Runner, selection: Selection, lang: str) -> list[tuple[str, str, str]]:
+def describe_selection(runner: Runner, selection: CrossFilter, lang: str) -> list[tuple[str, str, str]]:
     """(field, dimension label, chosen values in words) for each active cross-filter."""
     described = []
-    if selection.data_types:
+    if selection.get("data_types"):
         described.append(("data_types", t("col.data_type", lang),
-                          ", ".join(enum_label("data_type", v, lang) for v in selection.data_types)))
-    if selection.access_modes:
+                          ", ".join(enum_label("data_type", v, lang) for v in selection.get("data_types"))))
+    if selection.get("access_modes"):
         described.append(("access_modes", t("col.access_mode", lang),
-                          ", ".join(enum_label("access_mode", v, lang) for v in selection.access_modes)))
-    if selection.hospital_ids:
+                          ", ".join(enum_label("access_mode", v, lang) for v in selection.get("access_modes"))))
+    if selection.get("hospital_ids"):
         described.append(("hospital_ids", t("col.hospital", lang),
-                          ", ".join(hospital_names(runner, selection.hospital_ids, lang))))
-    if selection.age_band:
-        described.append(("age_band", t("col.age_band", lang), t(f"access.age_band.{selection.age_band}", lang)))
+                          ", ".join(hospital_names(runner, selection.get("hospital_ids"), lang))))
+    if selection.one("age_band"):
+        described.append(("age_band", t("col.age_band", lang), t(f"access.age_band.{selection.one('age_band')}", lang)))
     return described
 
 
@@ -195,11 +178,11 @@ def _open_requests(runner: Runner, params: dict, age_band: str, lang: str) -> Pa
     )
 
 
-def _lead_times(runner: Runner, filters: Filters, selection: Selection, dimension: str, lang: str) -> Panel:
+def _lead_times(runner: Runner, filters: Filters, selection: CrossFilter, dimension: str, lang: str) -> Panel:
     own = {"data_type": "data_types", "access_mode": "access_modes"}[dimension]
     raw = runner.run(
         "request_lead_times",
-        filters.params() | selection.params(without=own) | {"dimension": dimension},
+        filters.params() | selection.params(*DIMENSIONS, without=own) | {"dimension": dimension},
     )
     frame = (
         localise_enum(raw, "key", dimension, lang, into=dimension)
@@ -219,7 +202,7 @@ def _lead_times(runner: Runner, filters: Filters, selection: Selection, dimensio
 def _lead_by_hospital(runner, filters, selection, lang, top_n, fastest, min_deliveries) -> Panel:
     raw = runner.run(
         "request_lead_times_by_hospital",
-        filters.params() | selection.params(without="hospital_ids")
+        filters.params() | selection.params(*DIMENSIONS, without="hospital_ids")
         | {"top_n": top_n, "fastest": fastest, "min_deliveries": min_deliveries},
     )
     ranked = raw.get_column("ranked_hospitals").max() or 0

@@ -2,7 +2,7 @@
 
 `build` is the page (and the Excel sheet): KPIs, the monthly trend, the mix by research area,
 requester group and status, the requester-hospital network and the table of agreements.
-`detail` is one agreement with its parties and data requests. A `Focus` narrows the network and
+`detail` is one agreement with its parties and data requests. The picks (a `CrossFilter`) narrow the network and
 the table to what was clicked in the mix charts or the network (cross-filtering); the KPIs,
 trend and mix always show the whole of the shared filters, so the selection keeps its context.
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from oversight import schema
+from oversight.page_state import CrossFilter
 from oversight.filters import PROGRAMME_START, Filters
 from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
@@ -37,43 +38,36 @@ KPIS = (
 )
 
 
-@dataclass(frozen=True)
-class Focus:
-    """What the user picked on the page: a research area, requester group or status (from the mix
-    charts), an institution (from the network), a search text. Kept in the URL by the page."""
+# What the page's charts pick, as CrossFilter dimensions: a research area, requester group or
+# status (from the mix charts) and a party (an institution, from the network). They narrow the
+# network and the list; the KPIs and the mix keep the shared filters only.
+DIMENSIONS = ("area", "requester_group", "status", "party")
 
-    area: str | None = None
-    requester_group: str | None = None
-    status: str | None = None
-    party: str | None = None
-    search: str = ""
 
-    def narrow(self, filters: Filters) -> Filters:
-        """The shared filters narrowed to the picked area and requester group: an intersection, so
-        a pick the shared filters exclude leaves nothing rather than widening them."""
-        narrowed = filters
-        if self.area:
-            narrowed = replace(narrowed, areas=_intersect(filters.areas, self.area))
-        if self.requester_group in schema.COMPANY_SECTORS:
-            narrowed = replace(
-                narrowed,
-                kinds=_intersect(filters.kinds, "company"),
-                sectors=_intersect(filters.sectors, self.requester_group),
-            )
-        elif self.requester_group in schema.REQUESTER_KINDS:
-            narrowed = replace(narrowed, kinds=_intersect(filters.kinds, self.requester_group))
-        return narrowed
+def narrow(filters: Filters, picks: CrossFilter) -> Filters:
+    """The shared filters narrowed to the picked area and requester group: an intersection, so a
+    pick the shared filters exclude leaves nothing rather than widening them."""
+    narrowed = filters
+    area, group = picks.one("area"), picks.one("requester_group")
+    if area:
+        narrowed = replace(narrowed, areas=_intersect(filters.areas, area))
+    if group in schema.COMPANY_SECTORS:
+        narrowed = replace(
+            narrowed,
+            kinds=_intersect(filters.kinds, "company"),
+            sectors=_intersect(filters.sectors, group),
+        )
+    elif group in schema.REQUESTER_KINDS:
+        narrowed = replace(narrowed, kinds=_intersect(filters.kinds, group))
+    return narrowed
 
-    def params(self) -> dict[str, object]:
-        return {
-            "agreement_statuses": [self.status] if self.status else [],
-            "party_id": self.party or "",
-            "search": self.search.strip(),
-        }
 
-    @property
-    def is_set(self) -> bool:
-        return any((self.area, self.requester_group, self.status, self.party, self.search.strip()))
+def _pick_params(picks: CrossFilter, search: str) -> dict[str, object]:
+    return {
+        "agreement_statuses": list(picks.get("status")),
+        "party_id": picks.one("party") or "",
+        "search": search.strip(),
+    }
 
 
 NOTHING = ""  # a filter value that matches no row
@@ -88,7 +82,8 @@ def build(
     runner: Runner,
     filters: Filters,
     lang: str,
-    focus: Focus = Focus(),
+    picks: CrossFilter = CrossFilter(),
+    search: str = "",
     order: str = "newest",
     top_n: int = NETWORK_TOP_N,
     scope: str = "period",
@@ -99,10 +94,10 @@ def build(
     before = first_row(runner.run("agreement_kpis", filters.previous().params()))
     mix_now = runner.run("agreement_mix", params)
     mix_before = runner.run("agreement_mix", filters.previous().params())
-    scoped = focus.narrow(filters)
+    scoped = narrow(filters, picks)
     if scope == "all":
         scoped = replace(scoped, date_from=PROGRAMME_START)
-    table, matches = _table(runner, scoped, lang, focus, order, row_limit)
+    table, matches = _table(runner, scoped, lang, _pick_params(picks, search), order, row_limit)
     return PageView(
         sheet="Agreements",
         title=t("page.agreements", lang),
@@ -110,7 +105,7 @@ def build(
         panels=(
             _monthly(runner, filters, lang),
             *(_mix(dimension, mix_now, mix_before, lang) for dimension in MIX_DIMENSIONS),
-            _network(runner, scoped, lang, focus, top_n, scope),
+            _network(runner, scoped, lang, _pick_params(picks, search), top_n, scope),
             table,
         ),
         notes=(t("agreements.list.shown", lang, shown=f"{table.frame.height:,}", total=f"{matches:,}"),),
@@ -218,8 +213,8 @@ def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> 
     )
 
 
-def _network(runner: Runner, filters: Filters, lang: str, focus: Focus, top_n: int, scope: str) -> Panel:
-    raw = runner.run("agreement_network", filters.params() | focus.params() | {"top_n": top_n})
+def _network(runner: Runner, filters: Filters, lang: str, picked: dict, top_n: int, scope: str) -> Panel:
+    raw = runner.run("agreement_network", filters.params() | picked | {"top_n": top_n})
     # polars fills "{}" with the number of institutions folded into the node
     other_requesters = t("agreements.network.other_requesters", lang, n="{}")
     other_hospitals = t("agreements.network.other_hospitals", lang, n="{}")
@@ -249,10 +244,10 @@ def _network(runner: Runner, filters: Filters, lang: str, focus: Focus, top_n: i
     )
 
 
-def _table(runner, filters: Filters, lang: str, focus: Focus, order: str, row_limit: int) -> tuple[Panel, int]:
+def _table(runner, filters: Filters, lang: str, picked: dict, order: str, row_limit: int) -> tuple[Panel, int]:
     raw = runner.run(
         "agreement_list",
-        filters.params() | focus.params()
+        filters.params() | picked
         | {"agreement_order": order if order in ORDERS else "newest", "row_limit": row_limit},
     )
     matches = int(raw.get_column("matches")[0]) if raw.height else 0

@@ -7,11 +7,11 @@ requests by data type to those centres; the usage and history charts highlight t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import polars as pl
 
 from oversight.filters import Filters
+from oversight.page_state import CrossFilter
 from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.views.common import period_kpi, first_row, localise_enum, localise_names, localise_region
@@ -33,32 +33,21 @@ KPIS = (
 )
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Centres picked on the page's charts; empty means all."""
-
-    centre_ids: tuple[str, ...] = ()
-
-    def params(self, without: str | None = None) -> dict[str, list[str]]:
-        return {"centre_ids": [] if without == "centre_ids" else list(self.centre_ids)}
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.centre_ids
+DIMENSIONS = ("centre_ids",)  # what the page's charts pick, as CrossFilter dimensions
 
 
 def build(
     runner: Runner,
     filters: Filters,
     lang: str,
-    selection: Selection = Selection(),
+    selection: CrossFilter = CrossFilter(),
     metric: str = "sessions",
 ) -> PageView:
     if metric not in METRICS:
         raise ValueError(f"unknown centre metric {metric!r}")
-    params = filters.params() | selection.params()
+    params = filters.params() | selection.params(*DIMENSIONS)
     now = first_row(runner.run("centre_kpis", params))
-    before = first_row(runner.run("centre_kpis", filters.previous().params() | selection.params()))
+    before = first_row(runner.run("centre_kpis", filters.previous().params() | selection.params(*DIMENSIONS)))
     usage = _usage(runner, filters, lang)
     return PageView(
         sheet="Centres",
@@ -70,16 +59,16 @@ def build(
             _share(runner, params, lang),
             _requests_by_type(runner, params, lang),
             _directory(runner, filters, usage, lang),
-            *((_detail(usage, selection, lang),) if selection.centre_ids else ()),
+            *((_detail(usage, selection, lang),) if selection.get("centre_ids") else ()),
         ),
         notes=tuple(f"{label}: {values}" for _, label, values in describe_selection(runner, selection, lang)),
     )
 
 
-def describe_selection(runner: Runner, selection: Selection, lang: str) -> list[tuple[str, str, str]]:
-    if not selection.centre_ids:
+def describe_selection(runner: Runner, selection: CrossFilter, lang: str) -> list[tuple[str, str, str]]:
+    if not selection.get("centre_ids"):
         return []
-    return [("centre_ids", t("col.centre", lang), ", ".join(centre_names(runner, selection.centre_ids, lang)))]
+    return [("centre_ids", t("col.centre", lang), ", ".join(centre_names(runner, selection.get("centre_ids"), lang)))]
 
 
 def centre_names(runner: Runner, centre_ids: tuple[str, ...], lang: str) -> list[str]:
@@ -185,10 +174,10 @@ def _requests_by_type(runner: Runner, params: dict, lang: str) -> Panel:
     )
 
 
-def _detail(usage: Panel, selection: Selection, lang: str) -> Panel:
+def _detail(usage: Panel, selection: CrossFilter, lang: str) -> Panel:
     """The chosen centres' months, with the hours a session lasted on average."""
     frame = (
-        usage.frame.filter(pl.col("centre_id").is_in(list(selection.centre_ids)))
+        usage.frame.filter(pl.col("centre_id").is_in(list(selection.get("centre_ids"))))
         .with_columns(
             (pl.col("researcher_hours") / pl.when(pl.col("sessions") > 0).then(pl.col("sessions")))
             .round(1).alias("hours_per_session")

@@ -11,11 +11,11 @@ those topics) and the KPIs; the topic and satisfaction charts highlight them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import polars as pl
 
 from oversight.filters import Filters
+from oversight.page_state import CrossFilter
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
 from oversight.views.common import period_kpi, first_row, localise_enum, localise_names
@@ -33,24 +33,13 @@ KPIS = (
 )
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Topics picked on the page's charts; empty means all."""
-
-    topics: tuple[str, ...] = ()
-
-    def params(self, without: str | None = None) -> dict[str, list[str]]:
-        return {"topics": [] if without == "topics" else list(self.topics)}
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.topics
+DIMENSIONS = ("topics",)  # what the page's charts pick, as CrossFilter dimensions
 
 
-def build(runner: Runner, filters: Filters, lang: str, selection: Selection = Selection()) -> PageView:
-    params = filters.params() | selection.params()
+def build(runner: Runner, filters: Filters, lang: str, selection: CrossFilter = CrossFilter()) -> PageView:
+    params = filters.params() | selection.params(*DIMENSIONS)
     now = first_row(runner.run("consultation_kpis", params))
-    before = first_row(runner.run("consultation_kpis", filters.previous().params() | selection.params()))
+    before = first_row(runner.run("consultation_kpis", filters.previous().params() | selection.params(*DIMENSIONS)))
     return PageView(
         sheet="Consulting",
         title=t("page.consulting", lang),
@@ -69,10 +58,10 @@ def build(runner: Runner, filters: Filters, lang: str, selection: Selection = Se
     )
 
 
-def describe_selection(selection: Selection, lang: str) -> list[tuple[str, str, str]]:
-    if not selection.topics:
+def describe_selection(selection: CrossFilter, lang: str) -> list[tuple[str, str, str]]:
+    if not selection.get("topics"):
         return []
-    return [("topics", t("col.topic", lang), ", ".join(enum_label("topic", v, lang) for v in selection.topics))]
+    return [("topics", t("col.topic", lang), ", ".join(enum_label("topic", v, lang) for v in selection.get("topics")))]
 
 
 def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:

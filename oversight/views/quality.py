@@ -179,29 +179,6 @@ def threshold_label(threshold: float) -> str:
     return f"{threshold:.0%}" if abs(threshold * 100 - round(threshold * 100)) < 1e-9 else f"{threshold:.1%}"
 
 
-def parse_threshold(text: str | None) -> float:
-    """The threshold from the URL, in percent ("87.5"); anything else gives the default."""
-    try:
-        value = float(text) / 100 if text is not None else DEFAULT_THRESHOLD
-    except ValueError:
-        return DEFAULT_THRESHOLD
-    return value if 0 <= value <= 1 else DEFAULT_THRESHOLD
-
-
-def threshold_param(threshold: float) -> str | None:
-    """The URL form of a threshold; None for the default, which the URL leaves out."""
-    if abs(threshold - DEFAULT_THRESHOLD) < 1e-9:
-        return None
-    return f"{threshold * 100:.6g}"
-
-
-def parse_date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 

@@ -62,15 +62,6 @@ def value_column(metric: str, per_capita: bool) -> str:
     return f"{metric}_per_million" if per_capita and metric in COUNT_METRICS else metric
 
 
-def parse_region(value: str | None) -> str | None:
-    """The current code of a region given in a URL (current or legacy code, or a name)."""
-    return normalise_region(value) if value else None
-
-
-def parse_metric(value: str | None) -> str:
-    return value if value in METRICS else DEFAULT_METRIC
-
-
 # --- normalising codes -------------------------------------------------------------------------
 
 def current_codes(frame: pl.DataFrame, column: str = "region_code", keys: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -116,8 +107,8 @@ def build(
 ) -> PageView:
     """The whole page. `map_view` takes the panels of `map_panels` already built (the page
     draws the map first, then asks for the rest)."""
-    metric = parse_metric(metric)
-    region = parse_region(region)
+    metric = metric if metric in METRICS else DEFAULT_METRIC
+    region = normalise_region(region) if region else None
     params = filters.params() | {"capital_area": list(CAPITAL_AREA)}
     # Concentration compares all 17 regions: the region filter does not apply to it.
     national = _figures(runner, params | {"regions": []})
@@ -140,7 +131,7 @@ def build(
 
 def map_panels(runner: Runner, filters: Filters, lang: str, region: str | None = None) -> tuple[Panel, ...]:
     """What the map draws: the regional table, the chosen region's districts, the institutions."""
-    region = parse_region(region)
+    region = normalise_region(region) if region else None
     figures = _figures(runner, filters.params() | {"capital_area": list(CAPITAL_AREA)})
     panels = [_table(figures, filters, lang)]
     if region is not None:
