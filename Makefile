@@ -6,7 +6,7 @@ DB ?= data/oversight.duckdb
 SCALE ?= small
 PORT ?= 8501
 
-.PHONY: run test test-fast test-browser demo bench soak system-deps clean
+.PHONY: run test test-fast test-fuzz test-browser demo bench soak system-deps clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,20 +39,32 @@ system-deps:
 		echo "chromium or fonts-noto-cjk missing: run 'sudo apt-get install chromium fonts-noto-cjk'"; \
 	fi
 
+# Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every
+# page in AppTest), the loader's hostile-input fuzzing, and the browser tests in Chromium (with the
+# load test). All run even when one fails; the exit status is a failure if any failed.
+FAST_TESTS := tests/unit tests/queries tests/app
+
 test: $(VENV)/.dev-installed system-deps
-	$(PY) -m pytest
+	@failed=""; \
+	$(PY) -m pytest $(FAST_TESTS) || failed="$$failed fast"; \
+	$(PY) -m pytest tests/fuzz || failed="$$failed fuzz"; \
+	$(PY) -m pytest tests/browser || failed="$$failed browser"; \
+	if [ -n "$$failed" ]; then echo "make test: failed suites:$$failed"; exit 1; fi
 
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest $(FAST_TESTS)
+
+test-fuzz: $(VENV)/.dev-installed
+	$(PY) -m pytest tests/fuzz
 
 test-browser: $(VENV)/.dev-installed system-deps
-	$(PY) -m pytest -m browser
+	$(PY) -m pytest tests/browser
 
 # The load test of `make test`, walked 20 times over (about 20-40 minutes on 2 cores), and the
 # loader's hostile-input fuzzing with 20 times the inputs (about 10-30 minutes).
 soak: $(VENV)/.dev-installed system-deps
-	OVERSIGHT_SOAK_ROUNDS=20 $(PY) -m pytest tests/test_load.py -s
-	OVERSIGHT_FUZZ_SCALE=20 $(PY) -m pytest tests/test_loader_fuzz.py -s
+	OVERSIGHT_SOAK_ROUNDS=20 $(PY) -m pytest tests/browser/test_load.py -s
+	OVERSIGHT_FUZZ_SCALE=20 $(PY) -m pytest tests/fuzz/test_loader_fuzz.py -s
 
 # Every page at small, medium and large scale against its targets (issue 8): builds the demo
 # databases into bench/cache/ (kept until the generator changes), writes bench/results.md,

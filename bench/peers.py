@@ -3,7 +3,7 @@
 Each peer reads the same database tables the page's queries read into pandas (DuckDB `.df()`,
 only the columns it needs), then filters, merges and groups in pandas. It is timed beside the
 app in the same run, so the ratio holds however fast the machine is; and it must give exactly
-the app's figures (tests/test_bench.py checks that on the fixture, bench/run.py on every scale),
+the app's figures (tests/unit/test_bench.py checks that on the fixture, bench/run.py on every scale),
 or the comparison would be meaningless.
 
 Add a peer for a page with one decorated function:

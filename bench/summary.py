@@ -1,6 +1,6 @@
 """From raw measurements to medians, targets met or not, growth rates, and Markdown tables.
 
-Pure functions over the results dictionary bench/run.py builds (tests/test_bench.py tests them).
+Pure functions over the results dictionary bench/run.py builds (tests/unit/test_bench.py tests them).
 """
 
 from __future__ import annotations

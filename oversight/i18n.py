@@ -1,7 +1,7 @@
 """Every user-facing string, in Korean and English.
 
 Catalogues live in `locales/*.json`, one file per area of the product, each mapping a key to
-`{"ko": ..., "en": ...}`. A key may appear in one file only; tests/test_i18n.py fails when a
+`{"ko": ..., "en": ...}`. A key may appear in one file only; tests/unit/test_i18n.py fails when a
 key lacks either language or when code asks for a key that no catalogue has.
 """
 

@@ -6,7 +6,7 @@ that include a check run for the first time and one that became not applicable.
 Every assessment runs checks k000, k001, ...; category by number mod 3 (0 conformance,
 1 completeness, 2 plausibility), context by number mod 2 (0 verification, 1 validation). A failing
 check violates 10 of 100 rows against a 5% threshold, a passing one 0 of 100. The expected values
-in tests/test_quality.py were worked out by hand from the table below.
+in tests/queries/test_quality.py were worked out by hand from the table below.
 """
 
 from __future__ import annotations

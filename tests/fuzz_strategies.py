@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the loader's hostile-input tests (issue 9, tests/test_loader_fuzz.py).
+"""Hypothesis strategies for the loader's hostile-input tests (issue 9, tests/fuzz/test_loader_fuzz.py).
 
 Three kinds of input, all built from the data contract (schema.py) and the template's example
 rows (oversight/loader/example.py), which the fuzz database holds:

@@ -1,6 +1,6 @@
 """One process of the load test: several browser sessions clicking through the dashboard.
 
-Run by tests/test_load.py in separate processes (Playwright's sync API is one per process).
+Run by tests/browser/test_load.py in separate processes (Playwright's sync API is one per process).
 Prints one JSON line per interaction and session as soon as it is known (so a run cut short
 still says how far it got): its duration, and the error the page showed or the browser raised.
 """

@@ -13,7 +13,7 @@ from pptx import Presentation
 from oversight.__main__ import main
 from oversight.pages import SHEETS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cover(path: Path) -> set:

@@ -14,7 +14,7 @@ from loader_files import REQUEST_HEADER, table_rows
 from oversight import auth, loader
 from oversight.loader import template
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA_PAGE = "pages/data.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -25,7 +25,7 @@ from test_browser import external, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VIEWER = {"sub": "viewer", "email": "lee@mohw.example", "email_verified": True}
 MANAGER = {"sub": "manager", "email": "kim@khis.example", "email_verified": True}
 # The mock provider's own login page asks a CDN for its stylesheet; nothing of ours does.

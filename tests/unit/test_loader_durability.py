@@ -24,7 +24,7 @@ from loader_files import table_rows
 from oversight import db as database
 from oversight.demo import build_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = "select (select count(*) from batches), (select count(*) from quality_checks where cdm_table like '%_v2')"
 
 

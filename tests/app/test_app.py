@@ -7,7 +7,7 @@ import pytest
 
 from oversight import pages as registry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = [page.script for page in registry.PAGES]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -5,7 +5,7 @@ Expected values were read off the fixture's rows by hand (arithmetic in the comm
 (Seoul, tertiary, joined 2024-01-15, infrastructure 2021, safe centre 2026-04-01), H2 (Busan,
 joined 2024-03-10), H3 (Jeonbuk, joined 2025-06-01, no Korean name). Requesters: C1 (pharma,
 Seoul, 2024-02-01), C2 (AI, Gyeonggi, 2025-07-20), U1 (university, Daejeon, 2025-09-05).
-Agreements and requests as listed in tests/test_agreements.py.
+Agreements and requests as listed in tests/queries/test_agreements.py.
 """
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """The cross-filter helper's pure part: what a chart event selected. (What a URL may select is
-tested with the page parameters, tests/test_page_state.py.)"""
+tested with the page parameters, tests/unit/test_page_state.py.)"""
 
 from ui.selection import values_from_points
 

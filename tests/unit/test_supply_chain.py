@@ -6,7 +6,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z0-9_.\-]+)(?P<spec>.*)$")
 
 

@@ -116,7 +116,7 @@ def test_the_fixture_report_hides_its_small_counts(runner):
     sheet = book["Overview"]
     _, rows = table_rows(sheet, tables_in_order(sheet)[0])
     kpis = {row[0]: row[1:4] for row in rows}
-    # 2025 on the fixture (tests/test_queries.py): 7 institutions (4 before), 3 hospitals with
+    # 2025 on the fixture (tests/queries/test_queries.py): 7 institutions (4 before), 3 hospitals with
     # agreements (2 before), 2 agreements (1 before), 2 deliveries (1 before), median 80 days
     # (30 before), quality 8/9 (none before). Counts of 1-4 show as "<5", with no change.
     assert kpis["참여 기관"] == [7, "<5", None]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from oversight.export.suppression import COMPLEMENT_LABEL, _determined, kpi_small, masked_panel, suppress_frame
 from oversight.views.model import Kpi, Panel
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 N = 5
 
 
