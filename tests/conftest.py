@@ -149,3 +149,11 @@ def figure_points(figure) -> int:
         sizes = [len(trace[k]) for k in ("x", "y", "values", "z") if trace.get(k) is not None]
         count += max(sizes, default=0)
     return count
+
+
+@pytest.fixture()
+def requests_seen(page):
+    """Every request the page makes, to prove that none leaves the machine."""
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen

@@ -4,6 +4,7 @@ key elements, a shared filter changing a figure, and cross-filters opened from t
 import re
 
 import pytest
+from helpers import metrics, open_page, query_value
 
 from oversight import db, queries
 
@@ -11,20 +12,10 @@ ACCESS, CENTRES, CONSULTING = "pages/access.py", "pages/centres.py", "pages/cons
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-def open_page(app, page: str, query: dict | None = None):
-    at = app(query)
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
-def query_value(at, key: str):
-    value = at.query_params.get(key)
-    return value[0] if isinstance(value, list) else value
 
 
 def chip_buttons(at) -> list:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from loader_files import REQUEST_HEADER, table_rows
+
 from oversight import auth, loader
 from oversight.loader import template
 

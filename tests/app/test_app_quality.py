@@ -3,6 +3,7 @@
 
 import polars as pl
 import pytest
+from helpers import metrics, open_page
 
 from oversight import db, queries
 from oversight.views import quality
@@ -26,19 +27,12 @@ def demo(demo_db):
     return {"date": data_date, "hospital": hospital, "counts": counts, "scores": overall["score"].to_list()}
 
 
-def open_page(app, query=None):
-    at = app(query)
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
-def metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
 
 
 def test_network_view_renders_its_figures(app, demo):
-    at = open_page(app, {"lang": "en"})
+    at = open_page(app, PAGE, {"lang": "en"})
     values = metrics(at)
     for label in ("Network quality score", "Median hospital score", "Hospitals assessed", "Hospitals below 90%",
                   "Improved on last quarter", "Regressed on last quarter"):
@@ -55,7 +49,7 @@ def test_network_view_renders_its_figures(app, demo):
 
 
 def test_the_threshold_changes_the_flagged_count_and_is_kept_in_the_url(app, demo):
-    at = open_page(app, {"lang": "en"})
+    at = open_page(app, PAGE, {"lang": "en"})
     at.number_input(key="w_threshold").set_value(95.0).run()
     assert not at.exception
     values = metrics(at)
@@ -66,14 +60,14 @@ def test_the_threshold_changes_the_flagged_count_and_is_kept_in_the_url(app, dem
 
 
 def test_a_threshold_in_the_url_is_used(app, demo):
-    at = open_page(app, {"lang": "en", "threshold": "85"})
+    at = open_page(app, PAGE, {"lang": "en", "threshold": "85"})
     assert at.number_input(key="w_threshold").value == 85.0
     assert metrics(at)["Hospitals below 85%"] == str(sum(score < 0.85 for score in demo["scores"]))
 
 
 def test_the_url_opens_a_hospital_with_its_changes(app, demo):
     hospital = demo["hospital"]
-    at = open_page(app, {"lang": "en", "hospital": hospital["institution_id"]})
+    at = open_page(app, PAGE, {"lang": "en", "hospital": hospital["institution_id"]})
     assert not at.error
     values = metrics(at)
     counts = demo["counts"]
@@ -90,7 +84,7 @@ def test_the_url_opens_a_hospital_with_its_changes(app, demo):
 
 def test_choosing_a_hospital_and_going_back(app, demo):
     hospital = demo["hospital"]["institution_id"]
-    at = open_page(app)
+    at = open_page(app, PAGE)
     at.selectbox(key="w_hospital").set_value(hospital).run()
     assert not at.exception
     assert at.query_params["hospital"] in (hospital, [hospital])
@@ -103,7 +97,7 @@ def test_choosing_a_hospital_and_going_back(app, demo):
 
 def test_an_earlier_assessment_compares_with_the_one_before_it(app, demo):
     hospital = demo["hospital"]
-    at = open_page(app, {"lang": "en", "hospital": hospital["institution_id"]})
+    at = open_page(app, PAGE, {"lang": "en", "hospital": hospital["institution_id"]})
     at.selectbox(key="w_assessment").set_value(hospital["previous_assessed_on"]).run()
     assert not at.exception
     assert at.query_params["assessment"] in (hospital["previous_assessed_on"].isoformat(), [hospital["previous_assessed_on"].isoformat()])
@@ -113,7 +107,7 @@ def test_an_earlier_assessment_compares_with_the_one_before_it(app, demo):
 
 
 def test_an_unknown_hospital_in_the_url_falls_back_to_the_network(app):
-    at = open_page(app, {"lang": "en", "hospital": "NO-SUCH-HOSPITAL"})
+    at = open_page(app, PAGE, {"lang": "en", "hospital": "NO-SUCH-HOSPITAL"})
     assert any("NO" in i.value and "whole network" in i.value for i in at.info)
     assert "Network quality score" in metrics(at)
     assert "hospital" not in at.query_params
@@ -121,7 +115,7 @@ def test_an_unknown_hospital_in_the_url_falls_back_to_the_network(app):
 
 def test_a_shorter_period_moves_the_hospital_to_its_assessment_then(app, demo):
     hospital = demo["hospital"]
-    at = open_page(app, {"hospital": hospital["institution_id"]})
+    at = open_page(app, PAGE, {"hospital": hospital["institution_id"]})
     assert at.selectbox(key="w_assessment").value == hospital["assessed_on"]
     end = hospital["previous_assessed_on"]  # the latest assessment falls outside the new period
     at.date_input(key="w_period_ko").set_value((end.replace(year=end.year - 1), end)).run()
@@ -137,6 +131,6 @@ def test_a_region_without_assessed_hospitals_says_so(app, demo_db):
     data_date = runner.run("dataset_info", {})["data_date"][0]
     assessed = set(runner.run("quality_latest_scores", {"date_to": data_date, "regions": []})["region_code"])
     empty = next(code for code in REGION_CODES if code not in assessed)
-    at = open_page(app, {"lang": "en", "regions": empty})
+    at = open_page(app, PAGE, {"lang": "en", "regions": empty})
     assert not at.error
     assert any("No quality assessment within the current filters" in i.value for i in at.info)

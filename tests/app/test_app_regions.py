@@ -5,15 +5,11 @@ import shutil
 
 import duckdb
 import pytest
+from helpers import open_page, query_value
 
 PAGE = "pages/regions.py"
 
 
-def _open(app, query=None):
-    at = app(query or {})
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _deck(at) -> dict:
@@ -29,13 +25,10 @@ def _layer_sizes(spec: dict) -> dict:
     }
 
 
-def _query(at, key):
-    value = at.query_params.get(key)
-    return value[0] if isinstance(value, list) else value
 
 
 def test_the_first_screen_answers_where_and_how_concentrated(app):
-    at = _open(app)
+    at = open_page(app, PAGE)
     assert sorted(m.label for m in at.metric) == sorted([
         "수도권 비중 · 참여 기관", "수도권 비중 · 체결 협약", "수도권 비중 · 제공 완료 신청",
         "지역 불균등 지수 · 협약", "지역 불균등 지수 · 제공 완료", "협약 병원이 있는 시도 (17개 중)",
@@ -52,7 +45,7 @@ def test_the_first_screen_answers_where_and_how_concentrated(app):
 
 
 def test_a_kind_filter_changes_the_figures(app):
-    at = _open(app)
+    at = open_page(app, PAGE)
     before = {m.label: m.value for m in at.metric}
     at.multiselect(key="w_kinds_ko").set_value(["company"]).run()
     after = {m.label: m.value for m in at.metric}
@@ -60,7 +53,7 @@ def test_a_kind_filter_changes_the_figures(app):
 
 
 def test_the_region_filter_greys_the_other_regions(app):
-    at = _open(app)
+    at = open_page(app, PAGE)
     at.multiselect(key="w_regions_ko").set_value(["11", "26"]).run()
     features = _deck(at)["layers"][0]["data"]["features"]
     grey = [f["properties"]["code"] for f in features if f["properties"]["fill"][:3] == [221, 221, 221]]
@@ -69,7 +62,7 @@ def test_the_region_filter_greys_the_other_regions(app):
 
 
 def test_a_url_opens_a_region_and_its_districts(app):
-    at = _open(app, {"region": "11"})
+    at = open_page(app, PAGE, {"region": "11"})
     assert "서울특별시 시군구 지도" in [s.value for s in at.subheader]
     sizes = _layer_sizes(_deck(at))
     assert sizes["districts"] == 25 and sizes["regions"] == 16  # the others as context
@@ -77,34 +70,34 @@ def test_a_url_opens_a_region_and_its_districts(app):
 
 
 def test_a_legacy_code_in_the_url_opens_the_current_region(app):
-    at = _open(app, {"region": "45"})
+    at = open_page(app, PAGE, {"region": "45"})
     assert "전북특별자치도 시군구 지도" in [s.value for s in at.subheader]
-    assert _query(at, "region") == "52"
+    assert query_value(at, "region") == "52"
 
 
 def test_picking_a_region_in_the_list_drills_down_and_back_returns(app):
-    at = _open(app)
+    at = open_page(app, PAGE)
     at.selectbox(key="regions_pick_all").set_value("26").run()
-    assert _query(at, "region") == "26"
+    assert query_value(at, "region") == "26"
     assert _layer_sizes(_deck(at))["districts"] == 16  # Busan's 16 districts
     next(b for b in at.button if b.label == "전국 지도로").click().run()
-    assert _query(at, "region") is None
+    assert query_value(at, "region") is None
     assert _layer_sizes(_deck(at))["regions"] == 17
 
 
 def test_the_metric_and_basis_are_kept_in_the_url(app):
-    at = _open(app)
+    at = open_page(app, PAGE)
     at.selectbox(key="regions_metric").set_value("agreements").run()
-    assert _query(at, "region_metric") == "agreements"
+    assert query_value(at, "region_metric") == "agreements"
     columns = list(at.dataframe[0].proto.column_order)
     assert columns[:2] == ["지역", "협약 수 (100만 명당)"]  # the coloured figure comes first
-    reopened = _open(app, {"region_metric": "agreements", "region_basis": "count"})
+    reopened = open_page(app, PAGE, {"region_metric": "agreements", "region_basis": "count"})
     assert list(reopened.dataframe[0].proto.column_order)[:2] == ["지역", "협약 수"]
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_page_reads_in_both_languages(app, lang):
-    at = _open(app, {"lang": lang, "region": "41"})
+    at = open_page(app, PAGE, {"lang": lang, "region": "41"})
     text = " ".join(s.value for s in at.subheader)
     assert ("경기도" if lang == "ko" else "Gyeonggi") in text
     tooltips = [f["properties"]["tooltip"] for f in _deck(at)["layers"][1]["data"]["features"]]

@@ -5,12 +5,12 @@ import io
 
 import openpyxl
 import pytest
-
 from conftest import YEAR_2025
+
 from oversight import db, queries
 from oversight.export import context as ctx
-from oversight.views import overview
 from oversight.pages import SHEETS
+from oversight.views import overview
 from ui import exports, presentation
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")

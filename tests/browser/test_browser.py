@@ -1,39 +1,12 @@
 """The dashboard in a real Chromium: pages, language, filters, and no request leaving the machine."""
 
 import re
-from urllib.parse import urlparse
 
 import pytest
+from helpers import external, wait_until_idle
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-
-
-def wait_until_idle(page: Page) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
-        }""",
-        timeout=30_000,
-    )
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=30_000)
-
-
-@pytest.fixture()
-def requests_seen(page: Page):
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url))
-    return seen
-
-
-def external(urls: list[str]) -> list[str]:
-    return [u for u in urls if urlparse(u).scheme in ("http", "https", "ws", "wss")
-            and urlparse(u).hostname not in LOCAL_HOSTS]
-
 
 def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(server, page: Page, requests_seen):
     page.set_viewport_size({"width": 1400, "height": 1000})

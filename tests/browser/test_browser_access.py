@@ -5,9 +5,8 @@ request leaving the machine."""
 import re
 
 import pytest
+from helpers import external
 from playwright.sync_api import Page, expect
-
-from test_browser import external
 
 pytestmark = pytest.mark.browser
 
@@ -15,12 +14,6 @@ pytestmark = pytest.mark.browser
 # can take a while there. Every wait still ends as soon as its condition holds.
 SLOW = 90_000
 
-
-@pytest.fixture()
-def requests_seen(page: Page):
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url))
-    return seen
 
 
 def settle(page: Page) -> None:

@@ -3,26 +3,17 @@ in the URL, a chart click narrowing the page, and no request leaving the machine
 
 import re
 
+import helpers
 import pytest
+from helpers import external
 from playwright.sync_api import Page, expect
-
-from test_browser import external, requests_seen  # noqa: F401 (requests_seen is a fixture)
 
 pytestmark = pytest.mark.browser
 SLOW = 90_000  # ms: these pages rerun with a 1,000-row table; the shared test machine is often loaded
 
 
 def wait_until_idle(page: Page) -> None:
-    """As test_browser.wait_until_idle, with room for a loaded machine."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=SLOW)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
-        }""",
-        timeout=SLOW,
-    )
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=SLOW)
+    helpers.wait_until_idle(page, timeout=SLOW)
 
 
 def _click_first_row(page: Page, table) -> None:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import Server, free_port
+from helpers import external, wait_until_idle
 from playwright.sync_api import BrowserContext, Page, expect
 
-from conftest import Server, free_port
 from oversight.demo import build_demo
 from oversight.loader import template
-from test_browser import external, wait_until_idle
 
 pytestmark = pytest.mark.browser
 

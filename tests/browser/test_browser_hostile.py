@@ -1,11 +1,10 @@
 """Hostile names on every page, in a real browser: nothing from data is rendered as markup."""
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from conftest import start_server
+from helpers import external, wait_until_idle
 from hostile import build_hostile
-from test_browser import external, wait_until_idle
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 

@@ -5,11 +5,11 @@ import re
 
 import polars as pl
 import pytest
+from helpers import external, wait_until_idle
 from playwright.sync_api import Page, expect
 
 from oversight import db, queries
 from oversight.views import quality
-from test_browser import external, requests_seen, wait_until_idle  # noqa: F401 (requests_seen is a fixture)
 
 pytestmark = pytest.mark.browser
 

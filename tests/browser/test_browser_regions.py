@@ -5,34 +5,28 @@ chosen metric, its dots and district drill-down work, it renders fast, and nothi
 from __future__ import annotations
 
 import io
-import math
 import json
+import math
 import os
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from conftest import ROOT, start_server
+from helpers import external, wait_until_idle
 from playwright.sync_api import Page, expect
 
-from conftest import ROOT, start_server
 from oversight import db, geo, queries
 from oversight.charts import regions as rc
 from oversight.filters import default_filters
 from oversight.views import regions as rv
-from test_browser import external, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
 RENDER_BUDGET_SECONDS = 3.0
 
-
-@pytest.fixture()
-def requests_seen(page: Page):
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url))
-    return seen
 
 
 def open_regions(page: Page, base: str, query: str = "") -> None:

@@ -5,9 +5,8 @@ import re
 
 import openpyxl
 import pytest
+from helpers import external, wait_until_idle
 from playwright.sync_api import Page, expect
-
-from test_browser import external, requests_seen, wait_until_idle  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,8 @@ import time
 
 import psutil
 import pytest
-
 from conftest import ROOT, start_server
+
 from oversight import pages as registry
 
 pytestmark = pytest.mark.browser
