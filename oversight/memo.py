@@ -27,9 +27,17 @@ class _Pending:
 
 
 class Memo:
-    def __init__(self, max_entries: int):
+    """Least recently used entries go first once there are more than `max_entries`, or once their
+    `weight` (bytes, say) adds up to more than `max_weight`."""
+
+    def __init__(self, max_entries: int, max_weight: float = float("inf"),
+                 weight: Callable[[Any], float] = lambda value: 0):
         self.max_entries = max_entries
+        self.max_weight = max_weight
+        self._weigh = weight
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._weights: dict[Hashable, float] = {}
+        self.weight = 0.0
         self._pending: dict[Hashable, _Pending] = {}
         self._lock = threading.Lock()
         self.hits = 0
@@ -57,10 +65,16 @@ class Memo:
             pending.error = exc
             raise
         else:
+            weight = self._weigh(pending.value)
             with self._lock:
                 self._values[key] = pending.value
-                while len(self._values) > self.max_entries:
-                    self._values.popitem(last=False)
+                self._weights[key] = weight
+                self.weight += weight
+                while len(self._values) > 1 and (
+                    len(self._values) > self.max_entries or self.weight > self.max_weight
+                ):
+                    old, _ = self._values.popitem(last=False)
+                    self.weight -= self._weights.pop(old)
             return pending.value
         finally:
             with self._lock:
@@ -70,6 +84,8 @@ class Memo:
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._weights.clear()
+            self.weight = 0.0
 
     def __len__(self) -> int:
         return len(self._values)

@@ -19,9 +19,18 @@ import pyarrow as pa
 from oversight import config, db, queries
 from oversight.memo import Memo
 
-_results = Memo(max_entries=400)  # query results: the largest are about 1.5 MB at large
-_views = Memo(max_entries=128)
-_drawn = Memo(max_entries=768)  # figures and display tables, several per view
+MB = 1 << 20
+# A walk of every page for the default view and each of the 17 regions is about 150 views, 900
+# query results and 1,000 figures and tables: room for that, and memory bounded at large scale
+# (a query result is up to 1.5 MB there, most are a few KB).
+_results = Memo(max_entries=4000, max_weight=400 * MB, weight=lambda frame: frame.estimated_size())
+_views = Memo(max_entries=600, max_weight=400 * MB, weight=lambda entry: _view_size(entry[1]))
+_drawn = Memo(max_entries=4000)  # figures and display tables, several per view
+
+
+def _view_size(view: Any) -> int:
+    panels = view if isinstance(view, tuple) else getattr(view, "panels", ())
+    return sum(p.frame.estimated_size() for p in panels if hasattr(p, "frame"))
 
 
 def database() -> db.ReadOnlyDatabase:

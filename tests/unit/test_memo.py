@@ -103,3 +103,14 @@ def test_a_view_is_built_once_per_arguments_and_again_after_a_swap(served):
     quality_before = next(k for k in first.kpis if "quality" in k.key).value
     quality_after = next(k for k in after.kpis if "quality" in k.key).value
     assert quality_before is not None and quality_after is None
+
+
+def test_entries_go_once_their_weight_adds_up_past_the_bound():
+    memo = Memo(max_entries=100, max_weight=10, weight=len)
+    memo.get("a", lambda: "x" * 4)
+    memo.get("b", lambda: "x" * 4)
+    memo.get("c", lambda: "x" * 4)  # 12 > 10: the oldest goes
+    assert len(memo) == 2 and memo.weight == 8
+    assert memo.get("a", lambda: "again") == "again"
+    memo.get("huge", lambda: "x" * 50)  # larger than the bound alone: kept, everything else goes
+    assert len(memo) == 1 and memo.weight == 50
