@@ -122,17 +122,23 @@ def _drop_database_connections() -> None:
 def _clear_all_caches() -> None:
     import streamlit as st
 
+    from ui import data
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    data.clear()
     _drop_database_connections()
 
 
 def _clear_data_cache() -> None:
-    """Streamlit's data cache: every query result, and whatever a page caches built from them
-    (views, figures); resource caches (e.g. map geometry) and the connection stay."""
+    """Every query result, and whatever is built from them (views, figures, tables: ui.data's
+    memos, and Streamlit's data cache); resource caches (e.g. map geometry) and the connection stay."""
     import streamlit as st
 
+    from ui import data
+
     st.cache_data.clear()
+    data.clear()
 
 
 def _problems(at) -> list[str]:

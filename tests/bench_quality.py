@@ -58,8 +58,11 @@ def one_sample(db: str, query: dict) -> dict:
     # own cold cost, without the libraries' first-use costs of a fresh process.
     import streamlit as st
 
+    from ui import data
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    data.clear()
     started, cpu = time.perf_counter(), cpu_seconds()
     at.run()
     cleared, cleared_cpu = time.perf_counter() - started, cpu_seconds() - cpu

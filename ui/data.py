@@ -28,6 +28,13 @@ _views = Memo(max_entries=600, max_weight=400 * MB, weight=lambda entry: _view_s
 _drawn = Memo(max_entries=4000)  # figures and display tables, several per view
 
 
+def clear() -> None:
+    """Forget every result, view and drawing (the benchmark's cold runs; a load needs no call:
+    the new data version misses every entry)."""
+    for memo in (_results, _views, _drawn):
+        memo.clear()
+
+
 def _view_size(view: Any) -> int:
     panels = view if isinstance(view, tuple) else getattr(view, "panels", ())
     return sum(p.frame.estimated_size() for p in panels if hasattr(p, "frame"))
