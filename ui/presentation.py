@@ -20,6 +20,7 @@ from oversight.export.summary import change_sentence
 from oversight.export.suppression import kpi_small, suppress_panel
 from oversight.filters import Filters
 from oversight.i18n import column_label, t
+from oversight.pages import SHEETS
 from oversight.views.model import PageView, Panel
 from ui import components, data
 
@@ -126,7 +127,9 @@ def _go(number: int) -> None:
 def show(lang: str, filters: Filters) -> None:
     """Draw the current slide in place of the page."""
     st.html(PRESENTATION_CSS)
-    views = ctx.build_views(data.runner(), filters, lang)
+    # Every page's view, shared with the pages and every other session: a room following the
+    # same briefing link builds them once.
+    views = [data.view(build, filters, lang) for build in SHEETS.values()]
     sequence = slides(views)
     total = len(sequence)
     index = current_index(total)
@@ -191,7 +194,7 @@ def _chart_slide(view: PageView, panel: Panel, lang: str) -> None:
     st.caption(components.plain(view.title))
     st.title(components.plain(panel.title))
     try:
-        fig, suppression = room_figure(panel, lang, font_size=FONT_SIZE, height=CHART_HEIGHT)
+        fig, suppression = data.drawn(room_figure, panel, lang, font_size=FONT_SIZE, height=CHART_HEIGHT)
     except NoFigure:
         suppression = suppress_panel(panel)
         frame = ctx.display_table(panel, suppression)
