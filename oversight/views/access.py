@@ -12,10 +12,11 @@ import polars as pl
 
 from oversight.filters import Filters
 from oversight.page_state import CrossFilter
+from oversight import kpis
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
-from oversight.views.common import period_kpi, first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.model import Chart, PageView, Panel
 
 TOP_N = 10  # hospitals shown in the lead-time ranking
 MIN_DELIVERIES = 5  # a hospital is ranked once it delivered this many requests in the period
@@ -29,14 +30,6 @@ STAGE_COLUMNS = (
     "median_total_days", "p90_total_days",
 )
 
-# KPI key -> (column of access_kpis, unit, higher is better, definition key)
-KPIS = (
-    ("requests_made", "count", True, "def.access_requests_made"),
-    ("delivered", "count", True, "def.requests_delivered"),
-    ("median_lead_days", "days", False, "def.median_lead_days"),
-    ("p90_lead_days", "days", False, "def.access_p90_lead_days"),
-    ("open_pipeline", "count", False, "def.access_open_pipeline"),
-)
 
 
 # What the page's charts pick, as CrossFilter dimensions: each narrows every panel but its own.
@@ -59,7 +52,7 @@ def build(
     return PageView(
         sheet="Access",
         title=t("page.access", lang),
-        kpis=tuple(_kpi(key, unit, better, definition, now, before, lang) for key, unit, better, definition in KPIS),
+        kpis=kpis.read("access_kpis", now, before, lang),
         panels=(
             _funnel(runner, params, lang),
             _pipeline(runner, params, lang),
@@ -98,16 +91,6 @@ def hospital_names(runner: Runner, hospital_ids: tuple[str, ...], lang: str) -> 
     )
     names = dict(zip(found.get_column("institution_id"), found.get_column("name")))
     return [names.get(h, h) for h in hospital_ids]
-
-
-def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:
-    detail = ""
-    if key == "delivered" and now.get("delivered"):
-        detail = t(
-            "access.kpi.delivered_detail", lang,
-            records=f"{now['records_delivered']:,}", patients=f"{now['patients_delivered']:,}",
-        )
-    return period_kpi("access", key, unit, better, definition, now, before, lang, detail)
 
 
 def _funnel(runner: Runner, params: dict, lang: str) -> Panel:

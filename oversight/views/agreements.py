@@ -16,6 +16,7 @@ import polars as pl
 from oversight import schema
 from oversight.page_state import CrossFilter
 from oversight.filters import PROGRAMME_START, Filters
+from oversight import kpis
 from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
@@ -29,13 +30,6 @@ SCOPES = ("period", "all")  # the network and table: agreements signed in the pe
 MIX_DIMENSIONS = ("area", "requester_group", "status")
 REQUESTER_GROUPS = (*schema.COMPANY_SECTORS, "company", "university", "research_institute")
 
-# KPI key -> (column of agreement_kpis, unit, higher is better)
-KPIS = (
-    ("signed", "signed", "count", True),
-    ("in_force", "in_force", "count", True),
-    ("requesters", "requesters", "count", True),
-    ("hospitals_per_agreement", "hospitals_per_agreement", "decimal", True),
-)
 
 
 # What the page's charts pick, as CrossFilter dimensions: a research area, requester group or
@@ -101,7 +95,7 @@ def build(
     return PageView(
         sheet="Agreements",
         title=t("page.agreements", lang),
-        kpis=tuple(_kpi(key, column, unit, better, now, before, lang) for key, column, unit, better in KPIS),
+        kpis=kpis.read("agreement_kpis", now, before, lang),
         panels=(
             _monthly(runner, filters, lang),
             *(_mix(dimension, mix_now, mix_before, lang) for dimension in MIX_DIMENSIONS),
@@ -109,30 +103,6 @@ def build(
             table,
         ),
         notes=(t("agreements.list.shown", lang, shown=f"{table.frame.height:,}", total=f"{matches:,}"),),
-    )
-
-
-def _kpi(key, column, unit, better, now, before, lang) -> Kpi:
-    detail = ""
-    if unit == "count" and now.get(column) is not None and before.get(column):
-        detail = t("agreements.kpi.growth_detail", lang, pct=f"{now[column] / before[column] - 1:+.1%}")
-    if key == "hospitals_per_agreement" and now.get("hospital_links") is not None:
-        detail = t(
-            "agreements.kpi.links_detail", lang,
-            links=f"{now['hospital_links']:,}", agreements=f"{now['signed']:,}",
-        )
-    value, previous = now.get(column), before.get(column)
-    if unit == "decimal":  # compare what is shown: 1.914 against 1.912 is no change
-        value, previous = (None if v is None else round(v, 2) for v in (value, previous))
-    return Kpi(
-        key=f"agreements.{key}",
-        label=t(f"agreements.kpi.{key}", lang),
-        value=value,
-        previous=previous,
-        unit=unit,
-        definition=t(f"def.agreements_{key}", lang),
-        detail=detail,
-        higher_is_better=better,
     )
 
 

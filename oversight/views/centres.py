@@ -12,10 +12,11 @@ import polars as pl
 
 from oversight.filters import Filters
 from oversight.page_state import CrossFilter
+from oversight import kpis
 from oversight.i18n import t
 from oversight.queries import Runner
-from oversight.views.common import period_kpi, first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.model import Chart, PageView, Panel
 
 METRICS = ("sessions", "researcher_hours", "researchers")
 HISTORY_MONTHS = 6  # the trailing window of centre_usage_vs_history.sql
@@ -24,13 +25,6 @@ BELOW = 0.7  # at or below 70 %: well below usual
 MIN_HISTORY = 3  # reported months in the window before a month is judged
 FLAGS = ("above", "below", "usual", "insufficient", "no_report")
 
-# KPI key -> (column of centre_kpis, unit, higher is better, definition key)
-KPIS = (
-    ("sessions", "count", True, "def.centre_usage"),
-    ("researcher_hours", "count", True, "def.centre_usage"),
-    ("centre_share", "percent", True, "def.centre_share"),
-    ("centres_reporting", "count", True, "def.centre_reporting"),
-)
 
 
 DIMENSIONS = ("centre_ids",)  # what the page's charts pick, as CrossFilter dimensions
@@ -52,7 +46,7 @@ def build(
     return PageView(
         sheet="Centres",
         title=t("page.centres", lang),
-        kpis=tuple(_kpi(key, unit, better, definition, now, before, lang) for key, unit, better, definition in KPIS),
+        kpis=kpis.read("centre_kpis", now, before, lang),
         panels=(
             usage,
             _history(runner, filters, lang, metric),
@@ -91,18 +85,6 @@ def flag(value: float | None, trailing_median: float | None, history_months: int
     if ratio <= BELOW:
         return "below"
     return "usual"
-
-
-def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:
-    detail = ""
-    if key == "centre_share" and now.get("requests") is not None:
-        detail = t(
-            "centres.kpi.share_detail", lang,
-            centre=f"{now['centre_requests']:,}", all=f"{now['requests']:,}",
-        )
-    if key == "researcher_hours" and now.get("researcher_months") is not None:
-        detail = t("centres.kpi.researcher_months_detail", lang, n=f"{now['researcher_months']:,}")
-    return period_kpi("centres", key, unit, better, definition, now, before, lang, detail)
 
 
 def _usage(runner: Runner, filters: Filters, lang: str) -> Panel:

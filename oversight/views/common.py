@@ -5,8 +5,6 @@ from __future__ import annotations
 import polars as pl
 
 from oversight import i18n
-from oversight.i18n import t
-from oversight.views.model import Kpi
 from oversight.regions import region_name
 
 
@@ -33,18 +31,3 @@ def localise_region(frame: pl.DataFrame, column: str, lang: str, into: str = "re
 
 def first_row(frame: pl.DataFrame) -> dict:
     return frame.row(0, named=True) if frame.height else {}
-
-
-def period_kpi(area: str, key: str, unit: str, better: bool, definition: str,
-               now: dict, before: dict, lang: str, detail: str = "") -> Kpi:
-    """A KPI read from a period's row and the previous period's, labelled `{area}.kpi.{key}`."""
-    return Kpi(
-        key=key,
-        label=t(f"{area}.kpi.{key}", lang),
-        value=now.get(key),
-        previous=before.get(key),
-        unit=unit,
-        definition=t(definition, lang),
-        detail=detail,
-        higher_is_better=better,
-    )

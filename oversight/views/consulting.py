@@ -16,21 +16,15 @@ import polars as pl
 
 from oversight.filters import Filters
 from oversight.page_state import CrossFilter
+from oversight import kpis
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
-from oversight.views.common import period_kpi, first_row, localise_enum, localise_names
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.common import first_row, localise_enum, localise_names
+from oversight.views.model import Chart, PageView, Panel
 
 SCORES = (1, 2, 3, 4, 5)
 GROUPS = ("after", "before", "never")
 
-# KPI key -> (unit, higher is better, definition key)
-KPIS = (
-    ("consultations", "count", True, "def.consulting_volume"),
-    ("hours", "count", True, "def.consulting_volume"),
-    ("satisfied_share", "percent", True, "def.consulting_satisfaction"),
-    ("institutions", "count", True, "def.consulting_institutions"),
-)
 
 
 DIMENSIONS = ("topics",)  # what the page's charts pick, as CrossFilter dimensions
@@ -43,7 +37,7 @@ def build(runner: Runner, filters: Filters, lang: str, selection: CrossFilter = 
     return PageView(
         sheet="Consulting",
         title=t("page.consulting", lang),
-        kpis=tuple(_kpi(key, unit, better, definition, now, before, lang) for key, unit, better, definition in KPIS),
+        kpis=kpis.read("consultation_kpis", now, before, lang),
         panels=(
             _by_topic(runner, filters, lang),
             _by_month(runner, params, lang),
@@ -62,16 +56,6 @@ def describe_selection(selection: CrossFilter, lang: str) -> list[tuple[str, str
     if not selection.get("topics"):
         return []
     return [("topics", t("col.topic", lang), ", ".join(enum_label("topic", v, lang) for v in selection.get("topics")))]
-
-
-def _kpi(key, unit, better, definition, now, before, lang) -> Kpi:
-    detail = ""
-    if key == "satisfied_share" and now.get("rated"):
-        detail = t(
-            "consulting.kpi.satisfaction_detail", lang,
-            mean=f"{now['mean_satisfaction']:.2f}", rated=f"{now['rated']:,}",
-        )
-    return period_kpi("consulting", key, unit, better, definition, now, before, lang, detail)
 
 
 def _by_topic(runner: Runner, filters: Filters, lang: str) -> Panel:

@@ -18,6 +18,7 @@ import polars as pl
 
 from oversight import schema
 from oversight.filters import Filters
+from oversight import kpis
 from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.regions import region_name
@@ -27,12 +28,6 @@ from oversight.views.model import Chart, Kpi, PageView, Panel
 TOP_REQUESTERS = 15
 SIDES = ("hospitals", "requesters")
 
-KPIS = (
-    ("hospitals", "count"),
-    ("active_hospitals", "count"),
-    ("requesters", "count"),
-    ("active_requesters", "count"),
-)
 
 
 def build(runner: Runner, filters: Filters, lang: str) -> PageView:
@@ -44,17 +39,7 @@ def build(runner: Runner, filters: Filters, lang: str) -> PageView:
     return PageView(
         sheet="Institutions",
         title=t("page.institutions", lang),
-        kpis=tuple(
-            Kpi(
-                key=f"institutions.{key}",
-                label=t(f"institutions.kpi.{key}", lang),
-                value=now.get(key),
-                previous=before.get(key),
-                unit=unit,
-                definition=t(f"def.institutions_{key}", lang),
-            )
-            for key, unit in KPIS
-        ),
+        kpis=kpis.read("institution_kpis", now, before, lang),
         panels=(
             _workload(hospitals, lang),
             _top_requesters(requesters, lang),

@@ -6,20 +6,13 @@ import polars as pl
 
 from oversight import programme
 from oversight.filters import Filters
+from oversight import kpis
 from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, PageView, Panel
 
 # KPI key -> (column of overview_kpis, unit, higher is better)
-KPIS = (
-    ("institutions", "institutions", "count", True),
-    ("hospitals_with_agreements", "hospitals_with_agreements", "count", True),
-    ("agreements_signed", "agreements_signed", "count", True),
-    ("requests_delivered", "requests_delivered", "count", True),
-    ("median_lead_days", "median_lead_days", "days", False),
-    ("quality_score", "quality_score", "percent", True),
-)
 
 
 def build(
@@ -35,32 +28,12 @@ def build(
     return PageView(
         sheet="Overview",
         title=t("page.overview", lang),
-        kpis=tuple(_kpi(key, column, unit, better, now, before, lang) for key, column, unit, better in KPIS),
+        kpis=kpis.read("overview_kpis", now, before, lang),
         panels=(
             _adoption(runner, filters, lang),
             _quality_alerts(runner, filters, lang, quality_threshold),
             _waiting(runner, filters, lang, waiting_days),
         ),
-    )
-
-
-def _kpi(key, column, unit, better, now, before, lang) -> Kpi:
-    detail = ""
-    if key == "quality_score" and now.get("quality_passed") is not None:
-        detail = t(
-            "overview.kpi.quality_detail", lang,
-            passed=f"{now['quality_passed']:,}",
-            applicable=f"{now['quality_passed'] + now['quality_failed']:,}",
-        )
-    return Kpi(
-        key=key,
-        label=t(f"overview.kpi.{key}", lang),
-        value=now.get(column),
-        previous=before.get(column),
-        unit=unit,
-        definition=t(f"def.{key}", lang),
-        detail=detail,
-        higher_is_better=better,
     )
 
 
