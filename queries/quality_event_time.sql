@@ -1,6 +1,6 @@
 -- quality_event_time: each funded hospital's pooled quality score in each year relative to its infrastructure year (event time: assessment year minus infrastructure year), from its assessments up to the end of the period
 -- params: $date_to date, $regions varchar[]
--- columns: institution_id varchar, infrastructure_since integer, event_year integer, assessments bigint, passed bigint, failed bigint, score double
+-- columns: institution_id varchar, infrastructure_since bigint, event_year integer, assessments bigint, passed bigint, failed bigint, score double
 select
     s.institution_id,
     h.infrastructure_since,

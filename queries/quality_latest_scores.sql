@@ -1,6 +1,6 @@
 -- quality_latest_scores: each hospital's latest assessment up to the end of the period, scored overall, per category and per context, beside the score of the assessment before it
 -- params: $date_to date, $regions varchar[]
--- columns: institution_id varchar, name_ko varchar, name_en varchar, region_code varchar, hospital_tier varchar, infrastructure_since integer, assessments bigint, assessed_on date, previous_assessed_on date, dimension varchar, dimension_value varchar, passed bigint, failed bigint, not_applicable bigint, score double, previous_score double
+-- columns: institution_id varchar, name_ko varchar, name_en varchar, region_code varchar, hospital_tier varchar, infrastructure_since bigint, assessments bigint, assessed_on date, previous_assessed_on date, dimension varchar, dimension_value varchar, passed bigint, failed bigint, not_applicable bigint, score double, previous_score double
 with assessments as (
     select
         s.institution_id,

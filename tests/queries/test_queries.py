@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from conftest import YEAR_2025
@@ -45,26 +46,45 @@ def test_there_are_queries():
     assert len(ALL) >= 10
 
 
-@pytest.mark.parametrize("name", ALL)
-def test_header_declares_what_it_answers_and_its_columns(name):
-    query = queries.get(name)
-    assert len(query.answers) > 20, "say what the query answers"
-    assert query.columns, "declare the columns"
+# The polars type of each column type a header may declare.
+DECLARED_TYPES = {
+    "bigint": pl.Int64, "integer": pl.Int32, "double": pl.Float64, "varchar": pl.String, "date": pl.Date,
+    "timestamp": pl.Datetime("us"), "boolean": pl.Boolean, "varchar[]": pl.List(pl.String),
+}
 
 
-@pytest.mark.parametrize("name", ALL)
-def test_declared_parameters_are_exactly_the_used_ones(name):
-    query = queries.get(name)
-    assert set(query.params) == query.used_params()
+def test_every_header_declares_what_it_answers_its_columns_and_exactly_the_parameters_it_uses():
+    problems = []
+    for name in ALL:
+        query = queries.get(name)
+        if len(query.answers) <= 20:
+            problems.append(f"{name}: say what the query answers")
+        if not query.columns:
+            problems.append(f"{name}: declare the columns")
+        if set(query.params) != query.used_params():
+            problems.append(f"{name}: declares {sorted(query.params)}, uses {sorted(query.used_params())}")
+    assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", ALL)
-def test_query_runs_on_the_fixture_and_returns_its_declared_columns(runner, name):
-    query = queries.get(name)
-    missing = set(query.params) - set(SAMPLE_PARAMS)
-    assert not missing, f"add sample values for {missing} to SAMPLE_PARAMS"
-    frame = runner.run(name, SAMPLE_PARAMS)
-    assert frame.columns == list(query.columns)
+def test_every_query_runs_on_the_fixture_and_returns_its_declared_columns_and_types(runner):
+    problems = []
+    for name in ALL:
+        query = queries.get(name)
+        missing = set(query.params) - set(SAMPLE_PARAMS)
+        if missing:
+            problems.append(f"{name}: add sample values for {sorted(missing)} to SAMPLE_PARAMS")
+            continue
+        frame = runner.run(name, SAMPLE_PARAMS)
+        if frame.columns != list(query.columns):
+            problems.append(f"{name}: returns {frame.columns}, declares {list(query.columns)}")
+            continue
+        for column, declared in query.columns.items():
+            wanted = DECLARED_TYPES.get(declared)
+            if wanted is None:
+                problems.append(f"{name}.{column}: unknown declared type {declared!r}")
+            elif frame.schema[column] != wanted:
+                problems.append(f"{name}.{column}: declared {declared}, returns {frame.schema[column]}")
+    assert not problems, "\n".join(problems)
 
 
 def test_a_missing_parameter_is_an_error(runner):
@@ -146,16 +166,20 @@ def test_institutions_by_month_sums_to_the_kpi(runner):
 SQL_LOOKING = ["x' or '1'='1", "'; drop table agreements; --", "\" or 1=1 --", "$date_from", "%' union select 1 --"]
 
 
-@pytest.mark.parametrize("name", ALL)
-def test_sql_in_any_text_parameter_is_only_a_value(runner, name):
-    """Every text and list parameter of every query, filled with SQL: the query still runs, and
+def test_sql_in_any_text_parameter_is_only_a_value(runner):
+    """Every text and list parameter of every query, filled with SQL: each query still runs, and
     the database is unchanged (it is read-only anyway, but nothing must even be tried)."""
-    query = queries.get(name)
-    params = dict(SAMPLE_PARAMS)
-    for param, type_ in query.params.items():
-        if type_ == "varchar[]":
-            params[param] = SQL_LOOKING
-        elif type_ == "varchar":
-            params[param] = SQL_LOOKING[0]
-    runner.run(name, params)
+    failed = []
+    for name in ALL:
+        params = dict(SAMPLE_PARAMS)
+        for param, type_ in queries.get(name).params.items():
+            if type_ == "varchar[]":
+                params[param] = SQL_LOOKING
+            elif type_ == "varchar":
+                params[param] = SQL_LOOKING[0]
+        try:
+            runner.run(name, params)
+        except queries.QueryError as exc:
+            failed.append(f"{name}: {exc}")
+    assert not failed, "\n".join(failed)
     assert runner.run("overview_kpis", YEAR_2025.params()).row(0, named=True)["agreements_signed"] == 2
