@@ -126,15 +126,25 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     lang = args.lang
     path = config.database_path(args.db)
-    missing = [p for p in args.files if not p.is_file()]
+    try:
+        files = [*args.files, *(Path(f) for f, _, _ in _mapping(args.mapping, lang))] if args.mapping else args.files
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    missing = [p for p in files if not p.is_file()]
     if missing:
         print(t("loader.cli.missing_file", lang, path=", ".join(map(str, missing))), file=sys.stderr)
         return 2
+    try:
+        submissions = _submissions(args, lang)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     data_date = dt.date.fromisoformat(args.data_date) if args.data_date else None
     progress = None if args.quiet else (lambda label, fraction: _progress(t(f"loader.stage.{label}", lang), fraction))
     try:
         result = loader.import_files(
-            args.files, path, by=args.by or loader.user_name(), data_date=data_date, progress=progress,
+            submissions, path, by=args.by or loader.user_name(), data_date=data_date, progress=progress,
             max_bytes=args.max_mb * 2**20, wait_seconds=args.wait, check_only=args.check_only,
         )
     except loader.Busy:
@@ -168,6 +178,46 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(t("loader.cli.loaded", lang, batch=result.batch_id, path=path, seconds=f"{result.seconds:.1f}",
             check=f"{checked.seconds:.1f}", swap=f"{result.swap_seconds:.1f}"))
     return 0
+
+
+def _mapping(path: Path | None, lang: str) -> list[tuple[str, str, str | None]]:
+    """A mapping CSV's rows (file, hospital_id, assessed_on), files relative to the CSV's folder."""
+    import csv
+
+    from oversight.i18n import t
+
+    if path is None:
+        return []
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or not {"file", "hospital_id"} <= {k.strip() for k in rows[0]}:
+        raise ValueError(t("loader.cli.mapping", lang, path=path, problem="file, hospital_id[, assessed_on]"))
+    return [(str(path.parent / r["file"].strip()), r["hospital_id"].strip(), (r.get("assessed_on") or "").strip() or None)
+            for r in rows]
+
+
+def _submissions(args: argparse.Namespace, lang: str):
+    """The batch's files; DQD results files (known by content) take the hospitals and dates given:
+    the k-th --hospital belongs to the k-th DQD file named on the line, --assessed-on likewise
+    (or once, for every DQD file without a timestamp); a mapping CSV names them per file."""
+    import datetime as dt
+
+    from oversight.i18n import t
+    from oversight.loader import Submission, dqd
+
+    plain = [Submission.from_path(p) for p in args.files]
+    results = [s for s in plain if dqd.is_results(s.data)]
+    hospitals, dates = args.hospital or [], [dt.date.fromisoformat(d) for d in args.assessed_on or []]
+    if results and len(hospitals) != len(results):
+        raise ValueError(t("loader.cli.dqd_pairs", lang, files=len(results), hospitals=len(hospitals)))
+    if dates and len(dates) not in (1, len(results)):
+        raise ValueError(t("loader.cli.dqd_dates", lang, files=len(results), dates=len(dates)))
+    dated = iter(dates * len(results) if len(dates) == 1 else dates)
+    paired = iter(hospitals)
+    batch = [Submission(s.name, s.data, next(paired), next(dated, None)) if dqd.is_results(s.data) else s for s in plain]
+    for file, hospital, day in _mapping(args.mapping, lang):
+        batch.append(Submission.from_path(file, hospital, dt.date.fromisoformat(day) if day else None))
+    return batch
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -215,7 +265,14 @@ def parser() -> argparse.ArgumentParser:
 
 
     load = command("import", cmd_import, "check submitted files and load them as one batch, all or nothing")
-    load.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlsx, .csv or .parquet files")
+    load.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                      help=".xlsx, .csv or .parquet files, or Data Quality Dashboard results (.json or its .csv export)")
+    load.add_argument("--hospital", action="append", metavar="ID",
+                      help="the hospital that ran a DQD results file: RESULTS.json --hospital ID, repeated per file")
+    load.add_argument("--assessed-on", action="append", metavar="DATE",
+                      help="a DQD file's assessment date, YYYY-MM-DD, where it has no startTimestamp")
+    load.add_argument("--mapping", type=Path, metavar="CSV",
+                      help="DQD results files of several hospitals: a CSV with columns file, hospital_id[, assessed_on]")
     load.add_argument("--by", help="who loads (default: user@host)")
     load.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the messages")
     load.add_argument("--check-only", action="store_true", help="check and report; load nothing")
@@ -234,7 +291,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    main_parser = parser()
+    # `import a.json --hospital H1 b.json --hospital H2`: argparse takes the first run of file
+    # names only; the files after an option come back unparsed and join the list, in order.
+    args, rest = main_parser.parse_known_args(argv)
+    if rest and (args.command != "import" or any(r.startswith("-") for r in rest)):
+        main_parser.error("unrecognized arguments: " + " ".join(rest))
+    if args.command == "import":
+        args.files = [*args.files, *map(Path, rest)]
+        if not args.files and not args.mapping:
+            main_parser.error("import: give at least one FILE or --mapping CSV")
     return args.handler(args)
 
 

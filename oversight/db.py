@@ -125,6 +125,8 @@ def rebuild(path: Path, copy_existing: bool = True) -> Iterator[duckdb.DuckDBPyC
         if copy_existing and path.exists():
             _copy_database(path, staging)
             con = duckdb.connect(str(staging))
+            for ddl in schema.upgrade_ddl():
+                con.execute(ddl)
         else:
             con = duckdb.connect(str(staging))
             for ddl in schema.schema_ddl():

@@ -25,6 +25,9 @@ DATA_TYPES = ("emr", "imaging", "genomic", "claims", "biosignal", "pathology", "
 ACCESS_MODES = ("safe_centre", "remote_analysis", "deidentified_transfer")
 QUALITY_CATEGORIES = ("conformance", "completeness", "plausibility")
 QUALITY_CONTEXTS = ("verification", "validation")
+# A check's verdict as the Data Quality Dashboard gives it; 'error' (the check did not run)
+# counts as failed in scores, as in DQD's own overview, and is shown apart.
+QUALITY_STATUSES = ("passed", "failed", "not_applicable", "error")
 CONSULTATION_TOPICS = (
     "deidentification", "data_processing", "cdm_conversion", "ethics_irb", "security", "other",
 )
@@ -145,10 +148,15 @@ TABLES: dict[str, Table] = {
                 _c("category", "enum", True, QUALITY_CATEGORIES),
                 _c("context", "enum", True, QUALITY_CONTEXTS),
                 _c("cdm_table", "text", True),
-                _c("violated_rows", "integer", True),
-                _c("denominator_rows", "integer", True),
-                _c("threshold_pct", "decimal", True),
+                _c("cdm_field", "text"),
+                # Required where status is empty (the loader checks it): the verdict is then
+                # computed from them.
+                _c("violated_rows", "integer"),
+                _c("denominator_rows", "integer"),
+                _c("threshold_pct", "decimal"),
                 _c("not_applicable", "boolean"),
+                _c("status", "enum", False, QUALITY_STATUSES),
+                _c("message", "text"),  # DQD's error or its reason for not-applicable
             ),
             key=("institution_id", "assessed_on", "check_id"),
         ),
@@ -202,6 +210,19 @@ def table_ddl(table: Table) -> str:
     columns = [f"    {c.name} {c.sql_type}{' not null' if c.required else ''}" for c in table.columns]
     columns.append("    batch_id varchar not null")
     return f"create table if not exists {table.name} (\n" + ",\n".join(columns) + "\n)"
+
+
+def upgrade_ddl() -> list[str]:
+    """Statements that bring a database written by an earlier build of contract version 1 up
+    to this one: optional columns added later, and columns that became optional."""
+    statements = []
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        for column in table.columns:
+            statements.append(f"alter table {name} add column if not exists {column.name} {column.sql_type}")
+            if not column.required:
+                statements.append(f"alter table {name} alter column {column.name} drop not null")
+    return statements
 
 
 def schema_ddl() -> list[str]:

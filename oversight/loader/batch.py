@@ -59,6 +59,8 @@ class Checked:
     changes: dict[str, staging.Change]
     version: str | None  # the database version the batch was checked against
     seconds: float = 0.0
+    # (institution_id, assessed_on) of DQD results: each replaces that assessment whole
+    assessments: pl.DataFrame = field(default_factory=staging.no_assessments)
 
     @property
     def ok(self) -> bool:
@@ -70,7 +72,7 @@ class Checked:
 
     @property
     def changes_anything(self) -> bool:
-        return any(c.new or c.changed for c in self.changes.values())
+        return any(c.new or c.changed or c.removed for c in self.changes.values())
 
     @property
     def content_hash(self) -> str:
@@ -118,6 +120,7 @@ def check(submissions: Sequence[sources.Submission], db_path: Path, *, max_bytes
     found: list[pl.DataFrame] = []
     summaries: list[FileSummary] = []
     typed: dict[str, list[pl.DataFrame]] = {}
+    assessments = [staging.no_assessments()]
     for order, submission in enumerate(submissions):
         _note(progress, "reading", 0.05 + 0.4 * order / max(len(submissions), 1))
         sheets, file_problems = sources.read(submission, order, max_bytes)
@@ -126,6 +129,8 @@ def check(submissions: Sequence[sources.Submission], db_path: Path, *, max_bytes
         for sheet in sheets:
             parsed, cell_problems = cells.parse(sheet)
             found.append(cell_problems)
+            if sheet.whole_assessments:
+                assessments.append(parsed.select(staging.ASSESSMENT))
             typed.setdefault(sheet.table, []).append(parsed)
             summary.tables[sheet.table] = summary.tables.get(sheet.table, 0) + sheet.rows
         summaries.append(summary)
@@ -143,7 +148,8 @@ def check(submissions: Sequence[sources.Submission], db_path: Path, *, max_bytes
 
     _note(progress, "references", 0.7)
     blocking = problems.combine(found).filter(pl.col("rule").str.contains(r"^(file|sheet)\.") | (pl.col("rule") == "header.missing"))
-    stage = staging.Stage(tables, db_path if version else None)
+    whole = pl.concat(assessments).drop_nulls().unique()
+    stage = staging.Stage(tables, db_path if version else None, whole)
     try:
         found.append(stage.duplicates())
         if blocking.height:
@@ -159,7 +165,7 @@ def check(submissions: Sequence[sources.Submission], db_path: Path, *, max_bytes
     if not any(frame.height for frame in tables.values()) and not blocking.height:
         found.append(problems.one("batch.empty", order=len(submissions)))
     _note(progress, "checked", 1.0)
-    return Checked(summaries, tables, problems.combine(found), changes, version, time.perf_counter() - started)
+    return Checked(summaries, tables, problems.combine(found), changes, version, time.perf_counter() - started, whole)
 
 
 def _check_repeated_files(summaries: list[FileSummary], found: list[pl.DataFrame]) -> None:
@@ -246,7 +252,7 @@ def _write(checked: Checked, db_path: Path, batch_id: str, now: dt.datetime, by:
     with db.rebuild(db_path, copy_existing=db_path.exists()) as con:
         con.execute("set enable_progress_bar = false")
         _note(progress, "apply", 0.4)
-        changes = staging.apply(con, checked.tables, batch_id)
+        changes = staging.apply(con, checked.tables, batch_id, checked.assessments)
         staging.record_batch(
             con, batch_id=batch_id, loaded_at=now, loaded_by=by,
             files=[f.as_dict() for f in checked.files], changes=changes,

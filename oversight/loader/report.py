@@ -11,22 +11,25 @@ from oversight.i18n import t
 from oversight.loader import history
 from oversight.loader.staging import Change
 
-CHANGE_COLUMNS = ("table", "rows", "new", "changed", "same")
+CHANGE_COLUMNS = ("table", "rows", "new", "changed", "same", "removed")
 
 
 def change_lines(changes: dict[str, Change], lang: str) -> list[str]:
-    return [
-        t("loader.changes.line", lang, table=table, rows=f"{c.rows:,}", new=f"{c.new:,}",
-          changed=f"{c.changed:,}", same=f"{c.same:,}")
-        for table, c in changes.items()
-    ]
+    lines = []
+    for table, c in changes.items():
+        lines.append(t("loader.changes.line", lang, table=table, rows=f"{c.rows:,}", new=f"{c.new:,}",
+                       changed=f"{c.changed:,}", same=f"{c.same:,}"))
+        if c.removed:
+            lines.append(t("loader.changes.removed_line", lang, table=table, removed=f"{c.removed:,}"))
+    return lines
 
 
 def changes_frame(changes: dict[str, Change], lang: str) -> pl.DataFrame:
-    """Per table: rows in the batch, new keys, rows that replace loaded ones, rows loaded as they are."""
+    """Per table: rows in the batch, new keys, rows that replace loaded ones, rows loaded as they
+    are, loaded rows of a reloaded assessment that it no longer holds."""
     frame = pl.DataFrame(
         [{"table": table, **{k: v for k, v in c.as_dict().items()}} for table, c in changes.items()],
-        schema={"table": pl.Utf8, "rows": pl.Int64, "new": pl.Int64, "changed": pl.Int64, "same": pl.Int64},
+        schema={"table": pl.Utf8, **dict.fromkeys(CHANGE_COLUMNS[1:], pl.Int64)},
     )
     return frame.rename({c: t(f"loader.changes.{c}", lang) for c in CHANGE_COLUMNS})
 

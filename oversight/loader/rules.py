@@ -121,11 +121,18 @@ def data_requests(frame: pl.DataFrame) -> RowCheck:
     return RowCheck(frame, found)
 
 
+JUDGED_BY_COUNTS = ("violated_rows", "denominator_rows", "threshold_pct")
+
+
 def quality_checks(frame: pl.DataFrame) -> RowCheck:
     over = frame.filter(pl.col("violated_rows") > pl.col("denominator_rows"))
-    return RowCheck(frame, [problems.cells(over, "row.violated_over_denominator", "violated_rows",
-                                           pl.concat_str(pl.col("violated_rows").cast(pl.Utf8), pl.lit(" > "),
-                                                         pl.col("denominator_rows").cast(pl.Utf8)))])
+    found = [problems.cells(over, "row.violated_over_denominator", "violated_rows",
+                            pl.concat_str(pl.col("violated_rows").cast(pl.Utf8), pl.lit(" > "),
+                                          pl.col("denominator_rows").cast(pl.Utf8)))]
+    # Without a verdict of its own a check is judged by its counts, which it must then carry.
+    found.extend(_needs(frame, pl.col("status").is_null(), column, "row.quality_needs_counts", {})
+                 for column in JUDGED_BY_COUNTS)
+    return RowCheck(frame, found)
 
 
 ROW_RULES = {

@@ -9,6 +9,7 @@ date means the same whether it came from CSV, a typed Excel cell or a Parquet co
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import difflib
 import hashlib
 import io
@@ -23,7 +24,7 @@ import defusedxml.ElementTree as SafeET
 import polars as pl
 
 from oversight import schema
-from oversight.loader import problems
+from oversight.loader import dqd, problems
 
 MAX_FILE_BYTES = 500 * 1024 * 1024  # the command line's limit; the page passes its upload limit
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # all parts of a workbook together, unpacked (500k rows: 265 MB)
@@ -42,20 +43,24 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 @dataclass(frozen=True)
 class Submission:
-    """One submitted file: its name as the user knows it, and its bytes."""
+    """One submitted file: its name as the user knows it, and its bytes; for Data Quality
+    Dashboard results, the hospital that ran them and, when the file has no timestamp, the
+    assessment date (given by whoever loads it)."""
 
     name: str
     data: bytes = field(repr=False)
+    hospital: str | None = None
+    assessed_on: dt.date | None = None
 
     @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
     @classmethod
-    def from_path(cls, path) -> Submission:
+    def from_path(cls, path, hospital: str | None = None, assessed_on: dt.date | None = None) -> Submission:
         path = PurePath(path)
         with open(path, "rb") as handle:
-            return cls(path.name, handle.read())
+            return cls(path.name, handle.read(), hospital, assessed_on)
 
 
 @dataclass
@@ -68,6 +73,7 @@ class Sheet:
     order: int  # the file's position in the batch
     frame: pl.DataFrame  # contract columns present in the file (Utf8) + _row, _file, _sheet, _order
     columns: tuple[str, ...]  # contract columns the header names
+    whole_assessments: bool = False  # DQD results: each (hospital, assessment) in it is complete
 
     @property
     def rows(self) -> int:
@@ -104,6 +110,12 @@ def read(submission: Submission, order: int = 0, max_bytes: int = MAX_FILE_BYTES
         return refuse("file.too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20))
     if not data or (len(data) < 65536 and not data.strip()):
         return refuse("file.empty")
+    if dqd.looks_like_json(data):
+        try:
+            results = dqd.read_json(data)
+        except dqd.NotDqd as exc:
+            return refuse(exc.rule, **exc.detail)
+        return _dqd_sheet(results, submission, order, dqd.SHEET, first_row=1)
     try:
         kind = sniff(data)
         if kind == "xlsx":
@@ -116,6 +128,10 @@ def read(submission: Submission, order: int = 0, max_bytes: int = MAX_FILE_BYTES
             return refuse(f"file.{kind}")
     except Refused as exc:
         return [], exc.frame.with_columns(pl.lit(name).alias("file"), pl.lit(order).alias("order"))
+    if kind == "csv" and dqd.is_dqd_header(grids[0].header):
+        grid = grids[0]
+        numbered = [(grid.header_row + 1 + i, row) for i, row in enumerate(grid.body.rows()) if any(v is not None for v in row)]
+        return _dqd_sheet(dqd.read_csv_rows(grid.header, numbered), submission, order, "", first_row=grid.header_row + 1)
 
     sheets: list[Sheet] = []
     found: list[pl.DataFrame] = []
@@ -143,6 +159,15 @@ def read(submission: Submission, order: int = 0, max_bytes: int = MAX_FILE_BYTES
     if kind == "xlsx" and not sheets and not any(f.height for f in found):
         found.append(problems.one("file.no_tables", file=name, order=order, tables=", ".join(schema.LOAD_ORDER)))
     return sheets, problems.combine(found)
+
+
+def _dqd_sheet(results: dqd.Results, submission: Submission, order: int, sheet: str,
+               first_row: int) -> tuple[list[Sheet], pl.DataFrame]:
+    frame, found = dqd.frame(results, file=submission.name, sheet=sheet, order=order, first_row=first_row,
+                             hospital=submission.hospital, assessed_on=submission.assessed_on)
+    if frame is None:  # no hospital or no date: every row would repeat it
+        return [], found
+    return [Sheet(submission.name, sheet, "quality_checks", order, frame, dqd.COLUMNS, whole_assessments=True)], found
 
 
 # --- what a file is --------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The batch in DuckDB: rules across tables and files, what the batch would change, and applying it.
 
 The batch's typed rows are staged in an in-memory DuckDB (`s_<table>`), beside the live
-database attached read-only (`live`). `m_<table>` is the table as it would be after the batch:
+database attached read-only (`live`). `l_<table>` is the loaded table (with any column added to the contract since it was written, empty);
+`m_<table>` is the table as it would be after the batch:
 its rows, plus the loaded rows whose keys it does not replace. References are checked against
 `m_`; loaded rows that refer to something the batch changes are checked again too, so a batch
 cannot break what is already loaded (e.g. turn a hospital with agreements into a company).
@@ -27,12 +28,17 @@ from oversight.loader.cells import DTYPES
 from oversight.loader.rules import REFERENCE_PARAMS, REFERENCES, Reference
 
 LOCATION = ("_file", "_sheet", "_row", "_order")
-_KNOWN = {*schema.TABLES, *(c.name for t in schema.TABLES.values() for c in t.columns), "batch_id"}
+ASSESSMENT = ("institution_id", "assessed_on")  # what one DQD results file replaces whole
+
+
+def no_assessments() -> pl.DataFrame:
+    return pl.DataFrame(schema={"institution_id": pl.Utf8, "assessed_on": pl.Date})
+_KNOWN = {*schema.TABLES, *(c.name for t in schema.TABLES.values() for c in t.columns), "batch_id", "batch_checks"}
 
 
 def ident(name: str) -> str:
     """A contract table or column name, quoted; anything else is a programming error."""
-    if name not in _KNOWN and not (name[:2] in ("s_", "m_") and name[2:] in schema.TABLES):
+    if name not in _KNOWN and not (name[:2] in ("s_", "m_", "l_") and name[2:] in schema.TABLES):
         raise ValueError(f"not an identifier of the contract: {name!r}")
     return '"' + name + '"'
 
@@ -56,16 +62,18 @@ class Change:
     new: int = 0
     changed: int = 0
     same: int = 0
+    removed: int = 0  # loaded rows of a replaced assessment that the batch no longer holds
 
     def as_dict(self) -> dict:
-        return {"rows": self.rows, "new": self.new, "changed": self.changed, "same": self.same}
+        return {"rows": self.rows, "new": self.new, "changed": self.changed, "same": self.same, "removed": self.removed}
 
 
 class Stage:
     """The staged batch beside the live database (read-only), in a private in-memory DuckDB."""
 
-    def __init__(self, tables: dict[str, pl.DataFrame], live: Path | None):
+    def __init__(self, tables: dict[str, pl.DataFrame], live: Path | None, assessments: pl.DataFrame | None = None):
         self.tables = tables
+        self.assessments = no_assessments() if assessments is None else assessments
         self.con = duckdb.connect(":memory:")
         self.con.execute("set enable_progress_bar = false")
         if live is not None and Path(live).exists():
@@ -98,14 +106,29 @@ class Stage:
             self.con.unregister("incoming")
             keys = spec.key
             self.con.execute(
+                "create view " + ident("l_" + name) + " as select " + self._live_columns(spec)
+                + ", l.batch_id from live." + ident(name) + " l"
+            )
+            self.con.execute(
                 "create view " + ident("m_" + name) + " as select " + _cols(spec.column_names) + ", null as batch_id"
                 + " from " + ident("s_" + name)
-                + " union all select " + _cols(spec.column_names, "l") + ", l.batch_id from live." + ident(name) + " l"
+                + " union all select " + _cols(spec.column_names, "l") + ", l.batch_id from " + ident("l_" + name) + " l"
                 + " where not exists (select 1 from " + ident("s_" + name) + " s where " + _match(keys, "s", "l") + ")"
             )
 
     def close(self) -> None:
         self.con.close()
+
+    def _live_columns(self, spec: schema.Table) -> str:
+        """The loaded table's columns; a column added to the contract after the file was
+        written reads as empty (the write adds it, db.rebuild)."""
+        present = {name for (name,) in self.con.execute(
+            "select column_name from duckdb_columns() where database_name = 'live' and table_name = ?", [spec.name]
+        ).fetchall()}
+        return ", ".join(
+            ("l." + ident(c.name)) if c.name in present else f"null::{c.sql_type} as {ident(c.name)}"
+            for c in spec.columns
+        )
 
     def duplicates(self) -> pl.DataFrame:
         found = []
@@ -167,7 +190,7 @@ class Stage:
             " count(*) as _count,"
             " array_to_string(list_slice(list(concat_ws(' / ', " + _cols(child.key, "l") + ") || ' (' || l.batch_id || ')'"
             " order by " + _cols(child.key, "l") + "), 1, 3), ', ') as _examples"
-            " from live." + ident(ref.child) + " l join " + ident("s_" + ref.parent) + " p on " + on
+            " from " + ident("l_" + ref.child) + " l join " + ident("s_" + ref.parent) + " p on " + on
             + " where " + failing
             + " and not exists (select 1 from " + ident("s_" + ref.child) + " s where " + _match(child.key, "s", "l") + ")"
             " group by all order by p._order, p._sheet, p._row"
@@ -197,9 +220,11 @@ class Stage:
                 "select count(*) filter (where l." + ident(spec.key[0]) + " is null),"
                 " count(*) filter (where l." + ident(spec.key[0]) + " is not null and (" + differs + ")),"
                 " count(*) filter (where l." + ident(spec.key[0]) + " is not null and not (" + differs + "))"
-                " from " + ident("s_" + name) + " s left join live." + ident(name) + " l on " + _match(spec.key, "s", "l")
+                " from " + ident("s_" + name) + " s left join " + ident("l_" + name) + " l on " + _match(spec.key, "s", "l")
             ).fetchall()[0]
             result[name] = Change(frame.height, new, changed, same)
+        if self.assessments.height:
+            result["quality_checks"].removed = _count_removed(self.con, "l_quality_checks", "s_quality_checks", self.assessments)
         return result
 
 
@@ -219,10 +244,39 @@ def _polars_type(column: schema.Column):
     return DTYPES[column.type]
 
 
-def apply(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], batch_id: str) -> dict[str, Change]:
+_REPLACED = (
+    "from {loaded} l join whole w on l.institution_id = w.institution_id and l.assessed_on = w.assessed_on"
+    " where not exists (select 1 from {batch} b where b.institution_id = l.institution_id"
+    " and b.assessed_on = l.assessed_on and b.check_id = l.check_id)"
+)
+
+
+def _count_removed(con: duckdb.DuckDBPyConnection, loaded: str, batch: str, assessments: pl.DataFrame) -> int:
+    con.register("whole", assessments.to_arrow())
+    try:
+        return con.execute("select count(*) " + _REPLACED.format(loaded=ident(loaded), batch=ident(batch))).fetchall()[0][0]
+    finally:
+        con.unregister("whole")
+
+
+def apply(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], batch_id: str,
+          assessments: pl.DataFrame | None = None) -> dict[str, Change]:
     """Write the batch into a database being rebuilt: rows with a new key are added, rows whose
     key is loaded and whose values differ replace it; rows already loaded as they are stay
-    untouched (and keep the batch that first wrote them)."""
+    untouched (and keep the batch that first wrote them). An assessment given whole (DQD
+    results) loses the loaded checks it no longer holds."""
+    removed = 0
+    if assessments is not None and assessments.height:
+        con.register("batch_checks", tables["quality_checks"].select("institution_id", "assessed_on", "check_id").to_arrow())
+        con.register("whole", assessments.to_arrow())
+        try:
+            removed = con.execute(
+                "delete from quality_checks where rowid in (select l.rowid "
+                + _REPLACED.format(loaded=ident("quality_checks"), batch=ident("batch_checks")) + ")"
+            ).fetchall()[0][0]
+        finally:
+            con.unregister("whole")
+            con.unregister("batch_checks")
     result = {}
     for name in schema.LOAD_ORDER:
         frame = tables.get(name)
@@ -253,6 +307,8 @@ def apply(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], batch
         new, changed = con.execute("select count(*) filter (where not _replaces), count(*) filter (where _replaces) from changed").fetchone()
         result[name] = Change(frame.height, new, changed, frame.height - new - changed)
         con.execute("drop table changed")
+    if removed:
+        result["quality_checks"].removed = removed
     return result
 
 

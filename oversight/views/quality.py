@@ -467,6 +467,7 @@ def build_hospital(
             _table_scores(breakdown, lang),
             _change_summary(changes, previous, lang),
             _failed_checks(changes, lang),
+            _errored_checks(changes, lang),
             *(_change_list(changes, change, lang) for change in CHANGES),
         ),
         notes=(_hospital_note(name, len(dates), chosen, previous, lang),),
@@ -626,7 +627,7 @@ def _change_summary(changes: pl.DataFrame, previous: dt.date | None, lang: str) 
 
 
 def _check_frame(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    statuses = {s: t(f"quality.status.{s}", lang) for s in ("passed", "failed", "not_applicable")}
+    statuses = {s: t(f"quality.status.{s}", lang) for s in ("passed", "failed", "not_applicable", "error")}
     frame = frame.with_columns(
         pl.col("status").fill_null("absent"),
         pl.col("previous_status").fill_null("absent"),
@@ -655,6 +656,18 @@ def _failed_checks(changes: pl.DataFrame, lang: str) -> Panel:
         key="quality.hospital.failed",
         title=t("quality.hospital.failed.title", lang),
         definition=t("def.quality_violation", lang),
+        frame=frame,
+    )
+
+
+def _errored_checks(changes: pl.DataFrame, lang: str) -> Panel:
+    """Checks that did not run (DQD's isError): counted as failed, listed apart with DQD's message."""
+    errored = changes.filter(pl.col("status") == "error").sort("check_id")
+    frame = _check_frame(errored, lang).select("check_id", "category", "context", "cdm_table", "change", "message")
+    return Panel(
+        key="quality.hospital.errored",
+        title=t("quality.hospital.errored.title", lang),
+        definition=t("def.quality_errored", lang),
         frame=frame,
     )
 

@@ -56,7 +56,7 @@ def test_keys_replace_loaded_rows_and_the_batch_is_recorded(db):
     submission = requests_file(R4_REVIEWED, R8_NEW, R1_SAME)
     outcome = loader.import_files([submission], db, by="kim@agency.example")
     assert outcome.outcome == "loaded", found(outcome.checked)
-    assert outcome.changes["data_requests"].as_dict() == {"rows": 3, "new": 1, "changed": 1, "same": 1}
+    assert outcome.changes["data_requests"].as_dict() == {"rows": 3, "new": 1, "changed": 1, "same": 1, "removed": 0}
     rows = dict(table_rows(db, "select request_id, status || ' ' || batch_id from data_requests where request_id in ('R1', 'R4', 'R8')"))
     assert rows == {
         "R1": "delivered fixture-1",  # identical: keeps the batch that first wrote it
@@ -80,7 +80,7 @@ def test_the_same_content_twice_changes_nothing_and_says_so(db):
     after_first = sha(db)
     second = loader.import_files([requests_file(R4_REVIEWED, R8_NEW)], db, by="tester")
     assert second.outcome == "unchanged"
-    assert second.changes["data_requests"].as_dict() == {"rows": 2, "new": 0, "changed": 0, "same": 2}
+    assert second.changes["data_requests"].as_dict() == {"rows": 2, "new": 0, "changed": 0, "same": 2, "removed": 0}
     assert sha(db) == after_first
     assert [r["outcome"] for r in history.read_log(db)] == ["loaded", "unchanged"]
 
