@@ -34,7 +34,14 @@ who = access.gate(lang)  # stops here when signing in is required and nobody has
 try:
     info = data.dataset_info()
 except db.DatabaseMissing:
-    st.error(t("app.db_missing", lang, path=config.database_path()))
+    # An empty start: a data manager loads the first batch on the Data page; others wait.
+    first_load = registry.by_slug("data")
+    if who.allows(first_load.role):
+        st.info(t("app.empty_start", lang), icon=":material/upload_file:")
+        st.navigation([st.Page(first_load.script, title=t(first_load.title_key, lang), url_path=first_load.slug,
+                               icon=first_load.icon, default=True)]).run()
+    else:
+        st.info(t("app.no_data_yet", lang), icon=":material/hourglass_empty:")
     st.stop()
 except db.DatabaseUnreadable as exc:
     st.error(t("app.db_unreadable", lang, path=config.database_path(), detail=str(exc)))

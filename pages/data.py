@@ -7,16 +7,20 @@ import streamlit as st
 
 from oversight import auth, config, loader
 from oversight.i18n import t
-from oversight.loader import problems, report, template
+from oversight.loader import dqd, problems, report, template
 from ui import access, components, data, state
 
 # First, before anything else: this also runs when a URL reaches the file without app.py.
 lang = state.lang()
 access.require(auth.Role.DATA_MANAGER, lang)
 
-info = components.page_header("page.data", lang)
-st.caption(t("loader.page.intro", lang))
 db_path = config.database_path()
+if db_path.exists():
+    info = components.page_header("page.data", lang)
+else:  # an empty start: the first batch is loaded here
+    st.title(t("page.data", lang))
+    info = {}
+st.caption(t("loader.page.intro", lang))
 limit_mb = int(st.get_option("server.maxUploadSize"))
 
 # Page-local session keys carry the page's prefix.
@@ -65,6 +69,34 @@ def show_problems(checked: loader.Checked) -> None:
     )
 
 
+def results_file(name: str, content: bytes) -> loader.Submission:
+    """A DQD results file with the hospital that ran it (suggested from its CDM_SOURCE_NAME) and,
+    when it has no startTimestamp, the assessment date: asked here, beside the file."""
+    results = dqd.describe(content)
+    hospitals = data.runner().run("hospital_names", {}).rows() if db_path.exists() else []
+    names = {h[0]: h[1] or h[2] for h in hospitals}
+    suggested = dqd.suggest_hospital(results.source_name if results else None, hospitals)
+    key = loader.Submission(name, content).sha256[:16]
+    st.markdown(t("loader.page.dqd_file", lang, file=components.plain(name),
+                  source=components.plain(results.source_name if results and results.source_name else "–")))
+    left, right = st.columns(2)
+    if names:
+        hospital = left.selectbox(
+            t("loader.page.dqd_hospital", lang), list(names), index=list(names).index(suggested) if suggested else None,
+            format_func=lambda i: f"{i} · {names[i]}", key=f"data_dqd_hospital_{key}",
+            placeholder=t("loader.page.dqd_choose", lang),
+        )
+    else:  # an empty start: the hospital comes in the same batch's institutions
+        hospital = left.text_input(t("loader.page.dqd_hospital", lang), key=f"data_dqd_hospital_{key}").strip() or None
+    day = results.started_on if results else None
+    if day is None:
+        day = right.date_input(t("loader.page.dqd_date", lang), value=None, format="YYYY-MM-DD",
+                               key=f"data_dqd_date_{key}")
+    else:
+        right.caption(t("loader.page.dqd_started", lang, date=day))
+    return loader.Submission(name, content, hospital, None if results and results.started_on else day)
+
+
 upload_tab, template_tab, contents_tab, history_tab = st.tabs([
     t("loader.page.tab_upload", lang), t("loader.page.tab_templates", lang),
     t("loader.page.tab_contents", lang), t("loader.page.tab_history", lang),
@@ -74,13 +106,14 @@ with upload_tab:
     if OUTCOME in st.session_state:
         show_outcome(st.session_state.pop(OUTCOME))
     files = st.file_uploader(
-        t("loader.page.upload", lang), type=["xlsx", "csv", "parquet"], accept_multiple_files=True,
+        t("loader.page.upload", lang), type=["xlsx", "csv", "parquet", "json"], accept_multiple_files=True,
         key=f"data_upload_{st.session_state.get(ROUND, 0)}", help=t("loader.page.upload_help", lang, mb=limit_mb),
     )
     if files:
-        submissions = [loader.Submission(f.name, f.getvalue()) for f in files]
+        submissions = [results_file(f.name, f.getvalue()) if dqd.is_results(f.getvalue())
+                       else loader.Submission(f.name, f.getvalue()) for f in files]
         version = data.database().version().token if db_path.exists() else None
-        key = (tuple(s.sha256 for s in submissions), tuple(s.name for s in submissions), version)
+        key = (tuple((s.sha256, s.hospital, s.assessed_on) for s in submissions), tuple(s.name for s in submissions), version)
         held = st.session_state.get(CHECKED)
         if held is None or held[0] != key:
             placeholder = st.empty()
@@ -135,10 +168,13 @@ with template_tab:
         key="data_example",
     )
 
-runner = data.runner()
-with contents_tab:
-    st.dataframe(report.tables_frame(runner, lang), hide_index=True, width="stretch")
-
-with history_tab:
-    st.caption(t("loader.page.history_note", lang))
-    st.dataframe(report.history_frame(runner, db_path, lang), hide_index=True, width="stretch")
+if db_path.exists():
+    runner = data.runner()
+    with contents_tab:
+        st.dataframe(report.tables_frame(runner, lang), hide_index=True, width="stretch")
+    with history_tab:
+        st.caption(t("loader.page.history_note", lang))
+        st.dataframe(report.history_frame(runner, db_path, lang), hide_index=True, width="stretch")
+else:
+    for tab in (contents_tab, history_tab):
+        tab.info(t("app.no_data_yet", lang), icon=":material/hourglass_empty:")

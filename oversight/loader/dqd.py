@@ -122,6 +122,43 @@ def is_results(data: bytes) -> bool:
     return is_dqd_header([h.strip().strip('"') for h in first_line.split(",")])
 
 
+_GENERIC = re.compile(r"\b(cdm|omop|dqd|db|hospital|university|medical|center|centre|the|of)\b|병원|대학교|의료원|의료센터")
+
+
+def _core(name: str) -> str:
+    """A hospital's name without the words every hospital's name has."""
+    return re.sub(r"[\W_]+", "", _GENERIC.sub(" ", name.casefold()))
+
+
+def suggest_hospital(source_name: str | None, hospitals: list[tuple[str, str | None, str | None]]) -> str | None:
+    """The hospital (id, Korean name, English name) whose name matches the file's CDM_SOURCE_NAME
+    ("Garam Hospital CDM", "가람병원 OMOP"), by the distinctive part of the name; None unless one
+    is close."""
+    import difflib
+
+    wanted = _core(source_name or "")
+    if not wanted:
+        return None
+    best, best_ratio = None, 0.85
+    for hospital_id, *names in hospitals:
+        for core in {_core(n) for n in (*names, hospital_id) if n} - {""}:
+            ratio = 1.0 if core == wanted else difflib.SequenceMatcher(None, wanted, core).ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = hospital_id, ratio
+    return best
+
+
+def describe(data: bytes) -> Results | None:
+    """What the Data page needs to ask about a DQD results file; None if it cannot be read as one
+    (the loader then says why)."""
+    if not looks_like_json(data):
+        return None
+    try:
+        return read_json(data)
+    except NotDqd:
+        return None
+
+
 def started_on(timestamp) -> dt.date | None:
     """The day of DQD's startTimestamp ("2020-06-15 09:12:03", possibly a one-element list)."""
     match = _DAY.search(_text(_scalar(timestamp)) or "")

@@ -208,3 +208,11 @@ def test_the_file_tells_the_data_page_its_source_and_date():
     assert (results.generation, results.source_name, results.started_on) == ("v2", "Hanbit University Hospital CDM", dt.date(2024, 3, 4))
     assert dqd.read_json(json_bytes(V1_UPPER_2019)).generation == "v1_upper"
     assert dqd.read_json(json.dumps(V1_CAMEL_2020).encode("utf-8-sig")).generation == "v1_camel"
+
+
+def test_the_hospital_is_suggested_by_the_distinctive_part_of_its_name():
+    hospitals = [("H1", "가람병원", "Garam Hospital"), ("H2", "하늘병원", "Haneul Hospital"), ("H3", None, "Noeul Hospital")]
+    assert dqd.suggest_hospital("Garam Hospital CDM", hospitals) == "H1"
+    assert dqd.suggest_hospital("하늘병원 OMOP", hospitals) == "H2"
+    assert dqd.suggest_hospital("Hanbit University Hospital CDM", hospitals) is None
+    assert dqd.suggest_hospital(None, hospitals) is None
