@@ -36,7 +36,7 @@ def test_an_empty_start_shows_a_viewer_a_short_message(app, tmp_path, monkeypatc
     assert len(at.error) == 0 and len(at.file_uploader) == 0
 
 
-def test_dqd_results_ask_for_the_hospital_and_the_missing_date(app, fixture_db, tmp_path):
+def test_dqd_results_ask_for_the_hospital_and_the_missing_date_then_load(app, fixture_db, tmp_path):
     live = tmp_path / "live.duckdb"
     shutil.copy(fixture_db, live)
     at = app({"lang": "en"}, db_path=live)
@@ -45,5 +45,15 @@ def test_dqd_results_ask_for_the_hospital_and_the_missing_date(app, fixture_db, 
                                    ("old.json", json_bytes(V1_UPPER_2019), "application/json")]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert "No hospital was given" in " ".join(str(d.value.to_dict()) for d in at.dataframe)
-    assert len(at.date_input) == 2  # the sidebar's period, and old.json's date: hospital.json has its timestamp
     assert [s.value for s in at.selectbox] == [None, None]  # no fixture hospital is named like the file's source
+    asked = [d for d in at.date_input if d.key and d.key.startswith("data_dqd_date_")]
+    assert len(asked) == 1  # old.json's date: hospital.json has its startTimestamp
+    at.selectbox[0].set_value("H1")
+    at.selectbox[1].set_value("H2")
+    asked[0].set_value(dt.date(2019, 7, 1)).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="data_load").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert table_rows(live, "select institution_id, assessed_on::varchar, count(*) from quality_checks"
+                            " where assessed_on in ('2024-03-04', '2019-07-01') group by all order by 1") == [
+        ("H1", "2024-03-04", 9), ("H2", "2019-07-01", 6)]
