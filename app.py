@@ -52,7 +52,7 @@ if missing := derived.missing_tables(data.runner()):
     st.stop()
 
 data_date = info["data_date"]
-state.init(data_date)
+state.init(data_date, info.get("data_until"))
 lang = state.lang()
 current = state.filters()
 all_label = t("app.all", lang)

@@ -67,8 +67,8 @@ def _report_inputs(args: argparse.Namespace):
         raise SystemExit(f"unknown sheet {', '.join(unknown)}: choose from {', '.join(SHEETS)}")
 
     runner = queries.DatabaseRunner(db.read_only(config.database_path(args.db)))
-    data_date = runner.run("dataset_info", {}).get_column("data_date")[0]
-    chosen = filters.default_filters(data_date)
+    info = runner.run("dataset_info", {}).row(0, named=True)
+    chosen = filters.default_filters(info["data_date"], info["data_until"])
     if args.date_from:
         chosen = replace(chosen, date_from=max(args.date_from, filters.PROGRAMME_START))
     if args.date_to:

@@ -64,16 +64,25 @@ class Filters:
         return query
 
 
-def default_filters(data_date: dt.date) -> Filters:
-    """The last twelve full months up to the data date's month end, clipped to the data date."""
-    last_day = data_date
-    start_month = _add_months(dt.date(data_date.year, data_date.month, 1), -11)
+def default_end(data_date: dt.date, data_until: dt.date | None = None) -> dt.date:
+    """Where the default period ends: the data date, or the end of the latest month that holds
+    data when that is earlier (data ending in 2024, loaded in 2026, must not open on zeros)."""
+    if data_until is None:
+        return data_date
+    month_end = dt.date(data_until.year, data_until.month, calendar.monthrange(data_until.year, data_until.month)[1])
+    return min(data_date, month_end)
+
+
+def default_filters(data_date: dt.date, data_until: dt.date | None = None) -> Filters:
+    """The twelve months up to the default end's month (default_end), ending on that day."""
+    last_day = default_end(data_date, data_until)
+    start_month = _add_months(dt.date(last_day.year, last_day.month, 1), -11)
     return Filters(date_from=start_month, date_to=last_day)
 
 
-def from_query(query: Mapping[str, str], data_date: dt.date) -> Filters:
+def from_query(query: Mapping[str, str], data_date: dt.date, data_until: dt.date | None = None) -> Filters:
     """Read filters from a URL query string; anything malformed falls back to the default."""
-    default = default_filters(data_date)
+    default = default_filters(data_date, data_until)
     date_from = parse_day(query.get("from")) or default.date_from
     date_to = parse_day(query.get("to")) or default.date_to
     if date_from > date_to:

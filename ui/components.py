@@ -45,6 +45,8 @@ def demo_banner(info: dict, lang: str) -> None:
 
 def data_date_caption(info: dict, lang: str) -> None:
     parts = [t("app.data_date", lang, date=info.get("data_date"))]
+    if info.get("data_until") and info["data_until"] < info["data_date"]:
+        parts.append(t("app.data_until", lang, date=info["data_until"]))
     if info.get("latest_batch"):
         parts.append(t("app.source_batch", lang, batch=info["latest_batch"]))
     st.caption(" · ".join(plain(p) for p in parts))

@@ -31,14 +31,16 @@ def widget_key(field: str, lang: str) -> str:
     return f"w_{field}_{lang}"
 
 
-def init(data_date: dt.date) -> None:
-    """Seed language and filters from the URL once per session, so a shared link reproduces a view."""
+def init(data_date: dt.date, data_until: dt.date | None = None) -> None:
+    """Seed language and filters from the URL once per session, so a shared link reproduces a view;
+    without one, the default period ends where the data does (filters.default_end)."""
     if _LANG not in st.session_state:
         value = st.query_params.get(LANG_KEY, DEFAULT_LANGUAGE)
         st.session_state[_LANG] = value if value in LANGUAGES else DEFAULT_LANGUAGE
+    st.session_state["ui_data_until"] = data_until
     if st.session_state.get("ui_data_date") != data_date:
         query = {k: st.query_params.get(k) for k in _FILTER_KEYS}
-        st.session_state[_FILTERS] = flt.from_query(query, data_date)
+        st.session_state[_FILTERS] = flt.from_query(query, data_date, data_until)
         st.session_state["ui_data_date"] = data_date
 
 
@@ -87,7 +89,7 @@ def on_filter_change(field: str, key: str) -> None:
 
 
 def reset_filters(data_date: dt.date) -> None:
-    st.session_state[_FILTERS] = flt.default_filters(data_date)
+    st.session_state[_FILTERS] = flt.default_filters(data_date, st.session_state.get("ui_data_until"))
     for field in FIELDS:
         for language in LANGUAGES:
             st.session_state.pop(widget_key(field, language), None)  # re-created from the defaults

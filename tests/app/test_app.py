@@ -70,10 +70,10 @@ def test_the_language_switch_translates_and_is_kept_in_the_url(app):
     assert at.query_params["lang"] in ("en", ["en"])
 
 
-def test_a_missing_database_says_what_to_do(app, tmp_path):
-    at = app(db_path=tmp_path / "absent.duckdb")
-    assert not at.exception
-    assert any("python -m oversight demo" in e.value for e in at.error)
+def test_a_missing_database_is_an_empty_start_not_an_error(app, tmp_path):
+    at = app(db_path=tmp_path / "absent.duckdb")  # a data manager: the Data page (tests/app/test_app_dqd.py)
+    assert not at.exception and not at.error
+    assert any("첫 제출" in i.value for i in at.info)
 
 
 def test_a_corrupt_database_says_what_to_do(app, tmp_path):

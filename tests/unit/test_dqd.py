@@ -216,3 +216,31 @@ def test_the_hospital_is_suggested_by_the_distinctive_part_of_its_name():
     assert dqd.suggest_hospital("하늘병원 OMOP", hospitals) == "H2"
     assert dqd.suggest_hospital("Hanbit University Hospital CDM", hospitals) is None
     assert dqd.suggest_hospital(None, hospitals) is None
+
+
+def test_a_new_users_data_ending_in_2024_opens_on_its_own_months(tmp_path):
+    """Loaded today (2026) into an empty start, data that ends in March 2024 must not open on
+    twelve empty months: the default period ends at the latest month that holds data."""
+    from loader_files import INSTITUTION_HEADER, csv_file
+    from oversight import db as database
+    from oversight import filters, queries
+
+    path = tmp_path / "first.duckdb"
+    hospital = csv_file("institutions.csv", INSTITUTION_HEADER, "K1,Garam Hospital,가람병원,hospital,general,,11,,,2023-01-02,,")
+    outcome = loader.import_files([hospital, submission("v2", hospital="K1")], path, by="test")
+    assert outcome.outcome == "loaded", rules(outcome.checked)
+    runner = queries.DatabaseRunner(database.read_only(path))
+    info = runner.run("dataset_info", {}).row(0, named=True)
+    assert info["data_date"] == loader.today() and info["data_until"] == dt.date(2024, 3, 4)
+    period = filters.default_filters(info["data_date"], info["data_until"])
+    assert (period.date_from, period.date_to) == (dt.date(2023, 4, 1), dt.date(2024, 3, 31))
+    scores_now = runner.run("quality_latest_scores", {"date_to": period.date_to, "regions": []})
+    assert scores_now.filter(dimension="overall")["score"].to_list() == [0.5]  # 4 passed of 8 applicable
+
+
+def test_the_default_period_ends_at_the_data_date_when_data_reaches_its_month():
+    from oversight import filters
+
+    assert filters.default_end(dt.date(2026, 12, 4), dt.date(2026, 12, 1)) == dt.date(2026, 12, 4)
+    assert filters.default_end(dt.date(2026, 12, 4), dt.date(2024, 2, 10)) == dt.date(2024, 2, 29)
+    assert filters.default_end(dt.date(2026, 12, 4), None) == dt.date(2026, 12, 4)
