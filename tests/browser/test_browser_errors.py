@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from conftest import start_server
-from test_browser import wait_until_idle
+from helpers import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
