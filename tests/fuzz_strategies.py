@@ -559,7 +559,10 @@ def _quality(draw, key: tuple) -> dict:
             "context": draw(st.sampled_from(schema.QUALITY_CONTEXTS)),
             "cdm_table": draw(st.sampled_from(["person", "visit_occurrence", "measurement"])),
             "violated_rows": draw(st.integers(0, denominator)), "denominator_rows": denominator,
-            "threshold_pct": draw(_decimals(0, 100)), "not_applicable": draw(st.none() | st.booleans())}
+            "threshold_pct": draw(_decimals(0, 100)), "not_applicable": draw(st.none() | st.booleans()),
+            "cdm_field": draw(st.none() | st.sampled_from(["gender_concept_id", "visit_end_date"])),
+            "status": draw(st.none() | st.sampled_from(schema.QUALITY_STATUSES)),
+            "message": draw(st.none() | st.sampled_from(["Table DEATH is empty.", "timeout, 쿼리 시간 초과"]))}
 
 
 @st.composite
