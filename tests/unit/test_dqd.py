@@ -244,3 +244,33 @@ def test_the_default_period_ends_at_the_data_date_when_data_reaches_its_month():
     assert filters.default_end(dt.date(2026, 12, 4), dt.date(2026, 12, 1)) == dt.date(2026, 12, 4)
     assert filters.default_end(dt.date(2026, 12, 4), dt.date(2024, 2, 10)) == dt.date(2024, 2, 29)
     assert filters.default_end(dt.date(2026, 12, 4), None) == dt.date(2026, 12, 4)
+
+
+def test_the_hospital_page_lists_errored_checks_apart_with_their_message(db):
+    from oversight import db as database
+    from oversight import queries
+    from oversight.filters import Filters
+    from oversight.views import quality
+
+    for generation in ("v1_camel", "v2"):
+        loader.import_files([submission(generation)], db, by="test")
+    runner = queries.DatabaseRunner(database.read_only(db))
+    view = quality.build_hospital(runner, Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), "en", "H1",
+                                  assessed_on=dt.date(2024, 3, 4))
+    errored = next(p for p in view.panels if p.key == "quality.hospital.errored").frame
+    assert errored.select("check_id", "message").rows() == [
+        ("fkclass.drug_exposure.drug_concept_id", "Error executing SQL: canceling statement due to statement timeout")]
+    assert errored["change"].to_list() == ["New"]
+
+
+def test_a_database_written_before_the_status_columns_takes_dqd_results(db):
+    """An existing ministry database (contract version 1 before status, cdm_field, message were
+    added) loads DQD results: the write adds the columns, the check reads them as empty."""
+    with duckdb.connect(str(db)) as con:
+        for column in ("status", "cdm_field", "message"):
+            con.execute(f"alter table quality_checks drop column {column}")
+        con.execute("alter table quality_checks alter column threshold_pct set not null")
+    outcome = loader.import_files([submission("v2")], db, by="test")
+    assert outcome.outcome == "loaded", rules(outcome.checked)
+    assert checks(db, "H1", dt.date(2024, 3, 4))["fkclass.drug_exposure.drug_concept_id"][0] == "error"
+    assert scores(db, "H1", dt.date(2024, 3, 4))["overall"][:3] == (4, 4, 1)
