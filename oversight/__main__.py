@@ -207,7 +207,7 @@ def _submissions(args: argparse.Namespace, lang: str):
 
     plain = [Submission.from_path(p) for p in args.files]
     results = [s for s in plain if dqd.is_results(s.data)]
-    hospitals, dates = args.hospital or [], [dt.date.fromisoformat(d) for d in args.assessed_on or []]
+    hospitals, dates = args.hospital or [], [_day(d, lang) for d in args.assessed_on or []]
     if results and len(hospitals) != len(results):
         raise ValueError(t("loader.cli.dqd_pairs", lang, files=len(results), hospitals=len(hospitals)))
     if dates and len(dates) not in (1, len(results)):
@@ -216,8 +216,19 @@ def _submissions(args: argparse.Namespace, lang: str):
     paired = iter(hospitals)
     batch = [Submission(s.name, s.data, next(paired), next(dated, None)) if dqd.is_results(s.data) else s for s in plain]
     for file, hospital, day in _mapping(args.mapping, lang):
-        batch.append(Submission.from_path(file, hospital, dt.date.fromisoformat(day) if day else None))
+        batch.append(Submission.from_path(file, hospital, _day(day, lang) if day else None))
     return batch
+
+
+def _day(text: str, lang: str):
+    import datetime as dt
+
+    from oversight.i18n import t
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(t("loader.cli.bad_date", lang, value=text)) from None
 
 
 def cmd_template(args: argparse.Namespace) -> int:

@@ -99,7 +99,7 @@ def read_json(data: bytes) -> Results:
         metadata if isinstance(metadata, dict) else {})
     source = first.get("CDM_SOURCE_NAME", first.get("cdmSourceName"))
     overview = document.get("Overview") if isinstance(document.get("Overview"), dict) else {}
-    return Results(generation, checks, _text(_scalar(source)), started_on(document.get("startTimestamp")), overview)
+    return Results(generation, checks, _text(source), started_on(document.get("startTimestamp")), overview)
 
 
 def read_csv_rows(header: list[str | None], numbered: list[tuple[int, tuple]]) -> Results:
@@ -161,7 +161,7 @@ def describe(data: bytes) -> Results | None:
 
 def started_on(timestamp) -> dt.date | None:
     """The day of DQD's startTimestamp ("2020-06-15 09:12:03", possibly a one-element list)."""
-    match = _DAY.search(_text(_scalar(timestamp)) or "")
+    match = _DAY.search(_text(timestamp) or "")
     if not match:
         return None
     try:
@@ -184,6 +184,7 @@ def _absent(value) -> bool:
 
 
 def _text(value) -> str | None:
+    value = _scalar(value)
     if _absent(value) or isinstance(value, dict | list):
         return None
     if isinstance(value, bool):
@@ -215,7 +216,7 @@ def status(check: dict) -> str | None:
     table), then an error, then failed or passed. None when the check carries no verdict."""
     if _flag(check.get("notApplicable")):
         return "not_applicable"
-    if _flag(check.get("isError")) or not _absent(check.get("error")):
+    if _flag(check.get("isError")) or _text(check.get("error")) is not None:
         return "error"
     failed = _flag(check.get("failed"))
     if failed is None:
@@ -244,12 +245,12 @@ def rows(results: Results, hospital: str | None, assessed_on: dt.date | None) ->
             "context": _text(check.get("context")),
             "cdm_table": (_text(check.get("cdmTableName")) or "").casefold() or None,
             "cdm_field": (_text(check.get("cdmFieldName")) or "").casefold() or None,
-            "violated_rows": _text(_scalar(check.get("numViolatedRows"))),
-            "denominator_rows": _text(_scalar(check.get("numDenominatorRows"))),
-            "threshold_pct": _text(_scalar(check.get("thresholdValue"))),
+            "violated_rows": _text(check.get("numViolatedRows")),
+            "denominator_rows": _text(check.get("numDenominatorRows")),
+            "threshold_pct": _text(check.get("thresholdValue")),
             "status": verdict,
-            "message": _text(_scalar(check.get("error"))) if verdict == "error"
-            else _text(_scalar(check.get("notApplicableReason"))) if verdict == "not_applicable" else None,
+            "message": _text(check.get("error")) if verdict == "error"
+            else _text(check.get("notApplicableReason")) if verdict == "not_applicable" else None,
         })
     return found
 

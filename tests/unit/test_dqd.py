@@ -274,3 +274,14 @@ def test_a_database_written_before_the_status_columns_takes_dqd_results(db):
     assert outcome.outcome == "loaded", rules(outcome.checked)
     assert checks(db, "H1", dt.date(2024, 3, 4))["fkclass.drug_exposure.drug_concept_id"][0] == "error"
     assert scores(db, "H1", dt.date(2024, 3, 4))["overall"][:3] == (4, 4, 1)
+
+
+def test_command_line_refuses_unpaired_hospitals_and_bad_dates_before_reading_the_database(db, tmp_path, capsys):
+    results = tmp_path / "a.json"
+    results.write_bytes(json_bytes(V1_UPPER_2019))
+    before = db.read_bytes()
+    assert cli.main(["import", str(results), "--db", str(db), "--lang", "en"]) == 1
+    assert "one --hospital per DQD results file" in capsys.readouterr().err
+    assert cli.main(["import", str(results), "--hospital", "H1", "--assessed-on", "2019-13-01", "--db", str(db)]) == 1
+    assert "2019-13-01" in capsys.readouterr().err
+    assert db.read_bytes() == before
