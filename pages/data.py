@@ -78,6 +78,7 @@ def results_file(name: str, content: bytes) -> loader.Submission:
     suggested = dqd.suggest_hospital(results.source_name if results else None, hospitals)
     key = loader.Submission(name, content).sha256[:16]
     st.markdown(t("loader.page.dqd_file", lang, file=components.plain(name),
+                  generation=t(f"loader.dqd.{results.generation}" if results else "loader.dqd.unread", lang),
                   source=components.plain(results.source_name if results and results.source_name else "–")))
     left, right = st.columns(2)
     if names:

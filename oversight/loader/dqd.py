@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -57,7 +57,6 @@ class Results:
     checks: list[dict]  # camelCase keys
     source_name: str | None = None  # Metadata's CDM_SOURCE_NAME: which database ran it
     started_on: dt.date | None = None  # the day of startTimestamp
-    overview: dict = field(default_factory=dict)  # DQD's own counts
     row_numbers: list[int] | None = None  # each check's row in a CSV file (blank rows skipped)
 
 
@@ -98,8 +97,7 @@ def read_json(data: bytes) -> Results:
     first = metadata[0] if isinstance(metadata, list) and metadata and isinstance(metadata[0], dict) else (
         metadata if isinstance(metadata, dict) else {})
     source = first.get("CDM_SOURCE_NAME", first.get("cdmSourceName"))
-    overview = document.get("Overview") if isinstance(document.get("Overview"), dict) else {}
-    return Results(generation, checks, _text(source), started_on(document.get("startTimestamp")), overview)
+    return Results(generation, checks, _text(source), started_on(document.get("startTimestamp")))
 
 
 def read_csv_rows(header: list[str | None], numbered: list[tuple[int, tuple]]) -> Results:
@@ -152,7 +150,7 @@ def describe(data: bytes) -> Results | None:
     """What the Data page needs to ask about a DQD results file; None if it cannot be read as one
     (the loader then says why)."""
     if not looks_like_json(data):
-        return None
+        return Results("csv", []) if is_results(data) else None  # the export names no source or date
     try:
         return read_json(data)
     except NotDqd:

@@ -285,3 +285,9 @@ def test_command_line_refuses_unpaired_hospitals_and_bad_dates_before_reading_th
     assert cli.main(["import", str(results), "--hospital", "H1", "--assessed-on", "2019-13-01", "--db", str(db)]) == 1
     assert "2019-13-01" in capsys.readouterr().err
     assert db.read_bytes() == before
+
+
+def test_the_data_page_is_told_what_each_file_is():
+    assert dqd.describe(csv_export(V2_2024)).generation == "csv"
+    assert dqd.describe(b'{"results": []}') is None
+    assert dqd.describe(b"institution_id,name_en\n") is None
