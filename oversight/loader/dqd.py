@@ -266,9 +266,8 @@ def frame(results: Results, *, file: str, sheet: str, order: int, first_row: int
         return None, problems.combine(found)
     cells = rows(results, hospital, assessed_on)
     numbers = results.row_numbers or range(first_row, first_row + len(cells))
-    broken = [number for number, c in zip(numbers, cells, strict=True) if c is None]
-    for number in broken[:20]:
-        found.append(problems.one("dqd.not_a_check", file=file, sheet=sheet, row=number, order=order))
+    found.extend(problems.one("dqd.not_a_check", file=file, sheet=sheet, row=number, order=order)
+                 for number, c in zip(numbers, cells, strict=True) if c is None)
     kept = [(number, c) for number, c in zip(numbers, cells, strict=True) if c is not None]
     table = pl.DataFrame(
         {

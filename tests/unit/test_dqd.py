@@ -291,3 +291,11 @@ def test_the_data_page_is_told_what_each_file_is():
     assert dqd.describe(csv_export(V2_2024)).generation == "csv"
     assert dqd.describe(b'{"results": []}') is None
     assert dqd.describe(b"institution_id,name_en\n") is None
+
+
+def test_an_entry_that_is_not_a_check_is_named_by_its_position(db):
+    broken = {**V2_2024, "CheckResults": [V2_2024["CheckResults"][0], "isRequired", {"checkName": {"a": 1, "b": 2}}]}
+    outcome = loader.import_files([loader.Submission("odd.json", json_bytes(broken), "H1")], db, by="test")
+    assert outcome.outcome == "refused"
+    found = outcome.checked.problems.filter(rule="dqd.not_a_check")
+    assert found.select("sheet", "row").rows() == [("CheckResults", 2), ("CheckResults", 3)]
