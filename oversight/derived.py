@@ -7,8 +7,9 @@ quality page must not scan 50 M check rows per view). Each comes from a named qu
 from __future__ import annotations
 
 import duckdb
+import polars as pl
 
-from oversight import geo, queries
+from oversight import geo, queries, schema
 
 # derived table -> the named query that defines it
 DERIVED_TABLES = {
@@ -39,6 +40,9 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def missing_tables(runner) -> list[str]:
-    """Derived tables an older build of the database lacks (rebuild with `python -m oversight refresh`)."""
+    """Derived tables, and contract columns as `table.column`, that an older build of the
+    database lacks (`python -m oversight refresh` adds them)."""
     present = set(runner.run("database_tables", {}).get_column("table_name").to_list())
-    return sorted((set(DERIVED_TABLES) | set(COMPUTED_TABLES)) - present)
+    columns = set(runner.run("database_columns", {}).select(pl.concat_str("table_name", pl.lit("."), "column_name")).to_series())
+    wanted = {f"{t.name}.{c}" for t in schema.TABLES.values() for c in t.column_names}
+    return sorted(((set(DERIVED_TABLES) | set(COMPUTED_TABLES)) - present) | (wanted - columns))

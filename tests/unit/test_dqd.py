@@ -299,3 +299,17 @@ def test_an_entry_that_is_not_a_check_is_named_by_its_position(db):
     assert outcome.outcome == "refused"
     found = outcome.checked.problems.filter(rule="dqd.not_a_check")
     assert found.select("sheet", "row").rows() == [("CheckResults", 2), ("CheckResults", 3)]
+
+
+def test_a_database_without_the_status_columns_is_told_to_refresh(db):
+    from oversight import db as database
+    from oversight import derived, queries
+
+    assert derived.missing_tables(queries.DatabaseRunner(database.read_only(db))) == []
+    old = db.with_name("old.duckdb")
+    shutil.copy(db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("alter table quality_checks drop column status")
+    assert derived.missing_tables(queries.DatabaseRunner(database.read_only(old))) == ["quality_checks.status"]
+    assert cli.main(["refresh", "--db", str(old)]) == 0
+    assert derived.missing_tables(queries.DatabaseRunner(database.read_only(old))) == []
