@@ -1,0 +1,496 @@
+"""`make loadbench`: many viewers at once, driven through Streamlit's own websocket protocol (issue 12).
+
+    python -m bench.loadbench                                   # medium demo, 1 process and `nproc` replicas
+    python -m bench.loadbench --levels 1,5,10 --replicas 2 --db /tmp/serve/medium.duckdb
+    python -m bench.loadbench --setups single --levels 1,20      # one process only
+    python -m bench.loadbench --url http://127.0.0.1:8501 --levels 5   # a server already running
+
+No browser: each session is what a browser tab sends and receives. It opens
+ws://HOST/_stcore/stream (subprotocol `streamlit`), asks for a page run with
+`BackMsg(rerun_script=ClientState(page_name=..., query_string=...))` and times it until the
+`ForwardMsg` whose `script_finished` is set. Like the browser it sends back the hashes of the
+large messages it already holds (the server then sends references), carries on the query string
+the app publishes, and keeps the routing cookie a proxy sets. Each session walks every viewer page
+of the registry twice: on one connection with the default view, then on a new connection opened
+with a region filter in the URL (a shared link; a different region per session, so the views of
+a filtered walk are not all shared).
+
+Per level of concurrent sessions: median, p95 and max time per page run, throughput (page runs
+finished per second of the level's wall time), failed sessions (a connection refused or dropped,
+a run over its time limit, a page not found), exceptions shown (exception elements and st.error
+alerts in the page), and each server process's peak resident memory (psutil, sampled every
+0.2 s). Before the first level an unmeasured walk warms every server process, so level 1 is a
+warm walk; higher levels meet views not built yet (other regions) as a room of users would.
+
+Every setup (one process as `make run` serves it; N replicas behind HAProxy as `make serve`
+does) is measured in the same run; the results go to bench/cache/loadbench.json, a section of
+bench/results.md (between the loadbench markers; the rest is kept) and bench/loadbench.png.
+Every loop is bounded in time and count, and only loopback addresses are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import datetime as dt
+import json
+import math
+import os
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+LEVELS = (1, 5, 10, 20, 50, 100)
+# A region per session for its filtered walk (the 17 regions' codes, most populous first).
+REGIONS = ("11", "41", "26", "27", "28", "48", "47", "30", "29", "44", "43", "45", "46", "31", "50", "42", "36")
+RUN_TIMEOUT = 120.0  # seconds one page run may take before its session counts as failed
+LEVEL_TIMEOUT = 600.0  # seconds a whole level may take; sessions still walking then have failed
+START_MARKER = "<!-- loadbench:start -->"
+END_MARKER = "<!-- loadbench:end -->"
+FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+
+# Targets (issue 12), on 2 cores over the medium demo.
+TARGET_MEDIAN_50, TARGET_P95_50 = 1.5, 3.0
+TARGET_WARM_MEDIAN = 0.1
+TARGET_REPLICA_SPEEDUP = 1.7
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One page run to ask for: the page by its URL path ("" for the default page at "/")."""
+
+    slug: str
+    page_name: str
+
+
+def viewer_targets() -> list[Target]:
+    from oversight.pages import viewer_pages
+
+    return [Target(p.slug, "" if p.default else p.slug) for p in viewer_pages()]
+
+
+def rerun_request(page_name: str, query_string: str, cached: set[str]) -> bytes:
+    """The message a browser sends to run a page: Streamlit's own protobuf class."""
+    msg = BackMsg()
+    msg.rerun_script.page_name = page_name
+    msg.rerun_script.query_string = query_string
+    msg.rerun_script.cached_message_hashes.extend(sorted(cached))
+    return msg.SerializeToString()
+
+
+def shown_problem(msg: ForwardMsg) -> str | None:
+    """The text of an exception or error alert a delta puts on the page, else None."""
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return None
+    element = msg.delta.new_element
+    kind = element.WhichOneof("type")
+    if kind == "exception":
+        return f"exception {element.exception.type}: {element.exception.message}"[:300]
+    if kind == "alert" and element.alert.format == Alert.ERROR:
+        return f"error: {element.alert.body}"[:300]
+    return None
+
+
+@dataclass
+class SessionResult:
+    index: int
+    runs: list[dict] = field(default_factory=list)  # {"page", "variant", "seconds"}
+    problems: list[str] = field(default_factory=list)  # exceptions and errors the pages showed
+    failure: str | None = None  # why the session could not finish its walk
+
+
+class Session:
+    """One browser tab's worth of protocol: a cookie jar, a message cache, the current URL."""
+
+    def __init__(self, base_url: str, index: int):
+        self.ws_url = re.sub(r"^http", "ws", base_url.rstrip("/")) + "/_stcore/stream"
+        self.result = SessionResult(index)
+        self.cookies: dict[str, str] = {}
+        self.cached: dict[str, str | None] = {}  # hash of a cacheable message -> the problem it shows
+        self.query = ""  # the URL's query string as the app last left it
+        self.references = 0  # messages the server sent as a reference to one this session holds
+
+    def _keep_cookies(self, headers) -> None:
+        for value in headers.get_all("Set-Cookie"):
+            name, _, rest = value.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+
+    async def walk(self, targets: list[Target], variant: str, query: str) -> None:
+        """Every target on one connection, starting from the URL query `query`."""
+        headers = [("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))] if self.cookies else []
+        async with connect(self.ws_url, subprotocols=["streamlit"], additional_headers=headers,
+                           max_size=None, open_timeout=RUN_TIMEOUT, ping_interval=None) as ws:
+            self._keep_cookies(ws.response.headers)
+            for target in targets:
+                started = time.perf_counter()
+                await ws.send(rerun_request(target.page_name, query, set(self.cached)))
+                query = self.query = await asyncio.wait_for(self._until_finished(ws, query), RUN_TIMEOUT)
+                self.result.runs.append({"page": target.slug, "variant": variant,
+                                         "seconds": time.perf_counter() - started})
+
+    async def _until_finished(self, ws, query: str) -> str:
+        """Read until the run has finished; returns the query string the app left in the URL."""
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await ws.recv())
+            kind = msg.WhichOneof("type")
+            if kind == "ref_hash":
+                self.references += 1
+                problem = self.cached.get(msg.ref_hash)
+            else:
+                problem = shown_problem(msg)
+                if msg.metadata.cacheable and msg.hash:
+                    self.cached[msg.hash] = problem
+            if problem:
+                self.result.problems.append(problem)
+            if kind == "page_info_changed":
+                query = msg.page_info_changed.query_string
+            elif kind == "page_not_found":
+                raise LookupError(f"page not found: {msg.page_not_found.page_name!r}")
+            elif kind == "script_finished":
+                if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    raise RuntimeError("the script did not compile")
+                if msg.script_finished in FINISHED:
+                    return query
+
+
+async def run_session(base_url: str, index: int, targets: list[Target], region: str | None = None) -> SessionResult:
+    session = Session(base_url, index)
+    region = region or REGIONS[index % len(REGIONS)]
+    try:
+        await session.walk(targets, "default", "")
+        await session.walk(targets, "filtered", f"regions={region}")
+    except asyncio.CancelledError:
+        session.result.failure = "still walking when the level's time ran out"
+    except Exception as exc:  # a failed session is counted and reported, not hidden
+        session.result.failure = f"{type(exc).__name__}: {exc}"[:300] or type(exc).__name__
+    return session.result
+
+
+async def run_level(base_url: str, sessions: int, targets: list[Target], timeout: float,
+                    region: str | None = None) -> dict:
+    """`sessions` sessions started at once, each walking every target twice (filtered by `region`,
+    or each by its own)."""
+    started = time.perf_counter()
+    cpu = time.process_time()
+    tasks = [asyncio.create_task(run_session(base_url, i, targets, region)) for i in range(sessions)]
+    done, pending = await asyncio.wait(tasks, timeout=timeout)
+    for task in pending:
+        task.cancel()
+    results = [await task for task in tasks]
+    wall = time.perf_counter() - started
+    return summarise(results, sessions, wall, time.process_time() - cpu)
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-quantile by the nearest-rank method (p95 of 20 values is the 19th)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def summarise(results: list[SessionResult], sessions: int, wall: float, client_cpu: float) -> dict:
+    seconds = [run["seconds"] for r in results for run in r.runs]
+    problems = [p for r in results for p in r.problems]
+    failures = [f"session {r.index}: {r.failure}" for r in results if r.failure]
+    by_page: dict[str, list[float]] = {}
+    for run in (run for r in results for run in r.runs):
+        by_page.setdefault(f"{run['page']} ({run['variant']})", []).append(run["seconds"])
+    return {
+        "sessions": sessions, "runs": len(seconds), "wall_seconds": wall, "client_cpu_seconds": client_cpu,
+        "median": statistics.median(seconds) if seconds else None, "p95": percentile(seconds, 0.95),
+        "max": max(seconds, default=None), "throughput": len(seconds) / wall if wall else None,
+        "median_by_page": {name: statistics.median(values) for name, values in by_page.items()},
+        "failed_sessions": len(failures), "failures": failures[:10],
+        "exceptions": len(problems), "exception_examples": sorted(set(problems))[:5],
+    }
+
+
+class MemoryWatch:
+    """Peak resident memory of each server process while a level runs (bench.memory.Sampler)."""
+
+    def __init__(self, pids: dict[str, int]):
+        from bench.memory import Sampler
+
+        self.samplers = {name: Sampler(pid) for name, pid in pids.items()}
+
+    def __enter__(self) -> MemoryWatch:
+        for sampler in self.samplers.values():
+            sampler.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sampler in self.samplers.values():
+            sampler.stop()
+
+    def peaks(self) -> dict[str, int]:
+        return {name: sampler.peak for name, sampler in self.samplers.items()}
+
+
+def measure_setup(base_url: str, pids: dict[str, int], levels: list[int], targets: list[Target],
+                  level_timeout: float) -> list[dict]:
+    """Warm every server process with an unmeasured walk (one session per process at once: the
+    proxy sends each to another replica), with the filter of level 1's session; then every level."""
+    warm = asyncio.run(run_level(base_url, max(1, len(pids)), targets, level_timeout, region=REGIONS[0]))
+    if warm["failed_sessions"]:
+        raise RuntimeError(f"the warm-up walk failed: {warm['failures']}")
+    measured = []
+    for sessions in levels:
+        with MemoryWatch(pids) as watch:
+            level = asyncio.run(run_level(base_url, sessions, targets, level_timeout))
+        level["peak_rss"] = watch.peaks()
+        level["load_after"] = list(os.getloadavg())
+        measured.append(level)
+        log(f"  {sessions:>3} sessions: {describe(level)}")
+    return measured
+
+
+def describe(level: dict) -> str:
+    def s(value):
+        return "–" if value is None else f"{value:.2f} s"
+
+    return (f"median {s(level['median'])}, p95 {s(level['p95'])}, max {s(level['max'])}, "
+            f"{level['throughput'] or 0:.1f} runs/s, {level['runs']} runs, failed {level['failed_sessions']}, "
+            f"exceptions {level['exceptions']}, peak RSS "
+            + ", ".join(f"{name} {rss / 2**20:.0f} MB" for name, rss in level.get("peak_rss", {}).items()))
+
+
+# ---------------------------------------------------------------- setups: servers to measure
+
+
+def single(db: Path, log_dir: Path):
+    """One Streamlit process, as `make run` serves it."""
+    from bench.memory import start_server, stop_server
+
+    process, url = start_server(db, log_dir / "loadbench-single.log")
+    return url, {"server": process.pid}, lambda: stop_server(process)
+
+
+def replicated(db: Path, log_dir: Path, replicas: int):
+    """`replicas` Streamlit processes behind HAProxy, as `make serve` runs them."""
+    from bench.memory import free_port
+    from deploy.serve import Cluster
+
+    cluster = Cluster(db=db, replicas=replicas, port=free_port(), run_dir=log_dir / "loadbench-cluster")
+    cluster.start()
+    pids = {f"replica {i + 1}": p.pid for i, p in enumerate(cluster.replicas)}
+    return cluster.url, pids, cluster.stop
+
+
+# ---------------------------------------------------------------- results
+
+
+def section(results: dict) -> str:
+    """The Markdown section of bench/results.md."""
+    meta = results["meta"]
+    setups = results["setups"]
+    lines = [
+        START_MARKER,
+        "<!-- written by `make loadbench` (bench/loadbench.py); edit that, not this section -->",
+        "## Many sessions at once (websocket protocol, issue 12)",
+        "",
+        f"Measured {meta['started']} over `{meta['db']}` on {meta['cores']} cores; load average "
+        f"{meta['load_before'][0]:.1f} before and {meta['load_after'][0]:.1f} after "
+        f"({meta['seconds'] / 60:.1f} minutes). Each session walks the {len(meta['pages'])} viewer pages "
+        f"({', '.join(meta['pages'])}) with the default view, then again on a new connection opened with a "
+        "region filter in the URL; all sessions of a level start at once. Time per page run: from the "
+        "request to `script_finished`. The sessions are driven from one Python process on the same cores "
+        "(its CPU time is listed): on a shared or small machine every figure is pessimistic.",
+        "",
+    ]
+    names = list(setups)
+    header = "| sessions | " + " | ".join(
+        f"{n}: median s | p95 s | max s | runs/s | failed | exceptions | peak RSS MB" for n in names) + " |"
+    lines += [header, "|" + " ---: |" * (1 + 7 * len(names))]
+    levels = sorted({lv["sessions"] for s in setups.values() for lv in s["levels"]})
+    for sessions in levels:
+        cells = [str(sessions)]
+        for name in names:
+            level = next((lv for lv in setups[name]["levels"] if lv["sessions"] == sessions), None)
+            if level is None:
+                cells += ["–"] * 7
+                continue
+            rss = level.get("peak_rss") or {}
+            cells += [_num(level["median"]), _num(level["p95"]), _num(level["max"]),
+                      f"{level['throughput'] or 0:.1f}", str(level["failed_sessions"]), str(level["exceptions"]),
+                      " / ".join(f"{v / 2**20:.0f}" for v in rss.values()) or "–"]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Time the driving process spent (CPU s) per level: " + "; ".join(
+        f"{name}: " + ", ".join(f"{lv['sessions']}: {lv['client_cpu_seconds']:.1f}" for lv in s["levels"])
+        for name, s in setups.items()) + ".", ""]
+    lines += [*per_page_lines(setups), "", *targets_lines(results), ""]
+    if results.get("plot"):
+        lines += [f"![latency against sessions]({results['plot']})", ""]
+    notes = [f"{name}, {lv['sessions']} sessions: {f}" for name, s in setups.items()
+             for lv in s["levels"] for f in lv["failures"][:3]]
+    notes += [f"{name}, {lv['sessions']} sessions shows: {e}" for name, s in setups.items()
+              for lv in s["levels"] for e in lv["exception_examples"][:3]]
+    if notes:
+        lines += ["Failures and exceptions seen:", "", *[f"- {n}" for n in notes[:20]], ""]
+    lines.append(END_MARKER)
+    return "\n".join(lines)
+
+
+def per_page_lines(setups: dict) -> list[str]:
+    """Median time per page run, by page and view, at every level of every setup."""
+    columns = [(name, lv) for name, s in setups.items() for lv in s["levels"]]
+    pages = list(dict.fromkeys(page for _, lv in columns for page in lv["median_by_page"]))
+    lines = ["Median seconds per page run, by page and view:", "",
+             "| page (view) | " + " | ".join(f"{name}, {lv['sessions']}" for name, lv in columns) + " |",
+             "| --- |" + " ---: |" * len(columns)]
+    for page in pages:
+        lines.append(f"| {page} | " + " | ".join(_num(lv["median_by_page"].get(page)) for _, lv in columns) + " |")
+    return lines
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else (f"{value:.3f}" if value < 0.1 else f"{value:.2f}")
+
+
+def _level(results: dict, setup: str, sessions: int) -> dict | None:
+    levels = results["setups"].get(setup, {}).get("levels", [])
+    return next((lv for lv in levels if lv["sessions"] == sessions), None)
+
+
+def targets_lines(results: dict) -> list[str]:
+    """The issue's targets, each judged on the setups measured (best setup for the latency ones)."""
+    rows = ["| Target (issue 12) | Measured | Met |", "| --- | --- | --- |"]
+    setups = list(results["setups"])
+
+    def best(sessions: int) -> tuple[str, dict] | None:
+        found = [(name, lv) for name in setups if (lv := _level(results, name, sessions)) and lv["median"]]
+        return min(found, key=lambda item: item[1]["median"]) if found else None
+
+    if found := best(50):
+        name, lv = found
+        ok = lv["median"] <= TARGET_MEDIAN_50 and lv["p95"] <= TARGET_P95_50
+        rows.append(f"| 50 sessions: median ≤ {TARGET_MEDIAN_50} s, p95 ≤ {TARGET_P95_50} s | {name}: "
+                    f"{_num(lv['median'])} s / {_num(lv['p95'])} s | {'✅' if ok else '❌'} |")
+    if found := best(1):
+        name, lv = found
+        rows.append(f"| one session's warm page run ≤ {TARGET_WARM_MEDIAN} s median | {name}: {_num(lv['median'])} s "
+                    f"| {'✅' if lv['median'] <= TARGET_WARM_MEDIAN else '❌'} |")
+    if "single" in results["setups"] and len(setups) > 1:
+        replica = setups[1]
+        ratios = [(lv["sessions"], r["throughput"] / lv["throughput"]) for lv in results["setups"]["single"]["levels"]
+                  if (r := _level(results, replica, lv["sessions"])) and lv["throughput"] and r["throughput"]
+                  and lv["sessions"] >= 10]
+        if ratios:
+            top = max(ratios, key=lambda item: item[1])
+            rows.append(f"| {replica} ≥ {TARGET_REPLICA_SPEEDUP}× the throughput of one process | "
+                        + ", ".join(f"{n} sessions {x:.2f}×" for n, x in ratios)
+                        + f" | {'✅' if top[1] >= TARGET_REPLICA_SPEEDUP else '❌'} |")
+    for name in setups:
+        if lv := _level(results, name, 100):
+            ok = lv["failed_sessions"] == 0 and lv["exceptions"] == 0
+            rows.append(f"| 100 sessions: no failed session, no exception | {name}: {lv['failed_sessions']} failed, "
+                        f"{lv['exceptions']} exceptions | {'✅' if ok else '❌'} |")
+    return rows if len(rows) > 2 else []
+
+
+def put_section(text: str, new_section: str) -> str:
+    """`text` with the load benchmark's section replaced, or appended when it has none."""
+    pattern = re.compile(re.escape(START_MARKER) + r".*?" + re.escape(END_MARKER), re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(lambda _: new_section, text, count=1)
+    return text.rstrip() + "\n\n" + new_section + "\n"
+
+
+def carry_section(old_text: str, new_text: str) -> str:
+    """`new_text` with the load benchmark's section of `old_text`, if it had one (for bench.run)."""
+    found = re.search(re.escape(START_MARKER) + r".*?" + re.escape(END_MARKER), old_text, re.DOTALL)
+    return put_section(new_text, found.group(0)) if found else new_text
+
+
+def write(results: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (BENCH / "cache").mkdir(exist_ok=True)
+    (BENCH / "cache" / "loadbench.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    try:
+        from bench import plot
+
+        plot.save(plot.load_figure(results), out / "loadbench.png")
+        results["plot"] = "loadbench.png"
+    except Exception as exc:  # the table matters more than the picture
+        log(f"loadbench.png not written: {type(exc).__name__}: {exc}")
+    target = out / "results.md"
+    old = target.read_text(encoding="utf-8") if target.exists() else "# Benchmark results\n"
+    target.write_text(put_section(old, section(results)), encoding="utf-8")
+    log(f"Wrote {target} (section 'Many sessions at once') and bench/cache/loadbench.json")
+
+
+# ---------------------------------------------------------------- command line
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadbench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, help="database to serve (default: the medium demo in bench/cache)")
+    parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="concurrent sessions, e.g. 1,5,10")
+    parser.add_argument("--replicas", type=int, default=os.cpu_count() or 2, help="replicas of the second setup")
+    parser.add_argument("--setups", default="single,replicas", help="single, replicas, or both (comma-separated)")
+    parser.add_argument("--url", help="measure a server already running here instead (loopback only)")
+    parser.add_argument("--level-timeout", type=float, default=LEVEL_TIMEOUT)
+    parser.add_argument("--out", type=Path, default=BENCH, help="folder of results.md and loadbench.png")
+    args = parser.parse_args(argv)
+    args.levels = [int(n) for n in args.levels.split(",") if n]
+    args.setups = [s for s in args.setups.split(",") if s]
+    if args.url and not re.match(r"^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?/?$", args.url):
+        parser.error("--url must be a loopback address: the benchmark sends load nowhere else")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    targets = viewer_targets()
+    started = time.perf_counter()
+    meta = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="minutes"), "cores": os.cpu_count(),
+            "load_before": list(os.getloadavg()), "pages": [t.slug for t in targets], "levels": args.levels}
+    setups: dict[str, dict] = {}
+    if args.url:
+        meta["db"] = "(the server at " + args.url + ")"
+        log(f"Server at {args.url}:")
+        setups["server"] = {"levels": measure_setup(args.url, {}, args.levels, targets, args.level_timeout)}
+    else:
+        db = args.db
+        if db is None:
+            from bench import databases
+
+            db, _ = databases.ensure("medium", log=log)
+        meta["db"] = str(db)
+        log_dir = BENCH / "cache"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for name in args.setups:
+            label = "single" if name == "single" else f"{args.replicas} replicas"
+            log(f"{label} over {db}:")
+            url, pids, stop = single(db, log_dir) if name == "single" else replicated(db, log_dir, args.replicas)
+            try:
+                setups[label] = {"levels": measure_setup(url, pids, args.levels, targets, args.level_timeout)}
+            finally:
+                stop()
+    meta["load_after"] = list(os.getloadavg())
+    meta["seconds"] = time.perf_counter() - started
+    results = {"meta": meta, "setups": setups}
+    write(results, args.out)
+    log("\n".join(targets_lines(results)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
