@@ -56,6 +56,7 @@ LEVELS = (1, 5, 10, 20, 50, 100)
 REGIONS = ("11", "41", "26", "27", "28", "48", "47", "30", "29", "44", "43", "45", "46", "31", "50", "42", "36")
 RUN_TIMEOUT = 120.0  # seconds one page run may take before its session counts as failed
 LEVEL_TIMEOUT = 600.0  # seconds a whole level may take; sessions still walking then have failed
+PROXY = "HAProxy"  # its memory and CPU are counted with the replicas
 START_MARKER = "<!-- loadbench:start -->"
 END_MARKER = "<!-- loadbench:end -->"
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
@@ -222,20 +223,30 @@ def summarise(results: list[SessionResult], sessions: int, wall: float, client_c
     }
 
 
-class MemoryWatch:
-    """Peak resident memory of each server process while a level runs (bench.memory.Sampler)."""
+class ProcessWatch:
+    """Each server process while a level runs: its peak resident memory (bench.memory.Sampler, every
+    0.2 s) and the CPU seconds it spent, which other work on the machine hardly changes."""
 
     def __init__(self, pids: dict[str, int]):
+        import psutil
+
         from bench.memory import Sampler
 
         self.samplers = {name: Sampler(pid) for name, pid in pids.items()}
+        self.processes = {name: psutil.Process(pid) for name, pid in pids.items()}
+        self.cpu_at_start: dict[str, float] = {}
 
-    def __enter__(self) -> MemoryWatch:
+    def _cpu(self) -> dict[str, float]:
+        return {name: sum(process.cpu_times()[:2]) for name, process in self.processes.items()}
+
+    def __enter__(self) -> ProcessWatch:
+        self.cpu_at_start = self._cpu()
         for sampler in self.samplers.values():
             sampler.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self.cpu = {name: seconds - self.cpu_at_start[name] for name, seconds in self._cpu().items()}
         for sampler in self.samplers.values():
             sampler.stop()
 
@@ -247,14 +258,17 @@ def measure_setup(base_url: str, pids: dict[str, int], levels: list[int], target
                   level_timeout: float) -> list[dict]:
     """Warm every server process with an unmeasured walk (one session per process at once: the
     proxy sends each to another replica), with the filter of level 1's session; then every level."""
-    warm = asyncio.run(run_level(base_url, max(1, len(pids)), targets, level_timeout, region=REGIONS[0]))
+    servers = [name for name in pids if name != PROXY]
+    warm = asyncio.run(run_level(base_url, max(1, len(servers)), targets, level_timeout, region=REGIONS[0]))
     if warm["failed_sessions"]:
         raise RuntimeError(f"the warm-up walk failed: {warm['failures']}")
     measured = []
     for sessions in levels:
-        with MemoryWatch(pids) as watch:
+        with ProcessWatch(pids) as watch:
             level = asyncio.run(run_level(base_url, sessions, targets, level_timeout))
         level["peak_rss"] = watch.peaks()
+        level["server_cpu_seconds"] = watch.cpu
+        level["cpu_per_run"] = sum(watch.cpu.values()) / level["runs"] if level["runs"] and watch.cpu else None
         level["load_after"] = list(os.getloadavg())
         measured.append(level)
         log(f"  {sessions:>3} sessions: {describe(level)}")
@@ -266,7 +280,8 @@ def describe(level: dict) -> str:
         return "–" if value is None else f"{value:.2f} s"
 
     return (f"median {s(level['median'])}, p95 {s(level['p95'])}, max {s(level['max'])}, "
-            f"{level['throughput'] or 0:.1f} runs/s, {level['runs']} runs, failed {level['failed_sessions']}, "
+            f"{level['throughput'] or 0:.1f} runs/s, {level['runs']} runs, "
+            f"server CPU {1000 * (level.get('cpu_per_run') or 0):.0f} ms/run, failed {level['failed_sessions']}, "
             f"exceptions {level['exceptions']}, peak RSS "
             + ", ".join(f"{name} {rss / 2**20:.0f} MB" for name, rss in level.get("peak_rss", {}).items()))
 
@@ -289,7 +304,7 @@ def replicated(db: Path, log_dir: Path, replicas: int):
 
     cluster = Cluster(db=db, replicas=replicas, port=free_port(), run_dir=log_dir / "loadbench-cluster")
     cluster.start()
-    pids = {f"replica {i + 1}": p.pid for i, p in enumerate(cluster.replicas)}
+    pids = {f"replica {i + 1}": p.pid for i, p in enumerate(cluster.replicas)} | {PROXY: cluster.proxy.pid}
     return cluster.url, pids, cluster.stop
 
 
@@ -314,23 +329,22 @@ def section(results: dict) -> str:
         "(its CPU time is listed): on a shared or small machine every figure is pessimistic.",
         "",
     ]
-    names = list(setups)
-    header = "| sessions | " + " | ".join(
-        f"{n}: median s | p95 s | max s | runs/s | failed | exceptions | peak RSS MB" for n in names) + " |"
-    lines += [header, "|" + " ---: |" * (1 + 7 * len(names))]
+    lines += ["| sessions | setup | median s | p95 s | max s | runs/s | server CPU ms/run | failed sessions "
+              "| exceptions shown | peak RSS MB |", "| ---: | --- |" + " ---: |" * 8]
     levels = sorted({lv["sessions"] for s in setups.values() for lv in s["levels"]})
     for sessions in levels:
-        cells = [str(sessions)]
-        for name in names:
-            level = next((lv for lv in setups[name]["levels"] if lv["sessions"] == sessions), None)
-            if level is None:
-                cells += ["–"] * 7
+        for name in setups:
+            if (level := _level(results, name, sessions)) is None:
                 continue
-            rss = level.get("peak_rss") or {}
-            cells += [_num(level["median"]), _num(level["p95"]), _num(level["max"]),
-                      f"{level['throughput'] or 0:.1f}", str(level["failed_sessions"]), str(level["exceptions"]),
-                      " / ".join(f"{v / 2**20:.0f}" for v in rss.values()) or "–"]
-        lines.append("| " + " | ".join(cells) + " |")
+            cpu = level.get("cpu_per_run")
+            rss = " / ".join(f"{v / 2**20:.0f}" for v in (level.get("peak_rss") or {}).values()) or "–"
+            lines.append(f"| {sessions} | {name} | {_num(level['median'])} | {_num(level['p95'])} | "
+                         f"{_num(level['max'])} | {level['throughput'] or 0:.1f} | "
+                         f"{'–' if cpu is None else f'{1000 * cpu:.0f}'} | {level['failed_sessions']} | "
+                         f"{level['exceptions']} | {rss} |")
+    lines += ["", "server CPU ms/run: the CPU time the server processes (and HAProxy) spent during the level "
+              "÷ its page runs; 1000 ÷ it is the page runs per second one core sustains, a figure the other "
+              "work on a shared machine hardly changes. Peak RSS: each process (replicas, then HAProxy)."]
     lines += ["", "Time the driving process spent (CPU s) per level: " + "; ".join(
         f"{name}: " + ", ".join(f"{lv['sessions']}: {lv['client_cpu_seconds']:.1f}" for lv in s["levels"])
         for name, s in setups.items()) + ".", ""]
