@@ -62,10 +62,11 @@ def test_the_section_replaces_itself_and_survives_a_rewrite_of_results_md():
             "sessions": 50, "runs": 900, "median": 1.2, "p95": 2.5, "max": 4.0, "throughput": 9.0,
             "failed_sessions": 0, "failures": [], "exceptions": 0, "exception_examples": [],
             "client_cpu_seconds": 12.0, "peak_rss": {"server": 500 * 2**20}, "cpu_per_run": 0.05,
+            "server_cpu_seconds": {"server": 45.0}, "wall_seconds": 100.0,
             "median_by_page": {"overview (default)": 1.1}}]}},
     }
     section = loadbench.section(results)
-    assert "| 50 | single | 1.20 | 2.50 | 4.00 | 9.0 | 50 | 0 | 0 | 500 |" in section
+    assert "| 50 | single | 1.20 | 2.50 | 4.00 | 9.0 | 50 | 0.45 | 0 | 0 | 500 |" in section
     assert "single: 1.20 s / 2.50 s | ✅ |" in section
     once = loadbench.put_section("# Benchmark results\n\nearlier text\n", section)
     assert loadbench.put_section(once, section) == once

@@ -195,7 +195,7 @@ def test_a_killed_replica_costs_its_viewer_a_reconnect_not_the_view(cluster, pag
     cluster.kill_replica(index)
     # Streamlit's client reconnects by itself; the proxy, seeing the replica gone, sends it to the
     # live one (and says so in a new cookie), where a new session runs the page from the URL.
-    runs.wait(page, sockets=2, timeout=60)
+    runs.wait(page, sockets=2, timeout=45)
     assert replica_of(page.context) != home, "the browser was not sent to the live replica"
     expect(heading).to_be_visible()
     expect(regions).to_contain_text("Seoul")
