@@ -181,11 +181,13 @@ def main(argv: list[str] | None = None) -> int:
           "Ctrl-C stops everything.", flush=True)
     try:
         while not stopping:
+            time.sleep(1)
+            if stopping:  # Ctrl-C in a terminal reaches the children too: do not restart them
+                break
             if cluster.proxy.poll() is not None:
                 print(f"HAProxy exited with code {cluster.proxy.returncode}; stopping", flush=True)
                 return 1
             cluster.restart_dead(say=lambda message: print(message, flush=True))
-            time.sleep(1)
     finally:
         cluster.stop()
         print("Stopped HAProxy and every replica.", flush=True)
