@@ -61,7 +61,6 @@ LEVEL_TIMEOUT = 600.0  # seconds a whole level may take; sessions still walking 
 PROXY = "HAProxy"  # its memory and CPU are counted with the replicas
 START_MARKER = "<!-- loadbench:start -->"
 END_MARKER = "<!-- loadbench:end -->"
-FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 
 # Targets (issue 12), on 2 cores over the medium demo.
 TARGET_MEDIAN_50, TARGET_P95_50 = 1.5, 3.0
@@ -166,9 +165,11 @@ class Session:
             elif kind == "page_not_found":
                 raise LookupError(f"page not found: {msg.page_not_found.page_name!r}")
             elif kind == "script_finished":
+                # A run ended early for a rerun (st.rerun) is followed by the rerun; a fragment's
+                # timed run is not the page run asked for.
                 if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                     raise RuntimeError("the script did not compile")
-                if msg.script_finished in FINISHED:
+                if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                     return query
 
 
@@ -192,7 +193,7 @@ async def run_level(base_url: str, sessions: int, targets: list[Target], timeout
     started = time.perf_counter()
     cpu = time.process_time()
     tasks = [asyncio.create_task(run_session(base_url, i, targets, region)) for i in range(sessions)]
-    done, pending = await asyncio.wait(tasks, timeout=timeout)
+    _, pending = await asyncio.wait(tasks, timeout=timeout)
     for task in pending:
         task.cancel()
     results = [await task for task in tasks]
