@@ -84,7 +84,7 @@ bench: $(VENV)/.dev-installed system-deps
 
 # Many sessions at once through Streamlit's websocket protocol (issue 12): one process and
 # REPLICAS replicas behind HAProxy, levels 1-100, over the medium demo (bench/cache) unless
-# LOADBENCH_DB is given; a section of bench/results.md and bench/loadbench.png. About 10 minutes.
+# LOADBENCH_DB is given; a section of bench/results.md and bench/loadbench.png. 6-10 minutes on 2 cores.
 #   make loadbench LEVELS=1,20,50 REPLICAS=2 LOADBENCH_DB=/tmp/medium.duckdb
 LEVELS ?= 1,5,10,20,50,100
 LOADBENCH_ARGS ?= --levels $(LEVELS) --replicas $(REPLICAS) $(if $(LOADBENCH_DB),--db $(LOADBENCH_DB))

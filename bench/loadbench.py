@@ -360,8 +360,8 @@ def section(results: dict) -> str:
                          f"{'–' if cpu is None else f'{1000 * cpu:.0f}'} | {_cores(level)} | {level['failed_sessions']} | "
                          f"{level['exceptions']} | {rss} |")
     lines += ["", "server CPU ms/run: the CPU time the server processes (and HAProxy) spent during the level "
-              "÷ its page runs; 1000 ÷ it is the page runs per second one core sustains, a figure the other "
-              "work on a shared machine hardly changes. Server cores busy: that CPU time ÷ the level's wall "
+              "÷ its page runs; 1000 ÷ it is the page runs per second one core sustains, a figure other "
+              "work on a shared machine changes far less than wall times. Server cores busy: that CPU time ÷ the level's wall "
               "time (one process cannot pass about 1; replicas fall short of their count when other work "
               "takes the cores). Peak RSS: each process (replicas, then HAProxy)."]
     lines += ["", "Time the driving process spent (CPU s) per level: " + "; ".join(
