@@ -78,6 +78,7 @@ soak: $(VENV)/.dev-installed system-deps
 # Every page at small, medium and large scale against its targets (issue 8): builds the demo
 # databases into bench/cache/ (kept until the generator changes), writes bench/results.md,
 # bench/scaling.png and the README's Benchmark section. Chromium measures memory with 20 sessions.
+# Then `make loadbench` (below) adds its own section: 6-10 minutes more.
 bench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.loadbench $(LOADBENCH_ARGS)
