@@ -6,7 +6,7 @@ DB ?= data/oversight.duckdb
 SCALE ?= small
 PORT ?= 8501
 
-.PHONY: run test test-fast test-fuzz test-browser demo bench soak system-deps clean
+.PHONY: run serve test test-fast test-fuzz test-browser demo bench loadbench soak system-deps clean
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,15 +28,24 @@ run: $(VENV)/.app-installed $(DB)
 	OVERSIGHT_DB=$(DB) $(PY) -m streamlit run app.py --server.headless true \
 		--server.address 127.0.0.1 --server.port $(PORT)
 
+# REPLICAS Streamlit processes on loopback behind HAProxy on PORT, sticky by cookie, all serving
+# DB (deploy/serve.py, docs/deployment.md); Ctrl-C stops them all. `make run` stays one process.
+REPLICAS ?= $(shell nproc)
+
+serve: $(VENV)/.app-installed $(DB) system-deps
+	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB)
+
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
-# renders the deck's charts; Noto CJK renders Korean. Installed when missing and running as root.
+# renders the deck's charts; Noto CJK renders Korean; HAProxy fronts the replicas of `make serve`.
+# Installed when missing and running as root.
 system-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		echo "chromium and fonts-noto-cjk present"; \
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+		&& command -v haproxy >/dev/null 2>&1; then \
+		echo "chromium, fonts-noto-cjk and haproxy present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk haproxy >/dev/null; \
 	else \
-		echo "chromium or fonts-noto-cjk missing: run 'sudo apt-get install chromium fonts-noto-cjk'"; \
+		echo "chromium, fonts-noto-cjk or haproxy missing: run 'sudo apt-get install chromium fonts-noto-cjk haproxy'"; \
 	fi
 
 # Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every
@@ -69,8 +78,20 @@ soak: $(VENV)/.dev-installed system-deps
 # Every page at small, medium and large scale against its targets (issue 8): builds the demo
 # databases into bench/cache/ (kept until the generator changes), writes bench/results.md,
 # bench/scaling.png and the README's Benchmark section. Chromium measures memory with 20 sessions.
+# Then `make loadbench` (below) adds its own section: 6-10 minutes more.
 bench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.loadbench $(LOADBENCH_ARGS)
+
+# Many sessions at once through Streamlit's websocket protocol (issue 12): one process and
+# REPLICAS replicas behind HAProxy, levels 1-100, over the medium demo (bench/cache) unless
+# LOADBENCH_DB is given; a section of bench/results.md and bench/loadbench.png. 6-10 minutes on 2 cores.
+#   make loadbench LEVELS=1,20,50 REPLICAS=2 LOADBENCH_DB=/tmp/medium.duckdb
+LEVELS ?= 1,5,10,20,50,100
+LOADBENCH_ARGS ?= --levels $(LEVELS) --replicas $(REPLICAS) $(if $(LOADBENCH_DB),--db $(LOADBENCH_DB))
+
+loadbench: $(VENV)/.dev-installed system-deps
+	$(PY) -m bench.loadbench $(LOADBENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

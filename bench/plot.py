@@ -1,4 +1,6 @@
-"""bench/scaling.png: each page's time at small, medium and large scale, on log-log axes.
+"""bench/scaling.png and bench/loadbench.png.
+
+scaling.png: each page's time at small, medium and large scale, on log-log axes.
 
 Two panels: wall time (what a user waits for, with whatever else the machine was doing) and CPU
 time of the measuring process (far less sensitive to other load). Per page: the cold view (solid)
@@ -65,7 +67,33 @@ def figure(results: dict) -> go.Figure:
     return fig
 
 
-def write(results: dict, path: Path) -> None:
+def load_figure(results: dict) -> go.Figure:
+    """bench/loadbench.png: median and p95 time per page run against concurrent sessions, one colour
+    per setup (one process, replicas), with the issue's targets at 50 sessions."""
+    from bench.loadbench import TARGET_MEDIAN_50, TARGET_P95_50
+
+    fig = go.Figure()
+    for index, (name, setup) in enumerate(results["setups"].items()):
+        levels = [lv for lv in setup["levels"] if lv["median"] is not None]
+        sessions = [lv["sessions"] for lv in levels]
+        colour = PALETTE[index % len(PALETTE)]
+        for attr, dash in (("median", "solid"), ("p95", "dot")):
+            fig.add_trace(go.Scatter(x=sessions, y=[lv[attr] for lv in levels], mode="lines+markers",
+                                     line=dict(color=colour, dash=dash, width=2.5 if attr == "median" else 1.5),
+                                     name=f"{name}: {attr}"))
+    for limit, label in ((TARGET_MEDIAN_50, "target at 50 sessions: median"), (TARGET_P95_50, "target at 50 sessions: p95")):
+        fig.add_trace(go.Scatter(x=[50], y=[limit], mode="markers", name=f"{label} ≤ {limit:g} s",
+                                 marker=dict(symbol="line-ew-open", size=24, color="#999999")))
+    fig.update_xaxes(type="log", title_text="concurrent sessions (each walks every viewer page twice)",
+                     tickvals=results["meta"]["levels"], gridcolor="#e5e5e5")
+    fig.update_yaxes(type="log", title_text="seconds per page run", gridcolor="#e5e5e5")
+    fig.update_layout(title="Time per page run against concurrent sessions (websocket protocol, log-log)",
+                      font=dict(family=FONT_FAMILY, size=12), plot_bgcolor="white", width=1000, height=560,
+                      margin=dict(l=70, r=20, t=60, b=50))
+    return fig
+
+
+def save(fig: go.Figure, path: Path) -> None:
     import warnings
 
     import kaleido
@@ -73,6 +101,10 @@ def write(results: dict, path: Path) -> None:
     warnings.filterwarnings("ignore", message="The kopts argument is ignored")
     kaleido.start_sync_server(silence_warnings=True)
     try:
-        figure(results).write_image(str(path), format="png", scale=1)
+        fig.write_image(str(path), format="png", scale=1)
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
+
+
+def write(results: dict, path: Path) -> None:
+    save(figure(results), path)

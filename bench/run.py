@@ -167,7 +167,7 @@ def measure_memory(results: dict, paths: dict[str, Path], args: argparse.Namespa
 
 
 def write(results: dict, complete: bool) -> None:
-    from bench import plot, summary
+    from bench import loadbench, plot, summary
 
     out = BENCH if complete else BENCH / "cache"
     out.mkdir(parents=True, exist_ok=True)
@@ -178,7 +178,10 @@ def write(results: dict, complete: bool) -> None:
     except Exception as exc:  # the tables matter more than the picture
         log(f"scaling.png not written: {type(exc).__name__}: {exc}")
         plot_name = None
-    (out / "results.md").write_text(summary.results_markdown(results, plot_name), encoding="utf-8")
+    target = out / "results.md"
+    previous = target.read_text(encoding="utf-8") if target.exists() else ""
+    # The load benchmark's section (bench/loadbench.py) is its own; keep it.
+    target.write_text(loadbench.carry_section(previous, summary.results_markdown(results, plot_name)), encoding="utf-8")
     if complete:
         readme = ROOT / "README.md"
         readme.write_text(summary.replace_section(readme.read_text(encoding="utf-8"), summary.readme_section(results)),

@@ -86,14 +86,9 @@ def provider():
         stop(process)
 
 
-@pytest.fixture(scope="module")
-def signed_server(provider, demo_db, tmp_path_factory):
-    """The dashboard with [auth] configured against the provider, and a roles file naming one
-    data manager; on a copy of the demo database."""
-    folder = tmp_path_factory.mktemp("signin")
-    db_path = folder / "live.duckdb"
-    shutil.copy(demo_db, db_path)
-    port = free_port()
+def write_sign_in_files(folder: Path, port: int, provider: str) -> None:
+    """secrets.toml with [auth] against the provider for a dashboard reached on `port`, and
+    roles.toml naming the manager a data manager."""
     (folder / "secrets.toml").write_text(
         "[auth]\n"
         f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
@@ -103,7 +98,18 @@ def signed_server(provider, demo_db, tmp_path_factory):
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    (folder / "roles.toml").write_text('[roles]\ndata_manager = ["kim@khis.example"]\n', encoding="utf-8")
+    (folder / "roles.toml").write_text(f'[roles]\ndata_manager = ["{MANAGER["email"]}"]\n', encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def signed_server(provider, demo_db, tmp_path_factory):
+    """The dashboard with [auth] configured against the provider, and a roles file naming one
+    data manager; on a copy of the demo database."""
+    folder = tmp_path_factory.mktemp("signin")
+    db_path = folder / "live.duckdb"
+    shutil.copy(demo_db, db_path)
+    port = free_port()
+    write_sign_in_files(folder, port, provider)
     server = start_app(db_path, folder, env={"OVERSIGHT_ROLES": str(folder / "roles.toml")},
                        args=("--secrets.files", str(folder / "secrets.toml")), port=port)
     yield server

@@ -1,0 +1,74 @@
+"""The load benchmark's harness (bench/loadbench.py, issue 12) against a real server: two sessions
+walk every viewer page through Streamlit's websocket protocol, with and without a filter."""
+
+import asyncio
+
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench import loadbench
+
+
+def test_two_sessions_walk_every_viewer_page_twice(server):
+    targets = loadbench.viewer_targets()
+    assert [t.page_name for t in targets][0] == ""  # the default page is asked for at "/"
+    level = asyncio.run(loadbench.run_level(server.url, 2, targets, timeout=240))
+    assert level["failures"] == [] and level["exception_examples"] == []
+    assert level["runs"] == 2 * 2 * len(targets)
+    assert set(level["median_by_page"]) == {f"{t.slug} ({v})" for t in targets for v in ("default", "filtered")}
+    assert 0 < level["median"] <= level["p95"] <= level["max"] < 240
+    assert level["throughput"] > 0
+
+
+def test_the_filtered_walk_reaches_the_app_and_a_missing_page_fails_its_session(server):
+    session = loadbench.Session(server.url, 0)
+    targets = loadbench.viewer_targets()
+    asyncio.run(session.walk(targets + targets, "filtered", "regions=26"))
+    assert "regions=26" in session.query  # the app took the filter from the URL and published it
+    # Like a browser, the session names the large messages it holds; the second time round the
+    # server sends references to them instead.
+    assert session.cached and session.references > 0
+
+    missing = asyncio.run(loadbench.run_session(server.url, 0, [loadbench.Target("nowhere", "nowhere")]))
+    assert missing.failure is not None and "page not found" in missing.failure
+
+
+def test_exceptions_and_error_alerts_count_as_problems_shown():
+    def element(fill) -> ForwardMsg:
+        msg = ForwardMsg()
+        fill(msg.delta.new_element)
+        return msg
+
+    exception = element(lambda e: (setattr(e.exception, "type", "KeyError"), setattr(e.exception, "message", "'x'")))
+    error = element(lambda e: (setattr(e.alert, "body", "No database"), setattr(e.alert, "format", Alert.ERROR)))
+    info = element(lambda e: (setattr(e.alert, "body", "Synthetic data"), setattr(e.alert, "format", Alert.INFO)))
+    assert loadbench.shown_problem(exception) == "exception KeyError: 'x'"
+    assert loadbench.shown_problem(error) == "error: No database"
+    assert loadbench.shown_problem(info) is None
+
+
+def test_percentile_is_the_nearest_rank():
+    values = [float(v) for v in range(1, 21)]
+    assert loadbench.percentile(values, 0.95) == 19.0
+    assert loadbench.percentile([3.0], 0.95) == 3.0
+    assert loadbench.percentile([], 0.95) is None
+
+
+def test_the_section_replaces_itself_and_survives_a_rewrite_of_results_md():
+    results = {
+        "meta": {"started": "2026-12-04T02:00", "db": "m.duckdb", "cores": 2, "load_before": [1.0, 1, 1],
+                 "load_after": [2.0, 1, 1], "seconds": 60, "pages": ["overview"], "levels": [50]},
+        "setups": {"single": {"levels": [{
+            "sessions": 50, "runs": 900, "median": 1.2, "p95": 2.5, "max": 4.0, "throughput": 9.0,
+            "failed_sessions": 0, "failures": [], "exceptions": 0, "exception_examples": [],
+            "client_cpu_seconds": 12.0, "peak_rss": {"server": 500 * 2**20}, "cpu_per_run": 0.05,
+            "server_cpu_seconds": {"server": 45.0}, "wall_seconds": 100.0,
+            "median_by_page": {"overview (default)": 1.1}}]}},
+    }
+    section = loadbench.section(results)
+    assert "| 50 | single | 1.20 | 2.50 | 4.00 | 9.0 | 50 | 0.45 | 0 | 0 | 500 |" in section
+    assert "single: 1.20 s / 2.50 s | ✅ |" in section
+    once = loadbench.put_section("# Benchmark results\n\nearlier text\n", section)
+    assert loadbench.put_section(once, section) == once
+    rewritten = loadbench.carry_section(once, "# Benchmark results\n\nnew text\n")
+    assert "new text" in rewritten and section in rewritten and "earlier text" not in rewritten
