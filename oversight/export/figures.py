@@ -66,7 +66,7 @@ def _within(seconds: float, work: Callable[[], bytes], failure: str) -> bytes:
     def run():
         try:
             outcome["value"] = work()
-        except Exception as exc:  # any renderer fault means the same to the deck: no picture
+        except Exception as exc:  # noqa: BLE001 - any renderer fault means the same to the deck: no picture
             outcome["error"] = exc
 
     thread = threading.Thread(target=run, daemon=True, name="chart-renderer")
