@@ -108,7 +108,8 @@ def cmd_deck(args: argparse.Namespace) -> int:
 
     runner, chosen = _report_inputs(args)
     started = time.perf_counter()
-    data = deck.build_deck(runner, chosen, args.lang, sheets=args.sheet or None, progress=_progress)
+    data = deck.build_deck(runner, chosen, args.lang, sheets=args.sheet or None, progress=_progress,
+                           notice=lambda text: print(f"  ! {text}", file=sys.stderr, flush=True))
     _write(args.out, data)
     print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
 

@@ -26,7 +26,7 @@ class KpiSpec:
     label: str  # i18n key
     query: str  # the query whose single row holds it, for the period and for the previous one
     column: str
-    unit: str  # count, days, percent or decimal
+    unit: str  # a key of oversight.units.UNITS
     higher_is_better: bool
     definition: str  # i18n key
     detail: Callable[[Row, Row, str], str] | None = None  # a sentence from the rows, in a language
@@ -121,12 +121,12 @@ CATALOGUE: tuple[KpiSpec, ...] = (
     _spec("access", "open_pipeline", "access_kpis", "count", False, "def.access_open_pipeline"),
     # Safe centres
     _spec("centres", "sessions", "centre_kpis", "count", True, "def.centre_usage"),
-    _spec("centres", "researcher_hours", "centre_kpis", "count", True, "def.centre_usage", detail=_researcher_months),
+    _spec("centres", "researcher_hours", "centre_kpis", "hours", True, "def.centre_usage", detail=_researcher_months),
     _spec("centres", "centre_share", "centre_kpis", "percent", True, "def.centre_share", detail=_centre_share),
     _spec("centres", "centres_reporting", "centre_kpis", "count", True, "def.centre_reporting"),
     # Consulting
     _spec("consulting", "consultations", "consultation_kpis", "count", True, "def.consulting_volume"),
-    _spec("consulting", "hours", "consultation_kpis", "count", True, "def.consulting_volume"),
+    _spec("consulting", "hours", "consultation_kpis", "hours", True, "def.consulting_volume"),
     _spec("consulting", "satisfied_share", "consultation_kpis", "percent", True, "def.consulting_satisfaction",
           detail=_satisfaction),
     _spec("consulting", "institutions", "consultation_kpis", "count", True, "def.consulting_institutions"),

@@ -11,7 +11,7 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
-from oversight import charts
+from oversight import charts, units
 from oversight.config import SUPPRESSION_THRESHOLD
 from oversight.i18n import column_label, t
 from oversight.views.model import Kpi, PageView, Panel
@@ -53,26 +53,11 @@ def data_date_caption(info: dict, lang: str) -> None:
 
 
 def format_value(value: float | None, unit: str, lang: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "percent":
-        return f"{value:.1%}"
-    if unit == "days":
-        return t("overview.unit.days", lang, value=f"{value:,.0f}")
-    if unit == "decimal":
-        return f"{value:,.2f}"
-    return f"{value:,.0f}"
+    return units.format_value(value, unit, lang)
 
 
 def format_change(kpi: Kpi) -> str | None:
-    change = kpi.change
-    if change is None:
-        return None
-    if kpi.unit == "percent":
-        return f"{change * 100:+.1f}%p"
-    if kpi.unit == "decimal":
-        return f"{change:+,.2f}"
-    return f"{change:+,.0f}"
+    return units.format_change(kpi.change, kpi.unit)
 
 
 def kpi_cards(kpis: tuple[Kpi, ...], lang: str, columns: int = 3) -> None:

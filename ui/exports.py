@@ -78,21 +78,25 @@ def deck_button(runner, filters: Filters, lang: str, stem: str) -> None:
             width="stretch",
         )
         st.caption(t("reports.ui.deck_ready", lang, seconds=f"{ready[2]:.0f}"))
+        for notice in ready[3]:
+            st.warning(t("reports.ui.deck_notice", lang, detail=notice), icon=":material/warning:")
         return
     if st.button(t("reports.ui.deck_prepare", lang), icon=":material/slideshow:", help=t("reports.ui.deck_help", lang),
                  key="reports_deck_prepare", width="stretch"):
         bar = st.progress(0.0, text=t("reports.deck.progress.views", lang))
         started = time.perf_counter()
+        notices: list[str] = []
         try:
             built = deck.build_deck(
                 runner, filters, lang,
                 progress=lambda label, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=label),
+                notice=notices.append,
             )
         except Exception as exc:  # noqa: BLE001 - the page stays usable; the reason is shown
             bar.empty()
             st.error(t("reports.ui.deck_failed", lang, detail=type(exc).__name__))
             return
-        st.session_state[_DECK_KEY] = (signature, built, time.perf_counter() - started)
+        st.session_state[_DECK_KEY] = (signature, built, time.perf_counter() - started, tuple(notices))
         bar.empty()
         st.rerun()
 

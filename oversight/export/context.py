@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from oversight import config
+from oversight import config, units
 from oversight.filters import Filters
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
@@ -166,19 +166,8 @@ def cell_text(value, percent: bool = False) -> str:
 
 
 def format_kpi_value(value: float | None, unit: str, lang: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "percent":
-        return f"{value:.1%}"
-    if unit == "days":
-        return t("reports.unit.days", lang, value=f"{value:,.0f}")
-    return f"{value:,.0f}"
+    return units.format_value(value, unit, lang)
 
 
 def format_kpi_change(kpi: Kpi) -> str:
-    change = kpi.change
-    if change is None:
-        return "–"
-    if kpi.unit == "percent":
-        return f"{change * 100:+.1f}%p"
-    return f"{change:+,.0f}"
+    return units.format_change(kpi.change, kpi.unit) or "–"

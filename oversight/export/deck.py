@@ -1,8 +1,11 @@
 """The meeting deck: title, KPIs, what changed, one slide per key chart, sources and definitions.
 
-16:9 slides built with python-pptx; charts are the pages' own figures rendered to PNG by
-kaleido in the system Chromium (one browser for the whole deck), with Korean fonts, hidden
-counts left out and names shown as written. Every text on a slide is plain text.
+16:9 slides built with python-pptx. Bar, line, area, pie and scatter panels are native charts
+(oversight.export.native_charts) the official can edit; heatmaps are the pages' figures rendered
+to PNG by kaleido in the system Chromium (one browser for the whole deck). Without a working
+Chromium those slides show the panel's table and say why, and the caller is told at once (the
+notice callback). Hidden counts are left out and names shown as written; every text on a slide
+is plain text.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from oversight.export import context as ctx
-from oversight.export.figures import NoFigure, image_renderer, room_figure
+from oversight.export.figures import NoFigure, RendererUnavailable, image_renderer, room_figure
+from oversight.export.native_charts import add_chart, is_native
 from oversight.export.safe_text import plain_for_slides
 from oversight.export.summary import change_sentence
-from oversight.export.suppression import kpi_small, suppress_panel
+from oversight.export.suppression import kpi_small, masked_panel, suppress_panel
 from oversight.filters import Filters
 from oversight.i18n import column_label, t
 from oversight.queries import Runner
@@ -47,20 +51,22 @@ TABLE_ROWS = 12
 
 
 def build_deck(runner: Runner, filters: Filters, lang: str, sheets: Sequence[str] | None = None,
-               threshold: int | None = None, progress: ctx.Progress | None = None) -> bytes:
-    """The deck over every registered view (or the named ones) as .pptx bytes."""
+               threshold: int | None = None, progress: ctx.Progress | None = None,
+               notice: Notice | None = None) -> bytes:
+    """The deck over every registered view (or the named ones) as .pptx bytes; `notice` hears,
+    as soon as it is known, why charts could not be drawn as pictures."""
     step = _steps(progress)
     step(t("reports.deck.progress.views", lang), 0.0)
     context = ctx.report_context(runner, filters, lang, threshold=threshold)
     views = ctx.build_views(runner, filters, lang, sheets,
                             progress=(lambda name, f: step(name, 0.25 * f)) if progress else None)
-    return deck_bytes(views, context, progress=lambda label, f: step(label, 0.25 + 0.75 * f))
+    return deck_bytes(views, context, progress=lambda label, f: step(label, 0.25 + 0.75 * f), notice=notice)
 
 
 def deck_bytes(views: Sequence[PageView], context: ctx.ReportContext,
-               progress: ctx.Progress | None = None) -> bytes:
+               progress: ctx.Progress | None = None, notice: Notice | None = None) -> bytes:
     buffer = io.BytesIO()
-    _Deck(views, context, _steps(progress)).build().save(buffer)
+    _Deck(views, context, _steps(progress), notice or (lambda text: None)).build().save(buffer)
     return buffer.getvalue()
 
 
@@ -68,19 +74,25 @@ def _steps(progress: ctx.Progress | None) -> Callable[[str, float], None]:
     return progress if progress else (lambda label, fraction: None)
 
 
+Notice = Callable[[str], None]
+
+
 @dataclass(frozen=True)
-class SlideImage:
+class ChartSlide:
     view: PageView
     panel: Panel
-    png: bytes | None  # None: the chart has no generic figure; the slide shows its table
+    native: bool = False  # drawn as a native PowerPoint chart
+    png: bytes | None = None  # a picture; neither native nor a picture: the slide shows the table
+    why_table: str = ""  # why a table stands in for a picture the deck could not draw
 
 
 class _Deck:
-    def __init__(self, views: Sequence[PageView], context: ctx.ReportContext, progress):
+    def __init__(self, views: Sequence[PageView], context: ctx.ReportContext, progress, notice: Notice):
         self.views = list(views)
         self.context = context
         self.lang = context.lang
         self.progress = progress
+        self.notice = notice
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
         self.blank = self.prs.slide_layouts[6]
@@ -96,11 +108,11 @@ class _Deck:
             for start in range(0, len(view.kpis), KPIS_PER_SLIDE):
                 self.kpi_slide(view, view.kpis[start:start + KPIS_PER_SLIDE])
         self.change_slides()
-        for image in images:
-            if image.png is None:
-                self.table_slide(image.view, image.panel)
+        for item in images:
+            if item.native or item.png is not None:
+                self.chart_slide(item)
             else:
-                self.chart_slide(image)
+                self.table_slide(item.view, item.panel, item.why_table)
         self.sources_slides()
         self.number_slides()
         self.progress(self.t("reports.deck.progress.done"), 1.0)
@@ -108,22 +120,34 @@ class _Deck:
 
     # charts -------------------------------------------------------------------------------
 
-    def render_charts(self) -> list[SlideImage]:
+    def render_charts(self) -> list[ChartSlide]:
+        """One item a charted panel, in page order; the pictures need Chromium, started once."""
+        items: dict[int, ChartSlide] = {}
+        figures = {}
         panels = ctx.charted_panels(self.views)
-        images: list[SlideImage] = []
-        if not panels:
-            return images
-        self.progress(self.t("reports.deck.progress.browser"), 0.0)
-        with image_renderer() as render:
-            for index, (view, panel) in enumerate(panels):
-                self.progress(self.t("reports.deck.progress.chart", title=panel.title), 0.05 + 0.9 * index / len(panels))
-                try:
-                    fig, _ = room_figure(panel, self.lang, self.context.threshold)
-                except NoFigure:
-                    images.append(SlideImage(view, panel, None))
-                    continue
-                images.append(SlideImage(view, panel, render(fig, *IMAGE_PX, scale=2)))
-        return images
+        for index, (view, panel) in enumerate(panels):
+            if is_native(panel):
+                items[index] = ChartSlide(view, panel, native=True)
+                continue
+            try:
+                figures[index] = room_figure(panel, self.lang, self.context.threshold)[0]
+            except NoFigure:  # drawn by its page's own builder: the table stands in
+                items[index] = ChartSlide(view, panel)
+        if figures:
+            self.progress(self.t("reports.deck.progress.browser"), 0.0)
+            try:
+                with image_renderer() as render:
+                    for done, (index, fig) in enumerate(figures.items()):
+                        view, panel = panels[index]
+                        self.progress(self.t("reports.deck.progress.chart", title=panel.title),
+                                      0.05 + 0.9 * done / len(figures))
+                        items[index] = ChartSlide(view, panel, png=render(fig, *IMAGE_PX, scale=2))
+            except RendererUnavailable as exc:
+                why = self.t("reports.deck.no_pictures", reason=str(exc))
+                self.notice(why)
+                for index in figures.keys() - items.keys():
+                    items[index] = ChartSlide(*panels[index], why_table=why)
+        return [items[index] for index in range(len(panels))]
 
     # slides -------------------------------------------------------------------------------
 
@@ -226,15 +250,19 @@ class _Deck:
                 run.text = plain_for_slides(text if heading else f"• {text}")
                 self.font(run, 15 if heading else 19, bold=heading, color=ACCENT if heading else INK)
 
-    def chart_slide(self, image: SlideImage) -> None:
-        panel = image.panel
-        slide = self.new_slide(panel.title, kicker=image.view.title)
+    def chart_slide(self, item: ChartSlide) -> None:
+        panel = item.panel
+        slide = self.new_slide(panel.title, kicker=item.view.title)
         width = WIDTH - 2 * MARGIN
         height = int(width * IMAGE_PX[1] / IMAGE_PX[0])
-        slide.shapes.add_picture(io.BytesIO(image.png), MARGIN, Inches(1.35), width, height)
+        if item.native:
+            masked, _ = masked_panel(panel, self.context.threshold)
+            add_chart(slide, masked, self.lang, MARGIN, Inches(1.35), width, height)
+        else:
+            slide.shapes.add_picture(io.BytesIO(item.png), MARGIN, Inches(1.35), width, height)
         self.caption(slide, panel, Inches(1.35) + height + Inches(0.1))
 
-    def table_slide(self, view: PageView, panel: Panel) -> None:
+    def table_slide(self, view: PageView, panel: Panel, why_table: str = "") -> None:
         slide = self.new_slide(panel.title, kicker=view.title)
         suppression = suppress_panel(panel, self.context.threshold)
         frame = ctx.display_table(panel, suppression, rows=TABLE_ROWS)
@@ -248,11 +276,11 @@ class _Deck:
         if panel.frame.height > TABLE_ROWS:
             self.text(slide, MARGIN, Inches(6.3), WIDTH - 2 * MARGIN, Inches(0.3),
                       self.t("reports.deck.first_rows", shown=TABLE_ROWS, total=panel.frame.height), 11, color=MUTED)
-        self.caption(slide, panel, Inches(6.55))
+        self.caption(slide, panel, Inches(6.55), note=why_table)
 
-    def caption(self, slide, panel: Panel, top) -> None:
+    def caption(self, slide, panel: Panel, top, note: str = "") -> None:
         suppression = suppress_panel(panel, self.context.threshold)
-        text = f"{self.t('app.definition')}: {panel.definition}"
+        text = (f"{note}  " if note else "") + f"{self.t('app.definition')}: {panel.definition}"
         if suppression:
             text += "  " + self.t("reports.deck.suppressed", n=self.context.threshold)
         self.text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(6.95) - top, text, 11, color=MUTED)

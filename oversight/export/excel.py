@@ -28,7 +28,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from oversight import charts
+from oversight import charts, units
 from oversight.export import context as ctx
 from oversight.export.safe_text import formula_like
 from oversight.export.suppression import COMPLEMENT_LABEL, Suppression, kpi_small, suppress_panel
@@ -260,23 +260,13 @@ class _Writer:
         if value is None:
             sheet.write_blank(row, col, None, self.fmt(valign="top"))
             return
-        number_format = {
-            "percent": "0.0%",
-            "days": '#,##0"{}"'.format(self.context.t("reports.unit.days_suffix")),
-        }.get(kpi.unit, "#,##0")
+        number_format = units.excel_format(kpi.unit, self.context.lang)
         sheet.write_number(row, col, value, self.fmt(num_format=number_format, valign="top"))
 
     def _kpi_change(self, sheet, row, col, kpi: Kpi) -> None:
-        change = kpi.change
-        if kpi.unit == "percent":
-            number_format = '+0.0"%p";-0.0"%p";0.0"%p"'
-            change *= 100
-        elif kpi.unit == "days":
-            suffix = self.context.t("reports.unit.days_suffix")
-            number_format = f'+#,##0"{suffix}";-#,##0"{suffix}";0"{suffix}"'
-        else:
-            number_format = "+#,##0;-#,##0;0"
-        sheet.write_number(row, col, change, self.fmt(num_format=number_format, valign="top"))
+        number_format = units.excel_format(kpi.unit, self.context.lang, signed=True)
+        sheet.write_number(row, col, units.excel_change_value(kpi.change, kpi.unit),
+                           self.fmt(num_format=number_format, valign="top"))
 
     def _header_format(self):
         return self.fmt(**HEADER)

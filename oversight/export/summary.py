@@ -8,7 +8,7 @@ difference that would give one back is either.
 
 from __future__ import annotations
 
-from oversight import config
+from oversight import config, units
 from oversight.i18n import t
 from oversight.views.model import Kpi
 
@@ -62,27 +62,29 @@ def direction_particle(word: str) -> str:
 
 
 def _counter(kpi: Kpi, lang: str) -> str:
-    """The Korean counter word after a count (곳 for places, 건 otherwise); English has none."""
-    return KOREAN_COUNTERS.get(kpi.key, "건") if lang == "ko" else ""
+    """The Korean counter word after an amount (곳 for places, else the unit's); English has none."""
+    if lang != "ko":
+        return ""
+    counter = units.unit(kpi.unit).counter
+    return KOREAN_COUNTERS.get(kpi.key, counter) if counter == "건" else counter
 
 
 def _amount(value: float, kpi: Kpi, lang: str) -> str:
-    """A value (or a difference, given as its absolute size) with its unit."""
-    if kpi.unit == "percent":
-        return f"{value:.1%}"
-    if kpi.unit == "days":
-        text = f"{value:,.0f}"
-        return t("reports.unit.days_one" if text == "1" else "reports.unit.days", lang, value=text)
-    return f"{value:,.0f}{_counter(kpi, lang)}"
+    """A value (or a difference, given as its absolute size) with its unit, as the screen writes it."""
+    text = units.format_value(value, kpi.unit, lang)
+    if kpi.unit == "days" and text == units.format_value(1, "days", lang):
+        return t("reports.unit.days_one", lang, value="1")
+    return text + _counter(kpi, lang)
 
 
 def _difference(change: float, kpi: Kpi, lang: str) -> tuple[str, float]:
     """The size of a change as written, and its sign after rounding to what is written."""
+    spec = units.unit(kpi.unit)
+    size = spec.shown(abs(change))
+    signed = size * (1 if change > 0 else -1)
     if kpi.unit == "percent":
-        points = round(abs(change) * 100, 1)
-        return t("reports.unit.points", lang, value=f"{points:.1f}"), points * (1 if change > 0 else -1)
-    size = round(abs(change))
-    return _amount(size, kpi, lang), size * (1 if change > 0 else -1)
+        return t("reports.unit.points", lang, value=f"{size * 100:.{spec.decimals}f}"), signed
+    return _amount(size, kpi, lang), signed
 
 
 def _with(value_text: str, lang: str) -> str:

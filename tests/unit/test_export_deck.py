@@ -1,11 +1,16 @@
-"""The meeting deck read back with python-pptx: 16:9, the expected slides, real chart pictures,
-Korean text in a Korean font, hidden small counts, names as plain text."""
+"""The meeting deck read back with python-pptx: 16:9, the expected slides, native charts (a
+picture for the heatmap, a table without Chromium), Korean text in a Korean font, hidden small
+counts, names as plain text."""
 
 import io
+import time
 
 import pytest
 from PIL import Image
 from pptx import Presentation
+from openpyxl import load_workbook
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
@@ -56,10 +61,28 @@ def test_title_kpis_changes_one_slide_per_chart_then_sources_and_definitions(syn
     assert [t for t in texts(slides[5]) if t.endswith("/ 12")] == ["6 / 12"]
 
 
-def test_every_chart_is_a_picture_with_something_drawn(synthetic_deck):
+def test_bar_line_area_pie_panels_are_native_charts_with_their_data_and_the_palette(synthetic_deck):
+    slides = list(synthetic_deck.slides)[3:8]
+    charts = [shape.chart for slide in slides for shape in slide.shapes if shape.has_chart]
+    assert [c.chart_type for c in charts] == [XL_CHART_TYPE.LINE, XL_CHART_TYPE.COLUMN_CLUSTERED,
+                                              XL_CHART_TYPE.COLUMN_STACKED, XL_CHART_TYPE.BAR_CLUSTERED,
+                                              XL_CHART_TYPE.DOUGHNUT]
+    bar = charts[1].plots[0]
+    assert list(bar.categories)[:2] == ["서울특별시", "부산광역시"]
+    assert bar.series[0].values[:2] == (40.0, None)  # the hidden count is left out, as on screen
+    assert list(bar.categories)[3] == HOSTILE_NAMES[1]  # a formula-looking name, as written
+    line = charts[0].plots[0]
+    assert len(line.series) > 1 and line.series[0].format.line.color.rgb == RGBColor.from_string("0072B2")
+    assert line.series[1].format.line.color.rgb == RGBColor.from_string("E69F00")
+    assert charts[1].value_axis.axis_title.text_frame.text == "신청 수"
+    workbook = charts[1].part.chart_workbook.xlsx_part.blob  # the data sits in the chart's own sheet
+    assert load_workbook(io.BytesIO(workbook)).active["A2"].value == "서울특별시"
+
+
+def test_the_heatmap_is_a_picture_with_something_drawn(synthetic_deck):
     slides = list(synthetic_deck.slides)[3:10]
     pictures = [shape for slide in slides for shape in slide.shapes if shape.shape_type == 13]
-    assert len(pictures) == 6  # the network has no generic figure: its slide shows the table
+    assert len(pictures) == 1  # the network has no generic figure: its slide shows the table
     for picture in pictures:
         image = Image.open(io.BytesIO(picture.image.blob))
         assert image.size == (2420, 1000)
@@ -128,7 +151,41 @@ def test_the_chart_renderer_fetches_nothing_from_the_web(monkeypatch):
     seen = {}
     monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: seen.update(k))
     monkeypatch.setattr(kaleido, "stop_sync_server", lambda *a, **k: None)
+    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: b"png")
     with figures.image_renderer():
         pass
     assert seen["mathjax"] is False
     assert seen["proxy_server"] == figures.NO_PROXY
+
+
+def test_without_chromium_the_deck_is_built_at_once_with_tables_for_pictures_and_says_why(monkeypatch):
+    """`make run` alone installs no browser: native charts need none, the heatmap slide shows
+    its table with the reason, and the caller hears the reason (the CLI and the deck button)."""
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    heard = []
+    started = time.perf_counter()
+    prs = Presentation(io.BytesIO(deck.deck_bytes([synthetic_view()], CONTEXT, notice=heard.append)))
+    assert time.perf_counter() - started < 60  # a hang, not a timing target
+    slides = list(prs.slides)
+    assert len(slides) == 12
+    assert not any(shape.shape_type == 13 for slide in slides for shape in slide.shapes)
+    assert sum(shape.has_chart for slide in slides for shape in slide.shapes) == 5
+    heat = slides[8]
+    assert any(shape.has_table for shape in heat.shapes)
+    assert len(heard) == 1 and "Chromium" in heard[0]
+    assert any(heard[0] in text for text in texts(heat))
+
+
+def test_a_renderer_that_never_answers_is_given_up_within_its_time_limit(monkeypatch):
+    import kaleido
+
+    from oversight.export import figures
+
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: None)
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda *a, **k: None)
+    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: time.sleep(30))
+    started = time.perf_counter()
+    with pytest.raises(figures.RendererUnavailable, match="no answer within 1 s"), \
+            figures.image_renderer(start_seconds=1.0):
+        pass
+    assert time.perf_counter() - started < 10

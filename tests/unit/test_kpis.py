@@ -4,7 +4,7 @@ languages, a known unit; the views read their KPIs from it."""
 from oversight import i18n, kpis, queries
 from oversight.views.model import Kpi
 
-UNITS = {"count", "days", "percent", "decimal"}
+from oversight.units import UNITS
 
 
 def test_every_row_of_the_catalogue_is_well_formed():
