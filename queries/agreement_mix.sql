@@ -7,7 +7,8 @@ with signed as (
         status,
         -- a company without a sector is grouped as a company
         case when requester_kind = 'company' then coalesce(requester_sector, 'company') else requester_kind end as requester_group,
-    from scoped_agreements($date_from, $date_to, $regions, $kinds, $sectors, $areas)
+    from scoped_agreements($regions, $kinds, $sectors, $areas)
+    where signed_on between $date_from and $date_to
 )
 
 select 'area' as dimension, research_area as value, count(*) as agreements from signed group by all
