@@ -24,3 +24,12 @@ where (len(areas) = 0 or list_contains(areas, research_area))
     and (len(kinds) = 0 or list_contains(kinds, requester_kind))
     and (len(sectors) = 0 or list_contains(sectors, requester_sector))
     and (len(regions) = 0 or list_contains(regions, hospital_region));
+
+-- Institutions (as requesters and consultation clients). regions: the institution's own region;
+-- kinds: its kind; sectors: a company's sector. Research areas do not apply to an institution.
+create macro memory.main.scoped_institutions(regions, kinds, sectors) as table
+select *
+from institutions
+where (len(regions) = 0 or list_contains(regions, region_code))
+    and (len(kinds) = 0 or list_contains(kinds, kind))
+    and (len(sectors) = 0 or list_contains(sectors, company_sector));
