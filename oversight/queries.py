@@ -84,7 +84,7 @@ def registry(directory: Path = QUERIES_DIR) -> dict[str, Query]:
     return {q.name: q for q in map(parse_query, sorted(Path(directory).glob("*.sql")))}
 
 
-_SCOPE_MACRO = re.compile(r"create macro memory\.main\.(\w+)\(.*?\) as table\s+(.*?);", re.S | re.I)
+_SCOPE_MACRO = re.compile(r"create macro memory\.main\.(\w+)\(.*?\) as table\s+(.*?);", re.DOTALL | re.IGNORECASE)
 
 
 @cache
