@@ -64,7 +64,7 @@ def tables_read(sql_names: set[str], table_names: set[str]) -> set[str]:
 
     found: set[str] = set()
     for name in sql_names:
-        sql = queries.get(name).sql
+        sql = queries.with_scopes(queries.get(name).sql)
         found |= {m.lower() for m in re.findall(r"\b(?:from|join)\s+([A-Za-z_][A-Za-z0-9_]*)", sql, re.IGNORECASE)}
     return found & table_names
 

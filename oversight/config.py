@@ -7,6 +7,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = PROJECT_ROOT / "queries"
+MACROS_DIR = QUERIES_DIR / "macros"
 DEFAULT_DB = PROJECT_ROOT / "data" / "oversight.duckdb"
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 

@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from oversight import derived, schema
+from oversight.config import MACROS_DIR
 from oversight.queries import quote_identifier
 
 
@@ -60,10 +61,21 @@ def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         con.close()
         raise DatabaseUnreadable(f"{path}: {exc}") from exc
+    _create_scope_macros(con)
     # The dashboard touches nothing but this file; no setting can be changed back by a query.
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con
+
+
+def _create_scope_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared-filter table macros of queries/macros/, in the in-memory catalog.
+
+    Their bodies bind to the attached file's tables, so they are created with `live` in use.
+    """
+    con.execute("use live")
+    for macro in sorted(MACROS_DIR.glob("*.sql")):
+        con.execute(macro.read_text(encoding="utf-8"))
 
 
 class ReadOnlyDatabase:
@@ -92,7 +104,8 @@ class ReadOnlyDatabase:
                 self._version = current
             con = self._con
         cur = con.cursor()
-        cur.execute("use live")
+        # Tables come from the file, the scope macros from the in-memory catalog.
+        cur.execute("set search_path = 'live.main,memory.main'")
         return cur
 
 

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from oversight.config import QUERIES_DIR
+from oversight.config import MACROS_DIR, QUERIES_DIR
 
 _HEADER = re.compile(r"^--\s*(?P<name>[a-z0-9_]+):\s*(?P<answers>.+)$")
 _FIELD = re.compile(r"^--\s*(?P<field>params|columns):\s*(?P<value>.*)$")
@@ -82,6 +82,21 @@ def parse_query(path: Path) -> Query:
 @cache
 def registry(directory: Path = QUERIES_DIR) -> dict[str, Query]:
     return {q.name: q for q in map(parse_query, sorted(Path(directory).glob("*.sql")))}
+
+
+_SCOPE_MACRO = re.compile(r"create macro memory\.main\.(\w+)\(.*?\) as table\s+(.*?);", re.DOTALL | re.IGNORECASE)
+
+
+@cache
+def scope_macros(directory: Path = MACROS_DIR) -> dict[str, str]:
+    """The scope table macros of queries/macros/ (created by oversight.db): name -> body."""
+    return {m[1]: m[2] for path in sorted(Path(directory).glob("*.sql"))
+            for m in _SCOPE_MACRO.finditer(path.read_text(encoding="utf-8"))}
+
+
+def with_scopes(sql: str) -> str:
+    """A query's SQL followed by the bodies of the scopes it calls: what it really reads."""
+    return "\n".join([sql, *(body for name, body in scope_macros().items() if f"{name}(" in sql)])
 
 
 def get(name: str) -> Query:

@@ -3,12 +3,8 @@
 -- columns: signed bigint, in_force bigint, requesters bigint, hospital_links bigint, hospitals_per_agreement double
 with in_scope as (
     select *
-    from agreement_facts
+    from scoped_agreements($regions, $kinds, $sectors, $areas)
     where signed_on <= $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_has_any(hospital_regions, $regions))
 ),
 
 signed as (select * from in_scope where signed_on >= $date_from),

@@ -3,12 +3,8 @@
 -- columns: agreement_id varchar, signed_on date, ends_on date, status varchar, research_area varchar, title varchar, requester_id varchar, requester_ko varchar, requester_en varchar, requester_kind varchar, requester_sector varchar, hospitals bigint, hospitals_ko varchar, hospitals_en varchar, requests bigint, delivered bigint, matches bigint
 with in_scope as (
     select *
-    from agreement_facts
+    from scoped_agreements($regions, $kinds, $sectors, $areas)
     where signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_has_any(hospital_regions, $regions))
         and (len($agreement_statuses) = 0 or list_contains($agreement_statuses, status))
         and (len($party_id) = 0 or requester_id = $party_id or list_contains(hospital_ids, $party_id))
 ),

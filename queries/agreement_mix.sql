@@ -7,12 +7,8 @@ with signed as (
         status,
         -- a company without a sector is grouped as a company
         case when requester_kind = 'company' then coalesce(requester_sector, 'company') else requester_kind end as requester_group,
-    from agreement_facts
+    from scoped_agreements($regions, $kinds, $sectors, $areas)
     where signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_has_any(hospital_regions, $regions))
 )
 
 select 'area' as dimension, research_area as value, count(*) as agreements from signed group by all

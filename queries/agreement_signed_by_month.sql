@@ -3,12 +3,8 @@
 -- columns: month date, signed bigint, cumulative bigint
 with in_scope as (
     select signed_on
-    from agreement_facts
+    from scoped_agreements($regions, $kinds, $sectors, $areas)
     where signed_on <= $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_has_any(hospital_regions, $regions))
 ),
 
 months as (

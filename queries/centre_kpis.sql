@@ -21,12 +21,8 @@ requests as (
             where access_mode = 'safe_centre'
                 and (len($centre_ids) = 0 or list_contains($centre_ids, centre_id))
         ) as centre_requests,
-    from request_facts
+    from scoped_requests($regions, $kinds, $sectors, $areas)
     where requested_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_contains($regions, hospital_region))
 )
 
 select

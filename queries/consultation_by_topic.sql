@@ -4,11 +4,8 @@
 with held as (
     select k.topic, k.hours, k.satisfaction
     from consultations as k
-    join institutions as i on i.institution_id = k.institution_id
+    join scoped_institutions($regions, $kinds, $sectors) as i on i.institution_id = k.institution_id
     where k.held_on between $date_from and $date_to
-        and (len($regions) = 0 or list_contains($regions, i.region_code))
-        and (len($kinds) = 0 or list_contains($kinds, i.kind))
-        and (len($sectors) = 0 or list_contains($sectors, i.company_sector))
 ),
 
 topics (topic, topic_order) as (

@@ -10,9 +10,6 @@ select
     count(*) filter (where k.satisfaction >= 4) / nullif(count(k.satisfaction), 0) as satisfied_share,
     count(distinct k.institution_id) as institutions,
 from consultations as k
-join institutions as i on i.institution_id = k.institution_id
+join scoped_institutions($regions, $kinds, $sectors) as i on i.institution_id = k.institution_id
 where k.held_on between $date_from and $date_to
     and (len($topics) = 0 or list_contains($topics, k.topic))
-    and (len($regions) = 0 or list_contains($regions, i.region_code))
-    and (len($kinds) = 0 or list_contains($kinds, i.kind))
-    and (len($sectors) = 0 or list_contains($sectors, i.company_sector))

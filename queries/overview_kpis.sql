@@ -3,22 +3,14 @@
 -- columns: institutions bigint, hospitals_with_agreements bigint, agreements_signed bigint, requests_delivered bigint, median_lead_days double, quality_passed bigint, quality_failed bigint, quality_score double
 with agreements_in_scope as (
     select *
-    from agreement_facts
+    from scoped_agreements($regions, $kinds, $sectors, $areas)
     where signed_on <= $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_has_any(hospital_regions, $regions))
 ),
 
 requests_delivered as (
     select lead_days
-    from request_facts
+    from scoped_requests($regions, $kinds, $sectors, $areas)
     where delivered_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_contains($regions, hospital_region))
 ),
 
 -- A plain unnest, not a lateral join: DuckDB runs the lateral form as a slow correlated join.

@@ -34,12 +34,8 @@ agreement_regions as (
 
 delivered as (
     select request_id, hospital_region as region_code, coalesce(records, 0) as records
-    from request_facts
+    from scoped_requests($regions, $kinds, $sectors, $areas)
     where delivered_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_contains($regions, hospital_region))
 ),
 
 -- Quality: each hospital's latest assessment up to the end of the period.

@@ -13,12 +13,8 @@ delivered as (
         count(*) as deliveries,
         sum(records) as records,
         sum(patients) as patients,
-    from request_facts
+    from scoped_requests($regions, $kinds, $sectors, $areas)
     where delivered_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_contains($regions, hospital_region))
         and (len($data_types) = 0 or list_contains($data_types, data_type))
         and (len($access_modes) = 0 or list_contains($access_modes, access_mode))
         and (len($hospital_ids) = 0 or list_contains($hospital_ids, hospital_id))

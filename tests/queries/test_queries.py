@@ -1,12 +1,14 @@
 """The query registry: headers, parameters, and every query running on the fixture."""
 
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
-
 from conftest import YEAR_2025
+
 from oversight import queries
+from oversight.config import QUERIES_DIR
 
 # A value for every parameter name a query may declare (extend when a query adds one).
 SAMPLE_PARAMS = YEAR_2025.params() | {
@@ -101,55 +103,35 @@ def test_filter_values_that_look_like_sql_are_only_values(runner):
 
 # Known answers, computed by hand from tests/fixture.py ----------------------------------------
 
-def test_overview_kpis_for_2025(runner):
-    row = runner.run("overview_kpis", YEAR_2025.params()).row(0, named=True)
-    assert row == {
-        "institutions": 7,  # all seven joined by 2025-12-31
-        "hospitals_with_agreements": 3,  # A1 (H1, H2), A2 (H1), A3 (H3)
-        "agreements_signed": 2,  # A2, A3
-        "requests_delivered": 2,  # R2 (lead 50 days), R3 (lead 110 days)
-        "median_lead_days": 80.0,
-        "quality_passed": 8,  # H1 latest (2025-12-31): 3 passed 1 failed; H2: 5 passed
-        "quality_failed": 1,
-        "quality_score": pytest.approx(8 / 9),
-    }
+# Known answers sit beside each query: queries/NAME.answers.json, a list of cases (why, period,
+# parameters over the period's, and the expected rows, each giving only the columns it checks).
+PERIODS = {"2025": YEAR_2025, "2025-previous": YEAR_2025.previous()}
 
 
-def test_overview_kpis_for_the_previous_period(runner):
-    row = runner.run("overview_kpis", YEAR_2025.previous().params()).row(0, named=True)
-    assert YEAR_2025.previous().date_from == dt.date(2024, 1, 2)
-    assert (row["institutions"], row["hospitals_with_agreements"], row["agreements_signed"]) == (4, 2, 1)
-    assert (row["requests_delivered"], row["median_lead_days"]) == (1, 30.0)
-    assert row["quality_score"] is None  # no assessment before 2025
+def _matches(expected: object, got: object) -> bool:
+    if isinstance(expected, float) and isinstance(got, float):
+        return got == pytest.approx(expected)
+    return expected == got
 
 
-def test_overview_kpis_for_seoul(runner):
-    params = YEAR_2025.params() | {"regions": ["11"]}
-    row = runner.run("overview_kpis", params).row(0, named=True)
-    assert (row["institutions"], row["hospitals_with_agreements"], row["agreements_signed"]) == (2, 1, 1)
-    assert (row["requests_delivered"], row["median_lead_days"]) == (1, 110.0)
-    assert row["quality_score"] == pytest.approx(3 / 4)
-
-
-def test_overview_kpis_for_company_requesters_in_oncology(runner):
-    params = YEAR_2025.params() | {"kinds": ["company"], "areas": ["oncology"]}
-    row = runner.run("overview_kpis", params).row(0, named=True)
-    assert row["institutions"] == 2  # C1, C2 (areas do not filter institutions)
-    assert row["agreements_signed"] == 0  # A1 is oncology but signed in 2024
-    assert row["hospitals_with_agreements"] == 2  # A1's H1 and H2
-    assert row["requests_delivered"] == 1  # R2 under A1
-
-
-def test_quality_alerts_below_90_percent(runner):
-    frame = runner.run("quality_alerts", YEAR_2025.params() | {"threshold": 0.9})
-    assert frame.select("institution_id", "passed", "failed", "score", "previous_score").rows() == [
-        ("H1", 3, 1, 0.75, 0.5)
-    ]
-
-
-def test_waiting_requests_over_30_days_at_year_end(runner):
-    frame = runner.run("waiting_requests", YEAR_2025.params() | {"min_days": 30})
-    assert frame.select("request_id", "stage", "days_waiting").rows() == [("R4", "under_review", 60)]
+def test_every_query_gives_its_known_answers_on_the_fixture(runner):
+    files = sorted(QUERIES_DIR.glob("*.answers.json"))
+    assert files, "no known answers found"
+    mismatches = []
+    for path in files:
+        name = path.name.removesuffix(".answers.json")
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            rows = runner.run(name, PERIODS[case["period"]].params() | case["params"]).rows(named=True)
+            wanted = case["rows"]
+            if len(rows) != len(wanted):
+                mismatches.append(f"{name} ({case['case']}): {len(rows)} rows, expected {len(wanted)}")
+                continue
+            for i, (row, expected) in enumerate(zip(rows, wanted)):
+                for column, value in expected.items():
+                    if not _matches(value, row.get(column)):
+                        mismatches.append(
+                            f"{name} ({case['case']}) row {i} {column}: {row.get(column)!r}, expected {value!r}")
+    assert not mismatches, "\n".join(mismatches)
 
 
 def test_cumulative_agreements_reach_the_period_total(runner):
