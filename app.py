@@ -114,6 +114,14 @@ def visible(pages: list[registry.Page]) -> list:
 
 sections = {t(section, lang): visible(pages) for section, pages in registry.sections().items()}
 navigation = st.navigation({name: pages for name, pages in sections.items() if pages})
+@st.fragment(run_every="30m")
+def keep_view_across_reconnects() -> None:
+    """Draws nothing. A fragment timer makes Streamlit's browser client rerun after it reconnects
+    (to another replica when its own died); without one, an idle page reconnects to an empty
+    session and the next page switch loses the view's language and filters."""
+
+
+keep_view_across_reconnects()
 if presentation.active():
     presentation.show(lang, current)  # in place of the page, chosen by the URL's present=1
 else:

@@ -201,8 +201,6 @@ def _submissions(args: argparse.Namespace, lang: str):
     """The batch's files; DQD results files (known by content) take the hospitals and dates given:
     the k-th --hospital belongs to the k-th DQD file named on the line, --assessed-on likewise
     (or once, for every DQD file without a timestamp); a mapping CSV names them per file."""
-    import datetime as dt
-
     from oversight.i18n import t
     from oversight.loader import Submission, dqd
 

@@ -169,13 +169,6 @@ def _finishes_a_run(payload) -> bool:
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit's client, reconnecting from an idle page, asks for no run: it takes the server to have "
-    "kept its session, which a replica that did not hold it cannot. The page stays as drawn while the "
-    "new session is empty, and the next page switch (query string dropped) opens in the default "
-    "language without the filters. Fix in app.py (checked by hand): a fragment with run_every, e.g. "
-    "`@st.fragment(run_every='30m')` on an empty function called once per run, makes the client rerun "
-    "from the URL on every reconnect. Remove this mark with that fix."))
 def test_a_killed_replica_costs_its_viewer_a_reconnect_not_the_view(cluster, page: Page):
     runs = Runs(page)
     page.set_viewport_size({"width": 1400, "height": 1000})
