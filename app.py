@@ -114,6 +114,8 @@ def visible(pages: list[registry.Page]) -> list:
 
 sections = {t(section, lang): visible(pages) for section, pages in registry.sections().items()}
 navigation = st.navigation({name: pages for name, pages in sections.items() if pages})
+
+
 @st.fragment(run_every="30m")
 def keep_view_across_reconnects() -> None:
     """Draws nothing. A fragment timer makes Streamlit's browser client rerun after it reconnects

@@ -39,18 +39,15 @@ def on_heatmap_select() -> None:
         open_hospital(value[0] if isinstance(value, list) else value)
 
 
-NETWORK_FIGURES = {
-    "quality.distribution": quality_charts.distribution,
-    "quality.trend": quality_charts.network_trend,
-    "quality.event_time": quality_charts.event_time,
-}
-
-
 def network_figure(view, key: str, lang: str, threshold: float):
-    panel = view.panel(key)
-    if key == "quality.quarters":
-        return data.drawn(quality_charts.quarter_changes, panel, lang)
-    return data.drawn(NETWORK_FIGURES[key], panel, lang, threshold) if key in NETWORK_FIGURES else None
+    """The network page's own figure of a panel; None: the panel's generic chart."""
+    own = {
+        "quality.distribution": (quality_charts.distribution, threshold),
+        "quality.trend": (quality_charts.network_trend, threshold),
+        "quality.event_time": (quality_charts.event_time, threshold),
+        "quality.quarters": (quality_charts.quarter_changes,),
+    }.get(key)
+    return data.drawn(own[0], view.panel(key), lang, *own[1:]) if own else None
 
 
 def hospital_figure(view, key: str, lang: str, threshold: float, chosen, infrastructure_since):
@@ -63,28 +60,6 @@ def hospital_figure(view, key: str, lang: str, threshold: float, chosen, infrast
     if key == "quality.hospital.changes":
         return data.drawn(quality_charts.change_summary, panel, lang)
     return None
-
-
-def metric_cards(kpis, lang: str, columns: int) -> None:
-    """KPI cards whose comparison is stated in their own definition (the previous assessment),
-    not the previous period that components.kpi_cards describes."""
-    cols = st.columns(columns)
-    for index, kpi in enumerate(kpis):
-        with cols[index % columns]:
-            previous = (
-                t("quality.kpi.previous_assessment", lang, value=components.format_value(kpi.previous, kpi.unit, lang))
-                if kpi.previous is not None else None
-            )
-            st.metric(
-                label=kpi.label,
-                value=components.format_value(kpi.value, kpi.unit, lang),
-                delta=components.format_change(kpi),
-                delta_color="normal" if kpi.higher_is_better else "inverse",
-                help="\n\n".join(filter(None, [kpi.definition, previous])),
-                border=True,
-            )
-            if kpi.detail:
-                st.caption(components.plain(kpi.detail))
 
 
 def show_heatmap(panel, lang: str, threshold: float, figure_of) -> None:
@@ -168,8 +143,8 @@ def hospital_page(runner, filters, lang: str, threshold: float, institution_id: 
     st.subheader(components.plain(view.title))
     for note in view.notes:
         st.caption(components.plain(note))
-    metric_cards(view.kpis[:4], lang, columns=4)
-    metric_cards(view.kpis[4:], lang, columns=3)
+    components.kpi_cards(view.kpis[:4], lang, columns=4, compared_to="assessment")
+    components.kpi_cards(view.kpis[4:], lang, columns=3, compared_to="assessment")
 
     left, right = st.columns([3, 2], gap="large")
     with left:

@@ -52,31 +52,23 @@ def data_date_caption(info: dict, lang: str) -> None:
     st.caption(" · ".join(plain(p) for p in parts))
 
 
-def format_value(value: float | None, unit: str, lang: str) -> str:
-    return units.format_value(value, unit, lang)
-
-
-def format_change(kpi: Kpi) -> str | None:
-    return units.format_change(kpi.change, kpi.unit)
-
-
-def kpi_cards(kpis: tuple[Kpi, ...], lang: str, columns: int = 3) -> None:
+def kpi_cards(kpis: tuple[Kpi, ...], lang: str, columns: int = 3, compared_to: str = "period") -> None:
+    """KPI cards with their change. `compared_to` says against what: the previous period of the same
+    length (its value always stated), or a hospital's previous assessment (stated when there is one)."""
     cols = st.columns(columns)
     for index, kpi in enumerate(kpis):
         with cols[index % columns]:
-            help_text = "\n\n".join(
-                filter(None, [
-                    kpi.definition,
-                    t("overview.kpi.previous_value", lang, value=format_value(kpi.previous, kpi.unit, lang)),
-                    t("def.change", lang),
-                ])
-            )
+            previous = units.format_value(kpi.previous, kpi.unit, lang)
+            if compared_to == "period":
+                notes = [t("overview.kpi.previous_value", lang, value=previous), t("def.change", lang)]
+            else:
+                notes = [t("quality.kpi.previous_assessment", lang, value=previous)] if kpi.previous is not None else []
             st.metric(
                 label=kpi.label,
-                value=format_value(kpi.value, kpi.unit, lang),
-                delta=format_change(kpi),
+                value=units.format_value(kpi.value, kpi.unit, lang),
+                delta=units.format_change(kpi.change, kpi.unit),
                 delta_color="normal" if kpi.higher_is_better else "inverse",
-                help=help_text,
+                help="\n\n".join(filter(None, [kpi.definition, *notes])),
                 border=True,
             )
             if kpi.detail:
@@ -99,7 +91,7 @@ def display_table(panel: Panel, lang: str) -> tuple[pa.Table, dict]:
         labels[c]: st.column_config.DateColumn(format="YYYY-MM" if c == "month" else "YYYY-MM-DD")
         for c, dtype in frame.schema.items() if dtype == pl.Date
     }
-    return data.arrow(frame.rename(labels)), config
+    return frame.rename(labels).to_arrow(), config
 
 
 def show_table(panel: Panel, lang: str, height: int | None = None) -> None:

@@ -4,8 +4,8 @@ Three memos, shared by every session of this server process (oversight/memo.py):
 page views, and what is drawn from a view (figures, display tables). Every key holds the data
 version, so a swapped-in database starts afresh and no stale figure survives a load. Nothing in
 them depends on who is looking: views take only the filters, the language and page options, and
-roles decide what is offered (exports, the Data page), not what a view holds. Bounded by count,
-since they live as long as the process (docs/recipes.md).
+roles decide what is offered (exports, the Data page), not what a view holds. Bounded by count
+and by size, since they live as long as the process (docs/recipes.md).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
 
 from oversight import config, db, queries
 from oversight.memo import Memo
@@ -108,8 +107,3 @@ def _key(*parts: Any) -> tuple[tuple, list]:
         return value
 
     return frozen(parts), pins
-
-
-def arrow(frame: pl.DataFrame) -> pa.Table:
-    """A display frame as the Arrow table st.dataframe takes without going through pandas."""
-    return frame.to_arrow()

@@ -129,17 +129,21 @@ def cross_filter(*params: Codes) -> CrossFilter:
 def control_key(param: Param) -> str:
     """The session key of a widget that shows `param`, seeded from the URL the first time; draw
     the widget with `on_change=on_control_change, args=(param,)` to keep the URL in step."""
-    key = f"w_{param.key}"
+    key = _widget(param)
     if key not in st.session_state:
         st.session_state[key] = read(param)
     return key
 
 
 def on_control_change(param: Param) -> None:
-    write(param, st.session_state[f"w_{param.key}"])
+    write(param, st.session_state[_widget(param)])
 
 
 def set_control(param: Param, value) -> None:
     """Change a URL-mirrored widget's value from a callback: the widget and the URL."""
-    st.session_state[f"w_{param.key}"] = value
+    st.session_state[_widget(param)] = value
     write(param, value)
+
+
+def _widget(param: Param) -> str:
+    return f"w_{param.key}"
