@@ -14,6 +14,7 @@ from oversight.views import quality
 from ui import components, data, state
 
 HOSPITAL = page_state.Ident("hospital")  # one hospital's view; the whole network without it
+NETWORK = ""  # the hospital box's entry for the whole network (None would show as no choice)
 THRESHOLD = page_state.Number("threshold", round(quality.DEFAULT_THRESHOLD * 100, 6), 0.0, 100.0)  # in percent
 ASSESSMENT = page_state.Day("assessment")  # the hospital's assessment shown; its latest without it
 HEATMAP_WIDGET = "quality_heatmap"
@@ -22,13 +23,14 @@ HEATMAP_ROWS = 30  # hospitals in the heatmap until the user asks for all of the
 
 def open_hospital(institution_id: str | None) -> None:
     """Show a hospital (None: the network); callbacks only, before the widgets are drawn."""
-    state.set_control(HOSPITAL, institution_id)
+    st.session_state[state.control_key(HOSPITAL)] = institution_id or NETWORK
+    state.write(HOSPITAL, institution_id)
     state.write(ASSESSMENT, None)
     st.session_state.pop(state.control_key(ASSESSMENT), None)
 
 
 def on_hospital_change() -> None:
-    open_hospital(st.session_state[state.control_key(HOSPITAL)])
+    open_hospital(st.session_state[state.control_key(HOSPITAL)] or None)
 
 
 def on_heatmap_select() -> None:
@@ -183,8 +185,8 @@ if hospital is not None and hospital not in names:
     state.write(HOSPITAL, None)
     hospital = None
 hospital_key = state.control_key(HOSPITAL)
-if st.session_state[hospital_key] not in (None, *names):
-    st.session_state[hospital_key] = hospital  # chosen under other filters
+if st.session_state[hospital_key] not in (NETWORK, *names):
+    st.session_state[hospital_key] = hospital or NETWORK  # from the URL, or chosen under other filters
 
 controls = st.columns([1, 3])
 with controls[0]:
@@ -194,10 +196,10 @@ with controls[0]:
         help=t("quality.threshold_help", lang),
     )
 with controls[1]:
-    choices = [None, *names]
+    choices = [NETWORK, *names]
     st.selectbox(
         t("quality.hospital_select", lang), choices,
-        format_func=lambda key: t("quality.hospital_none", lang) if key is None else names[key],
+        format_func=lambda key: t("quality.hospital_none", lang) if key == NETWORK else names[key],
         key=hospital_key, on_change=on_hospital_change, help=t("quality.hospital_help", lang),
     )
 
