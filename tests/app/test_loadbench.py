@@ -2,6 +2,7 @@
 walk every viewer page through Streamlit's websocket protocol, with and without a filter."""
 
 import asyncio
+import concurrent.futures
 
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -9,10 +10,17 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from bench import loadbench
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API leaves an event loop running in
+    this one when browser tests ran earlier in the same process."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_two_sessions_walk_every_viewer_page_twice(server):
     targets = loadbench.viewer_targets()
     assert [t.page_name for t in targets][0] == ""  # the default page is asked for at "/"
-    level = asyncio.run(loadbench.run_level(server.url, 2, targets, timeout=240))
+    level = _run(loadbench.run_level(server.url, 2, targets, timeout=240))
     assert level["failures"] == [] and level["exception_examples"] == []
     assert level["runs"] == 2 * 2 * len(targets)
     assert set(level["median_by_page"]) == {f"{t.slug} ({v})" for t in targets for v in ("default", "filtered")}
@@ -23,13 +31,13 @@ def test_two_sessions_walk_every_viewer_page_twice(server):
 def test_the_filtered_walk_reaches_the_app_and_a_missing_page_fails_its_session(server):
     session = loadbench.Session(server.url, 0)
     targets = loadbench.viewer_targets()
-    asyncio.run(session.walk(targets + targets, "filtered", "regions=26"))
+    _run(session.walk(targets + targets, "filtered", "regions=26"))
     assert "regions=26" in session.query  # the app took the filter from the URL and published it
     # Like a browser, the session names the large messages it holds; the second time round the
     # server sends references to them instead.
     assert session.cached and session.references > 0
 
-    missing = asyncio.run(loadbench.run_session(server.url, 0, [loadbench.Target("nowhere", "nowhere")]))
+    missing = _run(loadbench.run_session(server.url, 0, [loadbench.Target("nowhere", "nowhere")]))
     assert missing.failure is not None and "page not found" in missing.failure
 
 
