@@ -20,9 +20,10 @@ from oversight import pages as registry
 from oversight.filters import PROGRAMME_START
 from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.regions import REGION_CODES, region_name
-from ui import access, data, presentation, state
+from ui import access, accessibility, data, presentation, state
 
 ICON = Path(__file__).parent / "assets" / "icon.png"
+NAV_KEY = "page_nav"  # its links are found as .st-key-page_nav a
 
 st.set_page_config(
     page_title="의료데이터 활용 사업 · Medical Data Utilisation",
@@ -30,6 +31,7 @@ st.set_page_config(
     layout="wide",
 )
 lang = state.lang()
+accessibility.page_language(lang)
 who = access.gate(lang)  # stops here when signing in is required and nobody has
 try:
     info = data.dataset_info()
@@ -57,7 +59,27 @@ lang = state.lang()
 current = state.filters()
 all_label = t("app.all", lang)
 
+# Streamlit's own menu fails axe (list markup); the menu is the app's own links under real
+# headings (docs/accessibility.md). Each link carries the language and filters, so a link opened
+# in a new tab shows the same view.
+allowed = {section: [p for p in pages if who.allows(p.role)] for section, pages in registry.sections().items()}
+st_pages = {
+    page.slug: st.Page(page.script, title=t(page.title_key, lang), url_path=page.slug, icon=page.icon,
+                       default=page.default)
+    for pages in allowed.values() for page in pages
+}
+navigation = st.navigation(list(st_pages.values()), position="hidden")
+
 with st.sidebar:
+    accessibility.skip_link(lang)
+    with st.container(key=NAV_KEY):
+        for section, pages in allowed.items():
+            if pages:
+                st.header(t(section, lang))
+                for page in pages:
+                    st.page_link(st_pages[page.slug], label=t(page.title_key, lang), icon=page.icon,
+                                 query_params=state.shared_query())
+    st.divider()
     st.radio(
         t("app.language", lang),
         LANGUAGES,
@@ -102,18 +124,6 @@ with st.sidebar:
     access.sidebar_control(who, lang)
 
 state.publish()
-
-
-def visible(pages: list[registry.Page]) -> list:
-    return [
-        st.Page(page.script, title=t(page.title_key, lang), url_path=page.slug, icon=page.icon, default=page.default)
-        for page in pages
-        if who.allows(page.role)
-    ]
-
-
-sections = {t(section, lang): visible(pages) for section, pages in registry.sections().items()}
-navigation = st.navigation({name: pages for name, pages in sections.items() if pages})
 
 
 @st.fragment(run_every="30m")

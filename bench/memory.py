@@ -30,6 +30,7 @@ IDLE = """() => {
     return app && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stStatusWidget"]');
 }"""
+NAV_LINKS = ".st-key-page_nav a"  # app.py's menu (NAV_KEY)
 REGIONS = ("11", "41", "26", "27", "28", "48", "47", "30", "29", "44")
 
 
@@ -127,7 +128,7 @@ def _exception(page) -> str | None:
 
 def _nav_index(page, target: str) -> int | None:
     """The sidebar link to a path ("" for the default page), by its href."""
-    hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all(
+    hrefs = page.locator(NAV_LINKS).evaluate_all(
         "els => els.map(e => e.getAttribute('href') || '')")
     return next((i for i, h in enumerate(hrefs) if urlparse(h).path.rstrip("/") == target), None)
 
@@ -188,7 +189,7 @@ def measure(db: Path, url_paths: list[str], default_url: str, sessions: int = 20
                         try:
                             link = _nav_index(page, target)
                             if then != first and link is not None:
-                                page.locator('[data-testid="stSidebarNav"] a').nth(link).click()
+                                page.locator(NAV_LINKS).nth(link).click()
                                 moving.append((index, page, then, target))
                         except Exception as exc:
                             failed(index, then, exc)

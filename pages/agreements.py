@@ -119,6 +119,7 @@ if open_id:
 view = data.view(agreements.build, filters, lang, picks=picks, search=search, order=order, top_n=top_n, scope=scope)
 components.kpi_cards(view.kpis, lang, columns=4)
 
+st.header(t("agreements.section.trend", lang))
 monthly = view.panel("agreements.monthly")
 trend, area = st.columns([3, 2])
 with trend:

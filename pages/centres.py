@@ -27,7 +27,9 @@ st.caption(
 chosen = state.cross_filter(CENTRE)
 runner = data.runner()
 
-chips_area, kpi_area, usage_area = st.container(), st.container(), st.container()
+chips_area, kpi_area = st.container(), st.container()
+st.header(t("centres.section.usage", lang))
+usage_area = st.container()
 history_col, share_col = st.columns(2)
 with history_col:
     metric = selection.choice(METRIC, t("centres.metric.label", lang), lambda m: column_label(m, lang))

@@ -37,6 +37,7 @@ selection.chips([(TOPIC, label, values) for _, label, values in consulting.descr
 st.caption(t("consulting.select_hint", lang))
 components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 
+st.header(t("consulting.section.topics", lang))
 left, right = st.columns(2)
 with left:
     panel, fig = figure("consulting.by_topic", chosen.get("topics"))

@@ -8,7 +8,7 @@ import streamlit as st
 from oversight import auth, config, loader
 from oversight.i18n import t
 from oversight.loader import dqd, problems, report, template
-from ui import access, components, data, state
+from ui import access, accessibility, components, data, state
 
 # First, before anything else: this also runs when a URL reaches the file without app.py.
 lang = state.lang()
@@ -18,7 +18,7 @@ db_path = config.database_path()
 if db_path.exists():
     info = components.page_header("page.data", lang)
 else:  # an empty start: the first batch is loaded here
-    st.title(t("page.data", lang))
+    st.title(t("page.data", lang), anchor=accessibility.MAIN_ANCHOR)
     info = {}
 st.caption(t("loader.page.intro", lang))
 limit_mb = int(st.get_option("server.maxUploadSize"))

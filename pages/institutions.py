@@ -92,6 +92,7 @@ if open_id:
 view = data.view(institutions.build, filters, lang)
 components.kpi_cards(view.kpis, lang, columns=4)
 
+st.header(t("institutions.section.activity", lang))
 left, right = st.columns([3, 2])
 with left:
     workload = view.panel("institutions.workload")

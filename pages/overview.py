@@ -20,6 +20,7 @@ st.caption(
 view = data.view(overview.build, filters, lang)
 components.kpi_cards(view.kpis, lang)
 
+st.header(t("overview.section.trend", lang))
 adoption = view.panel("overview.adoption")
 components.show_panel(adoption, lang)
 

@@ -78,6 +78,7 @@ def show_heatmap(panel, lang: str, threshold: float, figure_of) -> None:
             width="stretch", key=HEATMAP_WIDGET, on_select=on_heatmap_select, selection_mode="points",
             config={"displaylogo": False, "displayModeBar": False},
         )
+        components.chart_summary(panel, lang)
         with st.expander(t("app.show_data", lang)):
             components.show_table(panel, lang)
     else:
@@ -142,7 +143,7 @@ def hospital_page(runner, filters, lang: str, threshold: float, institution_id: 
         figure = hospital_figure(view, key, lang, threshold, chosen, infrastructure_since)
         components.show_panel(view.panel(key), lang, figure=figure)
 
-    st.subheader(components.plain(view.title))
+    st.header(components.plain(view.title))  # the hospital: a section of the page, its panels under it
     for note in view.notes:
         st.caption(components.plain(note))
     components.kpi_cards(view.kpis[:4], lang, columns=4, compared_to="assessment")

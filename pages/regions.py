@@ -35,6 +35,7 @@ per_capita = state.read(BASIS) != "count"
 
 kpi_area = st.container()  # filled once the view is built: the first screen answers the question
 
+st.header(t("regions.section.map", lang))
 controls = st.columns([3, 2, 3, 2], vertical_alignment="bottom")
 with controls[0]:
     metric = st.selectbox(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+NAV_LINKS = ".st-key-page_nav a"  # the sidebar's page links (app.py NAV_KEY)
 
 
 # --- AppTest -------------------------------------------------------------------------------------

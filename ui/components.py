@@ -12,10 +12,11 @@ import pyarrow as pa
 import streamlit as st
 
 from oversight import charts, units
+from oversight.charts import describe
 from oversight.config import SUPPRESSION_THRESHOLD
 from oversight.i18n import column_label, t
 from oversight.views.model import Kpi, PageView, Panel
-from ui import data, exports, state
+from ui import accessibility, data, exports, state
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -28,7 +29,7 @@ def plain(text: str) -> str:
 def page_header(title_key: str, lang: str) -> dict:
     """Title, the demo-data banner and the data date: the first lines of every page."""
     info = data.dataset_info()
-    st.title(t(title_key, lang))
+    st.title(t(title_key, lang), anchor=accessibility.MAIN_ANCHOR)
     demo_banner(info, lang)
     data_date_caption(info, lang)
     return info
@@ -124,7 +125,10 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, sele
     st.subheader(plain(panel.title))
     if (panel.chart is not None or figure is not None) and panel.frame.height:
         fig = figure if figure is not None else data.drawn(charts.figure, panel, lang)
-        config = {"displaylogo": False} | ({} if mode_bar else {"displayModeBar": False})
+        # No "download plot as PNG": a picture of the chart would leave the page without the
+        # suppression the exports apply (issue 13); the workbook and the deck are the ways out.
+        config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]} | (
+            {} if mode_bar else {"displayModeBar": False})
         if hint:
             st.caption(hint)
         if select is None:
@@ -134,11 +138,19 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, sele
                             selection_mode=select.modes)
         if note:
             st.caption(note)
+        chart_summary(panel, lang)
         with st.expander(t("app.show_data", lang), expanded=table_open):
             show_table(panel, lang)
     else:
         show_table(panel, lang)
     st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+
+
+def chart_summary(panel: Panel, lang: str) -> None:
+    """The chart in a sentence, under it: for screen readers, and for anyone who reads rather than
+    decodes colours (oversight/charts/describe.py)."""
+    if described := data.drawn(describe.summary, panel, lang):
+        st.caption(f"{t('chart.summary.label', lang)}: {plain(described)}")
 
 
 def page_footer(view: PageView, lang: str) -> None:

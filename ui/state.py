@@ -95,9 +95,14 @@ def reset_filters(data_date: dt.date) -> None:
             st.session_state.pop(widget_key(field, language), None)  # re-created from the defaults
 
 
+def shared_query() -> dict[str, str]:
+    """Language and filters as URL parameters: what every page of a view shares."""
+    return filters().to_query() | {LANG_KEY: lang()}
+
+
 def publish() -> None:
     """Mirror language and filters in the URL; page-level keys are left alone."""
-    wanted = filters().to_query() | {LANG_KEY: lang()}
+    wanted = shared_query()
     for key in (*_FILTER_KEYS, LANG_KEY):
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:

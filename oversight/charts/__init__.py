@@ -23,21 +23,53 @@ PALETTE = (
     "#004C7A", "#A66F00", "#006B4E", "#8E4F74",
 )
 SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe
+# Chart text on white: Streamlit's plotly theme draws ticks and axis titles at #808495 (3.7:1);
+# these reach 4.5:1 and more (WCAG 1.4.3, docs/accessibility.md).
+TEXT = "#0E1117"  # 18.9:1
+MUTED_TEXT = "#4D4D4D"  # 8.5:1: ticks, annotations
+# Colour never carries meaning alone (WCAG 1.4.1): series also differ by dash or fill pattern,
+# and bars and slices have a dark outline, visible where a light palette colour is not.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
+OUTLINE = dict(color="#333333", width=0.8)
 FONT_FAMILY = "Noto Sans CJK KR, Noto Sans KR, Malgun Gothic, Apple SD Gothic Neo, sans-serif"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours, 1 to 21."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever reads better on `background` (#rrggbb)."""
+    return max(("#000000", "#ffffff"), key=lambda text: contrast(text, background))
 
 
 def base_layout(fig: go.Figure, height: int = 380) -> go.Figure:
     fig.update_layout(
         height=height,
         margin=dict(l=10, r=10, t=30, b=10),
-        font=dict(family=FONT_FAMILY, size=13),
+        font=dict(family=FONT_FAMILY, size=13, color=TEXT),
         colorway=list(PALETTE),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text="",
+                    font=dict(color=TEXT)),
         hovermode="closest",
         plot_bgcolor="white",
-        xaxis=dict(gridcolor="#e5e5e5"),
-        yaxis=dict(gridcolor="#e5e5e5"),
+        paper_bgcolor="white",
     )
+    axis_text = dict(gridcolor="#e5e5e5", tickfont=dict(color=MUTED_TEXT), title_font=dict(color=TEXT))
+    fig.update_xaxes(**axis_text)
+    fig.update_yaxes(**axis_text)
+    fig.update_coloraxes(colorbar=dict(tickfont=dict(color=MUTED_TEXT), title_font=dict(color=TEXT)))
+    fig.update_traces(colorbar=dict(tickfont=dict(color=MUTED_TEXT), title_font=dict(color=TEXT)),
+                      selector=dict(type="heatmap"))
     return fig
 
 
@@ -83,7 +115,7 @@ def line(frame: pl.DataFrame, chart: Chart, lang: str, fill: bool = False) -> go
                 y=part.get_column(chart.y).to_list(),
                 name=str(name) if name is not None else column_label(chart.y, lang),
                 mode="lines",
-                line=dict(color=PALETTE[index % len(PALETTE)], width=2),
+                line=dict(color=PALETTE[index % len(PALETTE)], width=2, dash=DASHES[index % len(DASHES)]),
                 stackgroup="one" if fill else None,
             )
         )
@@ -104,7 +136,8 @@ def bar(frame: pl.DataFrame, chart: Chart, lang: str, stacked: bool = False, hor
                 y=x if horizontal else y,
                 orientation="h" if horizontal else "v",
                 name=str(name) if name is not None else column_label(chart.y, lang),
-                marker_color=PALETTE[index % len(PALETTE)],
+                marker=dict(color=PALETTE[index % len(PALETTE)], line=OUTLINE,
+                            pattern_shape=PATTERNS[index % len(PATTERNS)] if chart.color else ""),
             )
         )
     fig.update_layout(barmode="stack" if stacked else "group", showlegend=chart.color is not None)
@@ -129,7 +162,8 @@ def pie(frame: pl.DataFrame, chart: Chart, lang: str) -> go.Figure:
             labels=frame.get_column(chart.x).to_list(),
             values=frame.get_column(chart.y).to_list(),
             hole=0.45,
-            marker=dict(colors=list(PALETTE)),
+            marker=dict(colors=list(PALETTE), line=OUTLINE),
+            textinfo="label+percent",  # each slice named on it, not by its colour alone
             sort=False,
         )
     )
@@ -160,7 +194,7 @@ def add_event(fig: go.Figure, day, label: str) -> None:
     fig.add_vline(x=day, line_width=1, line_dash="dot", line_color="#555555")
     fig.add_annotation(
         x=day, y=1, yref="paper", text=label, showarrow=False, textangle=-90,
-        xanchor="right", yanchor="top", font=dict(size=10, color="#555555"),
+        xanchor="right", yanchor="top", font=dict(size=10, color=MUTED_TEXT),
     )
 
 

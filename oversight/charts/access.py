@@ -278,7 +278,7 @@ def centre_history(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure,
                 text=[f"{r:.0%}" if r is not None else "" for r in part.get_column("ratio").to_list()],
                 textposition="inside",
                 insidetextanchor="start",
-                textfont=dict(color="#222222" if flag_code in ("insufficient", "no_report") else "#ffffff"),
+                textfont=dict(color=charts.text_on(colour)),
                 hovertemplate="%{y}: %{x:,}<extra>" + label + "</extra>",
             )
         )

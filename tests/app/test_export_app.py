@@ -80,7 +80,8 @@ def test_presentation_mode_steps_through_the_slides_and_keeps_its_place_in_the_u
     at.toggle(key=presentation.TOGGLE_KEY).set_value(True).run()
     assert not at.exception
     assert query(at)["present"] == "1" and query(at)["slide"] == "1"
-    assert "stSidebar" in at.get("html")[0].proto.body  # the style sheet that hides it
+    assert any("section[data-testid=\"stSidebar\"]" in h.proto.body and "display: none" in h.proto.body
+               for h in at.get("html"))  # the style sheet that hides it
     assert [t.value for t in at.title] == ["개요\\: 핵심 지표"]
     assert len(at.metric) == 6
     assert at.button(key="present_previous").disabled

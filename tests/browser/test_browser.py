@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from helpers import external, wait_until_idle
+from helpers import NAV_LINKS, external, wait_until_idle
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -51,7 +51,7 @@ def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(s
 def test_every_page_opens_in_the_browser_without_an_exception(server, page: Page, requests_seen):
     page.goto(server.url)
     wait_until_idle(page)
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator(NAV_LINKS)
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert len(hrefs) >= 2
     for href in hrefs:
@@ -73,7 +73,7 @@ def test_a_deep_link_is_the_first_request_a_fresh_server_gets(demo_db, tmp_path,
         expect(page.locator("h1").first).to_have_text("About", timeout=30_000)
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
         assert "regions=26" in page.url and "lang=en" in page.url
-        expect(page.locator('[data-testid="stSidebarNav"] a').first).to_be_visible()
+        expect(page.locator(NAV_LINKS).first).to_be_visible()
     finally:
         fresh.stop()
     assert external(requests_seen) == []

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import Server, free_port
-from helpers import external, wait_until_idle
+from helpers import NAV_LINKS, external, wait_until_idle
 from playwright.sync_api import BrowserContext, Page, expect
 
 from oversight.demo import build_demo
@@ -126,7 +126,7 @@ def sign_in(page: Page, server: Server, sub: str) -> None:
 
 
 def nav_labels(page: Page) -> list[str]:
-    return page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    return page.locator(NAV_LINKS).all_inner_texts()
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +160,7 @@ def test_a_signed_in_viewer_cannot_open_the_data_page(signed_server, page: Page,
 def test_a_signed_in_data_manager_loads_a_workbook_through_the_page(signed_server, page: Page, recorded, tmp_path):
     sign_in(page, signed_server, "manager")
     expect(page.get_by_text("kim@khis.example · 자료 관리자")).to_be_visible()
-    page.locator('[data-testid="stSidebarNav"] a', has_text="데이터 적재").click()
+    page.locator(NAV_LINKS, has_text="데이터 적재").click()
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="데이터 적재")).to_be_visible()
 

@@ -2,7 +2,7 @@
 
 import pytest
 from conftest import start_server
-from helpers import external, wait_until_idle
+from helpers import NAV_LINKS, external, wait_until_idle
 from hostile import build_hostile
 from playwright.sync_api import Page, expect
 
@@ -32,7 +32,7 @@ def test_hostile_names_stay_text_on_every_page(hostile_server, page: Page, lang)
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{hostile_server.url}/?lang={lang}")
     wait_until_idle(page)
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator(NAV_LINKS)
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     visited = 0
     for href in hrefs:

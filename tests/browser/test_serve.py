@@ -24,7 +24,7 @@ from bench.loadbench import rerun_request
 from conftest import free_port
 from deploy.serve import Cluster, healthy
 from oversight.loader import template
-from test_browser import external, wait_until_idle
+from helpers import NAV_LINKS, external, wait_until_idle
 from test_browser_data import PROVIDER_STYLESHEET, patient, provider, sign_in, write_sign_in_files  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +86,7 @@ def test_sign_in_a_download_and_the_data_page_work_through_the_proxy(cluster, pa
     assert openpyxl.load_workbook(path).sheetnames == ["About", "Overview"]
 
     # The Data page: an upload goes to the session's replica, which checks it and names the problem.
-    page.locator('[data-testid="stSidebarNav"] a', has_text="데이터 적재").click()
+    page.locator(NAV_LINKS, has_text="데이터 적재").click()
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="데이터 적재")).to_be_visible()
     bad = tmp_path / "consultations.csv"
@@ -196,7 +196,7 @@ def test_a_killed_replica_costs_its_viewer_a_reconnect_not_the_view(cluster, pag
     assert page.url == link
 
     # The walk goes on in the new session, in its language and with its filter.
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Consulting").click()
+    page.locator(NAV_LINKS, has_text="Consulting").click()
     page.wait_for_url("**/consulting?**")
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="Consulting", exact=False).first).to_be_visible()
