@@ -134,6 +134,8 @@ def keep_view_across_reconnects() -> None:
 
 
 keep_view_across_reconnects()
+# Each page its own browser title, the first thing a screen reader announces (KWCAG 2.2 "제목 제공").
+st.set_page_config(page_title=f"{navigation.title} · {t('app.title', lang)}")
 if presentation.active():
     presentation.show(lang, current)  # in place of the page, chosen by the URL's present=1
 else:

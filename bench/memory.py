@@ -129,7 +129,7 @@ def _exception(page) -> str | None:
 def _nav_index(page, target: str) -> int | None:
     """The sidebar link to a path ("" for the default page), by its href."""
     hrefs = page.locator(NAV_LINKS).evaluate_all(
-        "els => els.map(e => e.getAttribute('href') || '')")
+        "els => els.map(e => e.href)")  # resolved: the menu's hrefs are relative
     return next((i for i, h in enumerate(hrefs) if urlparse(h).path.rstrip("/") == target), None)
 
 

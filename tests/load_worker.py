@@ -45,7 +45,7 @@ def interactions(base: str, pages: list[str]):
 
     def click_page(path):
         def action(p):
-            p.locator(f'.st-key-page_nav a[href*="/{path}?"]').click()  # app.py's menu
+            p.locator(f'.st-key-page_nav a[href^="{path}?"]').click()  # app.py's menu, relative links
             p.wait_for_url(re.compile(rf"/{path}(\?|$)"))
         return action
 

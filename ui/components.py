@@ -111,6 +111,9 @@ class ChartSelect:
     key: str
     on_select: Callable[[], None]
     modes: tuple[str, ...] = ("points",)
+    # The same pick by keyboard: a list of the chart's points under it (KWCAG 2.2 "키보드 사용 보장").
+    picked: tuple[str, ...] = ()
+    pick: Callable[[tuple[str, ...]], None] | None = None
 
 
 def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, select: ChartSelect | None = None,
@@ -136,6 +139,8 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, sele
         else:
             st.plotly_chart(fig, width="stretch", key=select.key, config=config, on_select=select.on_select,
                             selection_mode=select.modes)
+            if select.pick is not None:
+                keyboard_pick(select, fig, lang)
         if note:
             st.caption(note)
         chart_summary(panel, lang)
@@ -144,6 +149,22 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, sele
     else:
         show_table(panel, lang)
     st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+
+
+def keyboard_pick(select: ChartSelect, fig: go.Figure, lang: str) -> None:
+    """The chart's points as a list to choose from, doing what a click on them does."""
+    options = data.drawn(describe.choices, fig)
+    if not options:
+        return
+    key = f"{select.key}_keys"
+
+    def picked() -> None:
+        select.pick(tuple(st.session_state[key]))
+
+    st.multiselect(
+        t("xfilter.keyboard", lang), list(options), default=[c for c in select.picked if c in options],
+        format_func=options.get, key=key, on_change=picked, placeholder=t("xfilter.keyboard_placeholder", lang),
+    )
 
 
 def chart_summary(panel: Panel, lang: str) -> None:

@@ -49,7 +49,8 @@ def bind(param: Codes, panel: Panel) -> components.ChartSelect:
     instead of keeping plotly's own dimming of the unselected points; the figure highlights the
     selection itself."""
     key = f"xf_{panel.key.replace('.', '_')}_{'_'.join(state.read(param)) or 'none'}"
-    return components.ChartSelect(key, lambda: _on_select(param, key), ("points", "box"))
+    return components.ChartSelect(key, lambda: _on_select(param, key), ("points", "box"),
+                                  picked=state.read(param), pick=lambda codes: state.write(param, codes))
 
 
 def chips(active: Sequence[tuple[Codes, str, str]], lang: str) -> None:

@@ -80,6 +80,32 @@ def summary(panel: Panel, lang: str) -> str | None:
              top=_label(top[x], x, lang), top_value=value(top[y]), bottom=_label(bottom[x], x, lang), bottom_value=value(bottom[y]))
 
 
+def choices(figure) -> dict[str, str]:
+    """What a chart's points can be picked as, code to label, in the chart's order: the keyboard's
+    way to the same cross-filter a click makes. Bars name their points on the category axis, pie
+    slices by their labels, scatter points by their text; each carries its code in customdata."""
+    found: dict[str, str] = {}
+    for trace in figure.data:
+        codes = trace.customdata
+        if codes is None:
+            continue
+        if trace.type == "bar":
+            labels = trace.y if trace.orientation == "h" else trace.x
+        elif trace.type == "pie":
+            labels = trace.labels
+        elif trace.type == "scatter":
+            labels = trace.hovertext if trace.hovertext is not None else trace.text
+        else:
+            continue
+        if labels is None or isinstance(labels, str):
+            continue
+        for code, label in zip(codes, labels):
+            code = code[0] if isinstance(code, (list, tuple)) and code else code
+            if code is not None and str(code) not in found:
+                found[str(code)] = str(label)
+    return found
+
+
 def _is_time(frame: pl.DataFrame, column: str) -> bool:
     return frame.schema[column].is_temporal() or column in TIME_COLUMNS
 

@@ -112,3 +112,36 @@ def test_a_database_from_an_earlier_version_says_how_to_refresh(app, demo_db, tm
 
     assert main(["refresh", "--db", str(old)]) == 0
     assert not app(db_path=old).error
+
+
+def test_every_chart_has_a_sentence_beside_it(app):
+    """Each chart's text summary (oversight/charts/describe.py), on every page: one test that lists
+    every page short of summaries. Static legends (the map's) are part of the map, not charts."""
+    short = {}
+    for page in registry.PAGES:
+        at = app({"lang": "en"})
+        at.switch_page(page.script).run()
+        assert not at.exception, [e.value for e in at.exception]
+        charts = [c for c in at.get("plotly_chart") if '"staticPlot": true' not in c.proto.config.replace(":true", ": true")]
+        summaries = [c.value for c in at.caption if c.value.startswith("Chart summary:")]
+        if len(summaries) < len(charts):
+            short[page.slug] = (len(charts), summaries)
+    assert not short, short
+
+
+def test_a_chart_pick_can_be_made_by_keyboard_from_the_list_under_the_chart(app):
+    """The list under a cross-filtering chart does what a click on its bars does."""
+    from helpers import query_value
+
+    at = app({"lang": "en"})
+    at.switch_page("pages/consulting.py").run()
+    before = {m.label: m.value for m in at.metric}
+    lists = [m for m in at.multiselect if m.label == "Narrow the page by this chart"]
+    assert len(lists) == 2  # topics by count and by satisfaction
+    assert "Ethics & IRB" in lists[0].options  # shown by name, picked by code
+    lists[0].set_value(["ethics_irb"]).run()
+    assert not at.exception
+    assert query_value(at, "consulting_topic") == "ethics_irb"
+    assert {m.label: m.value for m in at.metric} != before  # the KPIs narrowed to the topic
+    picked = [m for m in at.multiselect if m.label == "Narrow the page by this chart"]
+    assert picked[0].value == ["ethics_irb"] and picked[1].value == ["ethics_irb"]

@@ -93,3 +93,17 @@ def test_axis_text_is_set_dark_not_left_to_streamlits_grey():
     assert fig.layout.xaxis.tickfont.color == charts.MUTED_TEXT
     assert fig.layout.yaxis.title.font.color == charts.TEXT
     assert fig.layout.font.color == charts.TEXT
+
+
+def test_a_charts_points_are_offered_by_code_with_their_shown_label():
+    import plotly.graph_objects as go
+
+    from oversight.charts.describe import choices
+
+    fig = go.Figure([
+        go.Bar(y=["Genomic", "EMR"], x=[3, 5], orientation="h", customdata=["genomic", "emr"]),
+        go.Bar(y=["Genomic", "Claims"], x=[1, 2], orientation="h", customdata=[["genomic"], ["claims"]]),
+        go.Scatter(x=[1], y=[2], hovertext=["Hanbit Hospital"], customdata=["HOSP-0001"]),
+        go.Scatter(x=[1], y=[2]),  # a median line: nothing to pick
+    ])
+    assert choices(fig) == {"genomic": "Genomic", "emr": "EMR", "claims": "Claims", "HOSP-0001": "Hanbit Hospital"}
