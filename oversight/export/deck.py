@@ -22,6 +22,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from oversight.charts.describe import summary
 from oversight.export import context as ctx
 from oversight.export.figures import NoFigure, RendererUnavailable, image_renderer, room_figure
 from oversight.export.native_charts import add_chart, is_native
@@ -255,11 +256,14 @@ class _Deck:
         slide = self.new_slide(panel.title, kicker=item.view.title)
         width = WIDTH - 2 * MARGIN
         height = int(width * IMAGE_PX[1] / IMAGE_PX[0])
+        masked, _ = masked_panel(panel, self.context.threshold)
         if item.native:
-            masked, _ = masked_panel(panel, self.context.threshold)
-            add_chart(slide, masked, self.lang, MARGIN, Inches(1.35), width, height)
+            shape = add_chart(slide, masked, self.lang, MARGIN, Inches(1.35), width, height)
         else:
-            slide.shapes.add_picture(io.BytesIO(item.png), MARGIN, Inches(1.35), width, height)
+            shape = slide.shapes.add_picture(io.BytesIO(item.png), MARGIN, Inches(1.35), width, height)
+        # What a screen reader says for the chart: its sentence, of the suppressed figures.
+        shape._element.xpath("./*[1]/p:cNvPr")[0].set(
+            "descr", plain_for_slides(summary(masked, self.lang) or panel.title))
         self.caption(slide, panel, Inches(1.35) + height + Inches(0.1))
 
     def table_slide(self, view: PageView, panel: Panel, why_table: str = "") -> None:

@@ -189,3 +189,20 @@ def test_a_renderer_that_never_answers_is_given_up_within_its_time_limit(monkeyp
             figures.image_renderer(start_seconds=1.0):
         pass
     assert time.perf_counter() - started < 10
+
+
+def test_every_chart_and_picture_has_its_sentence_as_alt_text_without_hidden_counts(synthetic_deck):
+    """A screen reader reading the deck hears each chart's sentence (oversight/charts/describe.py),
+    computed on the suppressed figures: the hidden count (부산광역시, 3) is not in it."""
+    from oversight.charts.describe import summary
+    from oversight.export.suppression import masked_panel
+
+    slides = list(synthetic_deck.slides)[3:9]
+    shapes = [s for slide in slides for s in slide.shapes if s.has_chart or s.shape_type == 13]
+    described = [s._element.xpath("./*[1]/p:cNvPr")[0].get("descr") for s in shapes]
+    view = synthetic_view()
+    expected = [summary(masked_panel(p, CONTEXT.threshold)[0], "ko") for p in view.panels
+                if p.chart is not None and p.frame.height][:len(shapes)]
+    assert described == expected and all(described)
+    bar = next(d for d in described if "서울특별시" in d)
+    assert "부산광역시" not in bar  # its small count is hidden, so it is neither highest nor lowest
