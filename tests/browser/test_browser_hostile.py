@@ -33,6 +33,7 @@ def test_hostile_names_stay_text_on_every_page(hostile_server, page: Page, lang)
     page.goto(f"{hostile_server.url}/?lang={lang}")
     wait_until_idle(page)
     links = page.locator(NAV_LINKS)
+    expect(links.first).to_be_visible(timeout=30_000)  # a busy machine may not have started the run yet
     hrefs = links.evaluate_all("links => links.map(a => a.href)")  # each carries lang={lang} already
     visited = 0
     for href in hrefs:
