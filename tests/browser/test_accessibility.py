@@ -9,7 +9,7 @@ to test-results/axe.json, so docs/accessibility.md can list them.
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
 
 import duckdb
 import pytest
@@ -175,12 +175,17 @@ def test_the_keyboard_alone_reaches_everything_with_focus_visible(server, page: 
     link.focus()
     page.keyboard.press("Enter")
     wait_until_idle(page)
-    expect(page).to_have_url(__import__("re").compile(r"/regions\?.*lang=en"), timeout=20_000)
+    expect(page).to_have_url(re.compile(r"/regions\?.*lang=en"), timeout=20_000)
     # The map's keyboard alternative: the region selector and the table beside it.
     region = page.locator('[data-testid="stSelectbox"]').filter(has_text="Region")
     expect(region).to_be_visible()
     region.locator("input").focus()
     assert focused(page)["visible_focus"]
+    page.keyboard.type("Seoul")
+    page.keyboard.press("Enter")  # what a click on Seoul on the map does
+    wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"region=11"), timeout=20_000)
+    expect(page.get_by_role("heading", name=re.compile("Seoul"), level=3).first).to_be_visible()
     assert external(requests_seen) == []
 
 
