@@ -33,3 +33,54 @@ from institutions
 where (len(regions) = 0 or list_contains(regions, region_code))
     and (len(kinds) = 0 or list_contains(kinds, kind))
     and (len(sectors) = 0 or list_contains(sectors, company_sector));
+
+-- Hospitals (the data holders): regions: the hospital's own region. Kinds and sectors describe
+-- requesters, so they never narrow hospitals; areas do not apply to an institution.
+create macro memory.main.scoped_hospitals(regions) as table
+select *
+from institutions
+where kind = 'hospital'
+    and (len(regions) = 0 or list_contains(regions, region_code));
+
+-- Data-quality results (quality_summary: checks per assessment, category, context and table):
+-- regions: the assessed hospital's own region. Kinds and sectors describe requesters and areas
+-- describe agreements, so neither applies to a hospital's data quality.
+create macro memory.main.scoped_quality_summary(regions) as table
+select q.*
+from quality_summary as q
+join institutions as h on h.institution_id = q.institution_id
+where len(regions) = 0 or list_contains(regions, h.region_code);
+
+-- Data-quality scores (quality_scores: each assessment scored overall, per category, per
+-- context): regions: the assessed hospital's own region, as for quality_summary.
+create macro memory.main.scoped_quality_scores(regions) as table
+select s.*
+from quality_scores as s
+join institutions as h on h.institution_id = s.institution_id
+where len(regions) = 0 or list_contains(regions, h.region_code);
+
+-- Safe utilisation centres (institutions with safe_centre_since, of any kind): regions: the
+-- centre's own region. Kinds and sectors describe requesters, so they never narrow centres.
+create macro memory.main.scoped_centres(regions) as table
+select *
+from institutions
+where safe_centre_since is not null
+    and (len(regions) = 0 or list_contains(regions, region_code));
+
+-- Centre use (centre_usage: sessions, hours and researchers per centre and month): regions: the
+-- centre's own region. Kinds, sectors and areas do not apply (the rows name no requester).
+create macro memory.main.scoped_centre_usage(regions) as table
+select u.*
+from centre_usage as u
+join institutions as c on c.institution_id = u.centre_id
+where len(regions) = 0 or list_contains(regions, c.region_code);
+
+-- Consultations: regions, kinds and sectors: those of the institution advised (its own region,
+-- its kind, a company's sector). Research areas do not apply to a consultation.
+create macro memory.main.scoped_consultations(regions, kinds, sectors) as table
+select k.*
+from consultations as k
+join institutions as i on i.institution_id = k.institution_id
+where (len(regions) = 0 or list_contains(regions, i.region_code))
+    and (len(kinds) = 0 or list_contains(kinds, i.kind))
+    and (len(sectors) = 0 or list_contains(sectors, i.company_sector));
