@@ -8,8 +8,8 @@ with advised as (
         sum(k.hours)::double as hours,
         avg(k.satisfaction) as mean_satisfaction,
         list(distinct k.topic order by k.topic) as topics,
-    from consultations as k
-    join scoped_institutions($regions, $kinds, $sectors) as i on i.institution_id = k.institution_id
+    from scoped_consultations($regions, $kinds, $sectors) as k
+    join institutions as i on i.institution_id = k.institution_id
     where k.held_on between $date_from and $date_to
         and i.kind in ('company', 'university', 'research_institute')
         and (len($topics) = 0 or list_contains($topics, k.topic))
@@ -29,10 +29,11 @@ requests as (
         f.requester_id,
         count(*) as requests_made,
         count(*) filter (where f.requested_on >= fc.first_consulted_on) as requests_after_first,
-    from request_facts as f
+    -- Only the area filter narrows the requests: the requester is already chosen (advised, above),
+    -- so its own region, kind and sector count, not the serving hospital's region.
+    from scoped_requests([], [], [], $areas) as f
     join first_consultation as fc on fc.institution_id = f.requester_id
     where f.requested_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, f.research_area))
     group by f.requester_id
 )
 
