@@ -1,6 +1,7 @@
 -- consultation_requesters: the requesters (companies, universities, research institutes) advised in the period: consultations, hours, topics, their first consultation ever, and their requests made in the period in all and on or after that first consultation
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $topics varchar[]
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, kind varchar, company_sector varchar, consultations bigint, hours double, mean_satisfaction double, topics varchar[], first_consulted_on date, requests_made bigint, requests_after_first bigint
+-- Regions, kinds and sectors here are the advised requester's own, also for its requests.
 with advised as (
     select
         k.institution_id,
