@@ -1,7 +1,8 @@
 -- consultation_requesters: the requesters (companies, universities, research institutes) advised in the period: consultations, hours, topics, their first consultation ever, and their requests made in the period in all and on or after that first consultation
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $topics varchar[]
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, kind varchar, company_sector varchar, consultations bigint, hours double, mean_satisfaction double, topics varchar[], first_consulted_on date, requests_made bigint, requests_after_first bigint
--- Regions, kinds and sectors here are the advised requester's own, also for its requests.
+-- Regions, kinds and sectors here are the advised requester's own: its requests are narrowed by
+-- area only (passing [] for the rest), not to hospitals in the chosen regions.
 with advised as (
     select
         k.institution_id,
@@ -30,8 +31,6 @@ requests as (
         f.requester_id,
         count(*) as requests_made,
         count(*) filter (where f.requested_on >= fc.first_consulted_on) as requests_after_first,
-    -- Only the area filter narrows the requests: the requester is already chosen (advised, above),
-    -- so its own region, kind and sector count, not the serving hospital's region.
     from scoped_requests([], [], [], $areas) as f
     join first_consultation as fc on fc.institution_id = f.requester_id
     where f.requested_on between $date_from and $date_to

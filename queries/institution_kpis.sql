@@ -1,7 +1,9 @@
 -- institution_kpis: institutions on both sides of the programme in one period: hospitals and requesters in it at the period's end, and those active in the period (an agreement signed, a request made or received)
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: hospitals bigint, active_hospitals bigint, requesters bigint, active_requesters bigint
--- Regions here are each institution's own (the hospital's, the requester's), also for its activity.
+-- Regions here are each institution's own (the hospital's, the requester's): activity is not
+-- narrowed to hospitals in the chosen regions (passing [] for regions), so a requester there counts
+-- as active with a hospital anywhere.
 with hospitals as (
     select institution_id
     from scoped_hospitals($regions)
@@ -15,9 +17,7 @@ requesters as (
         and joined_on <= $date_to
 ),
 
--- Activity: agreements and requests of the chosen requester kinds and sectors in the chosen
--- areas, wherever their hospitals are. The region filter here is each institution's own (applied
--- above), so it does not narrow the activity to the serving hospitals' regions.
+-- Activity in the period, of the chosen requester kinds and sectors in the chosen areas.
 signed as (
     select agreement_id, requester_id
     from scoped_agreements([], $kinds, $sectors, $areas)

@@ -1,15 +1,14 @@
 -- region_institutions: institutions in the programme at the period's end, with their coordinates, district and activity within the period: agreements signed that they take part in (as requester or hospital) and data requests delivered to or from them, in the chosen research areas
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, kind varchar, region_code varchar, district_code varchar, latitude double, longitude double, agreements bigint, requests_delivered bigint
--- Regions, kinds and sectors here are the institution's own; its activity is narrowed by area only.
+-- Regions, kinds and sectors here are the institution's own: its agreements and deliveries are
+-- narrowed by area only (passing [] for the rest), so a hospital's count whoever the requester is.
 with in_scope as (
     select *
     from scoped_institutions($regions, $kinds, $sectors)
     where joined_on <= $date_to
 ),
 
--- An institution's own activity: its region, kind and sector chose it above, so only the area
--- filter narrows its agreements and deliveries (a hospital's count whoever the requester is).
 agreements_in_period as (
     select *
     from scoped_agreements([], [], [], $areas)

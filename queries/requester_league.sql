@@ -1,7 +1,8 @@
 -- requester_league: every requester (company, university, research institute) in the programme at the period's end, of the chosen kinds, sectors and regions, with its agreements signed and requests made in the period, the hospitals it signed with, deliveries with their records and median lead time
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, kind varchar, company_sector varchar, region_code varchar, joined_on date, agreements bigint, hospitals bigint, requests bigint, delivered bigint, records bigint, median_lead_days double
--- Regions here are the requester's own (as for institutions), not its hospitals'.
+-- Regions, kinds and sectors here are the requester's own (as for institutions): its agreements
+-- and requests are narrowed by area only (passing [] for the rest), wherever their hospitals are.
 with requesters as (
     select *
     from scoped_institutions($regions, $kinds, $sectors)
@@ -9,8 +10,6 @@ with requesters as (
         and joined_on <= $date_to
 ),
 
--- A requester's own agreements and requests: its region, kind and sector chose it above, so only
--- the area filter narrows them, wherever their hospitals are.
 agreements as (
     select
         a.requester_id as institution_id,

@@ -2,6 +2,9 @@
 -- and research areas. An empty list means "no filter". The period is not part of a scope: which
 -- date counts (signed, requested, delivered, open at the end) differs between queries, so each
 -- query states it next to the scope it reads.
+-- A query that needs another meaning passes [] ("no filter") for that filter and says why under
+-- its header. Page-own filters (data types, access modes, centres, topics, statuses) are not
+-- scopes: each stays in the queries of its page.
 -- Created as table macros in the in-memory catalog at connection setup (oversight/db.py), so the
 -- read-only dashboard file needs no rebuild; queries pass their $parameters in.
 -- Each macro reads its tables directly (no macro calls another), so a query plus the macros it
