@@ -3,14 +3,10 @@
 -- columns: requester_id varchar, requester_ko varchar, requester_en varchar, requester_rank bigint, requester_agreements bigint, requester_members bigint, hospital_id varchar, hospital_ko varchar, hospital_en varchar, hospital_rank bigint, hospital_agreements bigint, hospital_members bigint, agreements bigint
 with links as (
     select a.agreement_id, a.requester_id, ah.hospital_id
-    from agreement_facts as a
+    from scoped_agreements($regions, $kinds, $sectors, $areas) as a
     join agreement_hospitals as ah using (agreement_id)
-    join institutions as h on h.institution_id = ah.hospital_id
+    join scoped_hospitals($regions) as h on h.institution_id = ah.hospital_id
     where a.signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, a.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, a.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, a.requester_sector))
-        and (len($regions) = 0 or list_contains($regions, h.region_code))
         and (len($agreement_statuses) = 0 or list_contains($agreement_statuses, a.status))
 ),
 

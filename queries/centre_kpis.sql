@@ -7,10 +7,8 @@ with usage as (
         coalesce(sum(u.sessions), 0)::bigint as sessions,
         coalesce(sum(u.researcher_hours), 0)::double as researcher_hours,
         coalesce(sum(u.researchers), 0)::bigint as researcher_months,
-    from centre_usage as u
-    join institutions as c on c.institution_id = u.centre_id
+    from scoped_centre_usage($regions) as u
     where u.month between date_trunc('month', $date_from::date) and $date_to
-        and (len($regions) = 0 or list_contains($regions, c.region_code))
         and (len($centre_ids) = 0 or list_contains($centre_ids, u.centre_id))
 ),
 

@@ -6,13 +6,9 @@ select
     count(*) as requests,
     count(*) filter (where delivered_on <= $date_to) as delivered,
     median(lead_days) filter (where delivered_on <= $date_to) as median_total_days,
-from request_facts
+from scoped_requests($regions, $kinds, $sectors, $areas)
 where requested_on between $date_from and $date_to
     and access_mode = 'safe_centre'
     and (len($centre_ids) = 0 or list_contains($centre_ids, centre_id))
-    and (len($areas) = 0 or list_contains($areas, research_area))
-    and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-    and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-    and (len($regions) = 0 or list_contains($regions, hospital_region))
 group by data_type
 order by requests desc, data_type

@@ -9,9 +9,8 @@ select
     u.sessions,
     u.researcher_hours,
     u.researchers,
-from centre_usage as u
+from scoped_centre_usage($regions) as u
 join institutions as c on c.institution_id = u.centre_id
 -- Every month that overlaps the period counts whole (a period starting mid-month takes that month).
 where u.month between date_trunc('month', $date_from::date) and $date_to
-    and (len($regions) = 0 or list_contains($regions, c.region_code))
 order by u.centre_id, u.month

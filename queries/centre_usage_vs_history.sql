@@ -3,9 +3,8 @@
 -- columns: centre_id varchar, name_ko varchar, name_en varchar, safe_centre_since date, metric varchar, month date, value double, trailing_median double, history_months bigint
 with centres as (
     select institution_id as centre_id, name_ko, name_en, safe_centre_since
-    from institutions
+    from scoped_centres($regions)
     where safe_centre_since <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
 ),
 
 usage as (

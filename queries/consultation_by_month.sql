@@ -23,8 +23,7 @@ held as (
         k.topic,
         count(*) as consultations,
         sum(k.hours) as hours,
-    from consultations as k
-    join scoped_institutions($regions, $kinds, $sectors) as i on i.institution_id = k.institution_id
+    from scoped_consultations($regions, $kinds, $sectors) as k
     where k.held_on between $date_from and $date_to
         and (len($topics) = 0 or list_contains($topics, k.topic))
     group by all

@@ -9,7 +9,6 @@ select
     count(*) filter (where k.satisfaction >= 4) as satisfied,
     count(*) filter (where k.satisfaction >= 4) / nullif(count(k.satisfaction), 0) as satisfied_share,
     count(distinct k.institution_id) as institutions,
-from consultations as k
-join scoped_institutions($regions, $kinds, $sectors) as i on i.institution_id = k.institution_id
+from scoped_consultations($regions, $kinds, $sectors) as k
 where k.held_on between $date_from and $date_to
     and (len($topics) = 0 or list_contains($topics, k.topic))

@@ -19,13 +19,9 @@ delivered as (
             when f.requested_on >= fc.first_consulted_on then 'after'
             else 'before'
         end as consulted,
-    from request_facts as f
+    from scoped_requests($regions, $kinds, $sectors, $areas) as f
     left join first_consultation as fc on fc.institution_id = f.requester_id
     where f.delivered_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, f.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, f.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, f.requester_sector))
-        and (len($regions) = 0 or list_contains($regions, f.hospital_region))
 ),
 
 groups (consulted, step) as (

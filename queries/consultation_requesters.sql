@@ -1,6 +1,8 @@
 -- consultation_requesters: the requesters (companies, universities, research institutes) advised in the period: consultations, hours, topics, their first consultation ever, and their requests made in the period in all and on or after that first consultation
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $topics varchar[]
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, kind varchar, company_sector varchar, consultations bigint, hours double, mean_satisfaction double, topics varchar[], first_consulted_on date, requests_made bigint, requests_after_first bigint
+-- Regions, kinds and sectors here are the advised requester's own: its requests are narrowed by
+-- area only (passing [] for the rest), not to hospitals in the chosen regions.
 with advised as (
     select
         k.institution_id,
@@ -8,8 +10,8 @@ with advised as (
         sum(k.hours)::double as hours,
         avg(k.satisfaction) as mean_satisfaction,
         list(distinct k.topic order by k.topic) as topics,
-    from consultations as k
-    join scoped_institutions($regions, $kinds, $sectors) as i on i.institution_id = k.institution_id
+    from scoped_consultations($regions, $kinds, $sectors) as k
+    join institutions as i on i.institution_id = k.institution_id
     where k.held_on between $date_from and $date_to
         and i.kind in ('company', 'university', 'research_institute')
         and (len($topics) = 0 or list_contains($topics, k.topic))
@@ -29,10 +31,9 @@ requests as (
         f.requester_id,
         count(*) as requests_made,
         count(*) filter (where f.requested_on >= fc.first_consulted_on) as requests_after_first,
-    from request_facts as f
+    from scoped_requests([], [], [], $areas) as f
     join first_consultation as fc on fc.institution_id = f.requester_id
     where f.requested_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, f.research_area))
     group by f.requester_id
 )
 

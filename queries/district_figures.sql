@@ -1,6 +1,9 @@
 -- district_figures: the districts of one region: institutions and hospitals in the programme at the period's end, agreements signed and requests and records delivered within it, and the pooled quality score, by the district that holds each institution's coordinates (null: no coordinates, or a point outside the region)
 -- params: $region_code varchar, $date_from date, $date_to date, $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: district_code varchar, institutions bigint, hospitals bigint, agreements bigint, requests_delivered bigint, records_delivered bigint, quality_passed bigint, quality_failed bigint, quality_score double
+-- The region is the one drilled into ($region_code), given to the scopes as their only region;
+-- kinds, sectors and areas narrow them as everywhere (hospitals and their quality count whatever
+-- the kinds and sectors, which describe requesters).
 with located as (
     -- The district counts only where the point lies in the institution's own region.
     select
@@ -16,22 +19,16 @@ with located as (
 
 agreement_districts as (
     select distinct a.agreement_id, h.district_code
-    from agreement_facts as a, unnest(a.hospital_ids) as party(hospital_id)
+    from scoped_agreements([$region_code], $kinds, $sectors, $areas) as a, unnest(a.hospital_ids) as party(hospital_id)
     join located as h on h.institution_id = party.hospital_id
     where a.signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, a.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, a.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, a.requester_sector))
 ),
 
 delivered as (
     select f.request_id, h.district_code, coalesce(f.records, 0) as records
-    from request_facts as f
+    from scoped_requests([$region_code], $kinds, $sectors, $areas) as f
     join located as h on h.institution_id = f.hospital_id
     where f.delivered_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, f.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, f.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, f.requester_sector))
 ),
 
 latest_assessment as (
@@ -53,9 +50,8 @@ quality as (
 units as (
     select district_code, 'institution' as unit, institution_id as id, 0 as records, 0 as passed, 0 as failed
     from located
+    semi join scoped_institutions([$region_code], $kinds, $sectors) using (institution_id)
     where joined_on <= $date_to
-        and (len($kinds) = 0 or list_contains($kinds, kind))
-        and (len($sectors) = 0 or list_contains($sectors, company_sector))
     union all
     select district_code, 'hospital', institution_id, 0, 0, 0
     from located

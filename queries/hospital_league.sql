@@ -3,22 +3,17 @@
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, region_code varchar, hospital_tier varchar, infrastructure_since bigint, safe_centre_since date, agreements bigint, requests bigint, delivered bigint, median_lead_days double, records bigint, assessed_on date, passed bigint, failed bigint, score double
 with hospitals as (
     select *
-    from institutions
-    where kind = 'hospital'
-        and joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
+    from scoped_hospitals($regions)
+    where joined_on <= $date_to
 ),
 
--- Agreements and requests count when their requester is of the chosen kinds and sectors and
--- their agreement in the chosen areas.
+-- Every part reads its scope with the same filters: the region is the hospital's own throughout,
+-- kinds and sectors the requester's (queries/macros/scopes.sql).
 agreements as (
     select ah.hospital_id as institution_id, count(*) as agreements
-    from agreement_facts as a
+    from scoped_agreements($regions, $kinds, $sectors, $areas) as a
     join agreement_hospitals as ah using (agreement_id)
     where a.signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, a.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, a.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, a.requester_sector))
     group by all
 ),
 
@@ -29,17 +24,14 @@ requests as (
         count(*) filter (where delivered_on between $date_from and $date_to) as delivered,
         median(lead_days) filter (where delivered_on between $date_from and $date_to) as median_lead_days,
         sum(records) filter (where delivered_on between $date_from and $date_to)::bigint as records,
-    from request_facts
-    where (requested_on between $date_from and $date_to or delivered_on between $date_from and $date_to)
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
+    from scoped_requests($regions, $kinds, $sectors, $areas)
+    where requested_on between $date_from and $date_to or delivered_on between $date_from and $date_to
     group by all
 ),
 
 latest_assessment as (
     select institution_id, max(assessed_on) as assessed_on
-    from quality_summary
+    from scoped_quality_summary($regions)
     where assessed_on <= $date_to
     group by all
 ),

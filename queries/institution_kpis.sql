@@ -1,51 +1,41 @@
 -- institution_kpis: institutions on both sides of the programme in one period: hospitals and requesters in it at the period's end, and those active in the period (an agreement signed, a request made or received)
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: hospitals bigint, active_hospitals bigint, requesters bigint, active_requesters bigint
+-- Regions here are each institution's own (the hospital's, the requester's): activity is not
+-- narrowed to hospitals in the chosen regions (passing [] for regions), so a requester there counts
+-- as active with a hospital anywhere.
 with hospitals as (
     select institution_id
-    from institutions
-    where kind = 'hospital'
-        and joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
+    from scoped_hospitals($regions)
+    where joined_on <= $date_to
 ),
 
 requesters as (
     select institution_id
-    from institutions
+    from scoped_institutions($regions, $kinds, $sectors)
     where kind in ('company', 'university', 'research_institute')
         and joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
-        and (len($kinds) = 0 or list_contains($kinds, kind))
-        and (len($sectors) = 0 or list_contains($sectors, company_sector))
 ),
 
--- A hospital's activity counts agreements and requests of the chosen requester kinds and
--- sectors in the chosen areas; a requester's, its own in the chosen areas.
+-- Activity in the period, of the chosen requester kinds and sectors in the chosen areas.
 signed as (
-    select agreement_id, requester_id, requester_kind, requester_sector
-    from agreement_facts
+    select agreement_id, requester_id
+    from scoped_agreements([], $kinds, $sectors, $areas)
     where signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
 ),
 
 requested as (
-    select requester_id, requester_kind, requester_sector, hospital_id
-    from request_facts
+    select requester_id, hospital_id
+    from scoped_requests([], $kinds, $sectors, $areas)
     where requested_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
 ),
 
 hospital_activity as (
     select ah.hospital_id as institution_id
-    from signed as s
+    from signed
     join agreement_hospitals as ah using (agreement_id)
-    where (len($kinds) = 0 or list_contains($kinds, s.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, s.requester_sector))
     union
-    select hospital_id
-    from requested
-    where (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
+    select hospital_id from requested
 ),
 
 requester_activity as (

@@ -3,11 +3,8 @@
 -- columns: month date, kind varchar, joined bigint, cumulative bigint
 with in_scope as (
     select kind, date_trunc('month', joined_on)::date as month
-    from institutions
+    from scoped_institutions($regions, $kinds, $sectors)
     where joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
-        and (len($kinds) = 0 or list_contains($kinds, kind))
-        and (len($sectors) = 0 or list_contains($sectors, company_sector))
 ),
 
 months as (

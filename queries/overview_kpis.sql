@@ -22,18 +22,15 @@ parties as (
 hospitals_in_agreements as (
     select p.hospital_id
     from parties as p
-    join institutions as h on h.institution_id = p.hospital_id
-    where len($regions) = 0 or list_contains($regions, h.region_code)
+    join scoped_hospitals($regions) as h on h.institution_id = p.hospital_id
 ),
 
 -- Quality: each hospital's latest assessment up to the end of the period. Kind and sector
 -- filters describe requesters, so only the region filter applies to hospitals' data quality.
 latest_assessment as (
     select q.institution_id, max(q.assessed_on) as assessed_on
-    from quality_summary as q
-    join institutions as h on h.institution_id = q.institution_id
+    from scoped_quality_summary($regions) as q
     where q.assessed_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, h.region_code))
     group by q.institution_id
 ),
 
@@ -46,11 +43,8 @@ quality as (
 select
     (
         select count(*)
-        from institutions
+        from scoped_institutions($regions, $kinds, $sectors)
         where joined_on <= $date_to
-            and (len($regions) = 0 or list_contains($regions, region_code))
-            and (len($kinds) = 0 or list_contains($kinds, kind))
-            and (len($sectors) = 0 or list_contains($sectors, company_sector))
     ) as institutions,
     (select count(*) from hospitals_in_agreements) as hospitals_with_agreements,
     (select count(*) from agreements_in_scope where signed_on >= $date_from) as agreements_signed,

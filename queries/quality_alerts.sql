@@ -8,7 +8,7 @@ with scores as (
         sum(passed)::bigint as passed,
         sum(failed)::bigint as failed,
         sum(passed) / nullif(sum(passed) + sum(failed), 0) as score,
-    from quality_summary
+    from scoped_quality_summary($regions)
     where assessed_on <= $date_to
     group by institution_id, assessed_on
 ),
@@ -35,5 +35,4 @@ from ranked as r
 join institutions as h on h.institution_id = r.institution_id
 where r.recency = 1
     and r.score < $threshold
-    and (len($regions) = 0 or list_contains($regions, h.region_code))
 order by r.score, h.institution_id

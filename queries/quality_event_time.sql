@@ -9,11 +9,10 @@ select
     sum(s.passed)::bigint as passed,
     sum(s.failed)::bigint as failed,
     sum(s.passed) / nullif(sum(s.passed) + sum(s.failed), 0) as score,
-from quality_scores as s
+from scoped_quality_scores($regions) as s
 join institutions as h on h.institution_id = s.institution_id
 where s.dimension = 'overall'
     and s.assessed_on <= $date_to
     and h.infrastructure_since is not null
-    and (len($regions) = 0 or list_contains($regions, h.region_code))
 group by s.institution_id, h.infrastructure_since, event_year
 order by s.institution_id, event_year

@@ -8,11 +8,9 @@ with assessments as (
         row_number() over by_recency as recency,
         lead(s.assessed_on) over by_recency as previous_assessed_on,
         count(*) over (partition by s.institution_id) as assessments,
-    from quality_scores as s
-    join institutions as h on h.institution_id = s.institution_id
+    from scoped_quality_scores($regions) as s
     where s.dimension = 'overall'
         and s.assessed_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, h.region_code))
     window by_recency as (partition by s.institution_id order by s.assessed_on desc)
 ),
 

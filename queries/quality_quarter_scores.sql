@@ -13,11 +13,9 @@ with in_quarter as (
             partition by s.institution_id, date_trunc('quarter', s.assessed_on)
             order by s.assessed_on desc
         ) as recency,
-    from quality_scores as s
-    join institutions as h on h.institution_id = s.institution_id
+    from scoped_quality_scores($regions) as s
     where s.dimension = 'overall'
         and s.assessed_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, h.region_code))
 ),
 
 latest as (

@@ -3,11 +3,9 @@
 -- columns: month date, hospitals bigint, p10 double, p25 double, median double, p75 double, p90 double, passed bigint, failed bigint, network_score double
 with scores as (
     select s.institution_id, s.assessed_on, s.passed, s.failed, s.score,
-    from quality_scores as s
-    join institutions as h on h.institution_id = s.institution_id
+    from scoped_quality_scores($regions) as s
     where s.dimension = 'overall'
         and s.assessed_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, h.region_code))
 ),
 
 months as (

@@ -3,33 +3,24 @@
 -- columns: scope varchar, region_code varchar, institutions bigint, hospitals bigint, agreements bigint, requests_delivered bigint, records_delivered bigint, quality_passed bigint, quality_failed bigint, quality_score double
 with institutions_in_scope as (
     select institution_id, region_code
-    from institutions
+    from scoped_institutions($regions, $kinds, $sectors)
     where joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
-        and (len($kinds) = 0 or list_contains($kinds, kind))
-        and (len($sectors) = 0 or list_contains($sectors, company_sector))
 ),
 
--- Hospitals hold the data: kind and sector filters describe requesters, so only the region
--- filter applies to them (as to their quality).
 hospitals_in_scope as (
     select institution_id, region_code
-    from institutions
-    where kind = 'hospital'
-        and joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
+    from scoped_hospitals($regions)
+    where joined_on <= $date_to
 ),
 
--- An agreement counts in each region where one of its hospitals is, once per region; the
+-- An agreement counts in each chosen region where one of its hospitals is, once per region; the
 -- totals count it once.
 agreement_regions as (
-    select distinct a.agreement_id, party.region_code
-    from agreement_facts as a, unnest(a.hospital_regions) as party(region_code)
+    select distinct a.agreement_id, h.region_code
+    from scoped_agreements($regions, $kinds, $sectors, $areas) as a
+    join agreement_hospitals as ah using (agreement_id)
+    join scoped_hospitals($regions) as h on h.institution_id = ah.hospital_id
     where a.signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, a.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, a.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, a.requester_sector))
-        and (len($regions) = 0 or list_contains($regions, party.region_code))
 ),
 
 delivered as (
@@ -41,10 +32,9 @@ delivered as (
 -- Quality: each hospital's latest assessment up to the end of the period.
 latest_assessment as (
     select q.institution_id, h.region_code, max(q.assessed_on) as assessed_on
-    from quality_summary as q
+    from scoped_quality_summary($regions) as q
     join institutions as h on h.institution_id = q.institution_id
     where q.assessed_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, h.region_code))
     group by q.institution_id, h.region_code
 ),
 

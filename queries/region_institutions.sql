@@ -1,20 +1,18 @@
 -- region_institutions: institutions in the programme at the period's end, with their coordinates, district and activity within the period: agreements signed that they take part in (as requester or hospital) and data requests delivered to or from them, in the chosen research areas
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, kind varchar, region_code varchar, district_code varchar, latitude double, longitude double, agreements bigint, requests_delivered bigint
+-- Regions, kinds and sectors here are the institution's own: its agreements and deliveries are
+-- narrowed by area only (passing [] for the rest), so a hospital's count whoever the requester is.
 with in_scope as (
     select *
-    from institutions
+    from scoped_institutions($regions, $kinds, $sectors)
     where joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
-        and (len($kinds) = 0 or list_contains($kinds, kind))
-        and (len($sectors) = 0 or list_contains($sectors, company_sector))
 ),
 
 agreements_in_period as (
     select *
-    from agreement_facts
+    from scoped_agreements([], [], [], $areas)
     where signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
 ),
 
 parties as (
@@ -30,9 +28,8 @@ taking_part as (
 
 delivered_in_period as (
     select request_id, hospital_id, requester_id
-    from request_facts
+    from scoped_requests([], [], [], $areas)
     where delivered_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
 ),
 
 deliveries as (

@@ -1,6 +1,8 @@
 -- region_quarterly: each region's figures by quarter, from the quarter of the first joining to the period's end: institutions and hospitals in the programme at the quarter's end, agreements signed and requests and records delivered within the quarter, and the pooled quality score of each hospital's latest assessment by the quarter's end
 -- params: $date_to date, $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: quarter date, quarter_end date, region_code varchar, institutions bigint, hospitals bigint, agreements bigint, requests_delivered bigint, records_delivered bigint, quality_passed bigint, quality_failed bigint
+-- Every region is shown, so the region filter does not apply: the scopes get [] for regions, while
+-- kinds, sectors and areas narrow them as everywhere (hospitals count whatever the kinds and sectors).
 with quarter_starts as (
     select unnest(generate_series(
         (select date_trunc('quarter', min(joined_on)) from institutions where joined_on <= $date_to),
@@ -18,26 +20,23 @@ quarters as (
 regions as (select distinct region_code from institutions),
 
 joined as (
-    select
-        region_code,
-        date_trunc('quarter', joined_on)::date as quarter,
-        count(*) filter (
-            where (len($kinds) = 0 or list_contains($kinds, kind))
-                and (len($sectors) = 0 or list_contains($sectors, company_sector))
-        ) as institutions,
-        count(*) filter (where kind = 'hospital') as hospitals,
-    from institutions
+    select region_code, date_trunc('quarter', joined_on)::date as quarter, count(*) as institutions
+    from scoped_institutions([], $kinds, $sectors)
+    where joined_on <= $date_to
+    group by all
+),
+
+hospitals_joined as (
+    select region_code, date_trunc('quarter', joined_on)::date as quarter, count(*) as hospitals
+    from scoped_hospitals([])
     where joined_on <= $date_to
     group by all
 ),
 
 agreements as (
     select party.region_code, date_trunc('quarter', a.signed_on)::date as quarter, count(distinct a.agreement_id) as agreements
-    from agreement_facts as a, unnest(a.hospital_regions) as party(region_code)
+    from scoped_agreements([], $kinds, $sectors, $areas) as a, unnest(a.hospital_regions) as party(region_code)
     where a.signed_on <= $date_to
-        and (len($areas) = 0 or list_contains($areas, a.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, a.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, a.requester_sector))
     group by all
 ),
 
@@ -47,11 +46,8 @@ delivered as (
         date_trunc('quarter', delivered_on)::date as quarter,
         count(*) as requests_delivered,
         sum(coalesce(records, 0)) as records_delivered,
-    from request_facts
+    from scoped_requests([], $kinds, $sectors, $areas)
     where delivered_on <= $date_to
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
     group by all
 ),
 
@@ -85,7 +81,7 @@ select
     g.quarter_end,
     r.region_code,
     sum(coalesce(j.institutions, 0)) over running::bigint as institutions,
-    sum(coalesce(j.hospitals, 0)) over running::bigint as hospitals,
+    sum(coalesce(hj.hospitals, 0)) over running::bigint as hospitals,
     coalesce(a.agreements, 0) as agreements,
     coalesce(d.requests_delivered, 0) as requests_delivered,
     coalesce(d.records_delivered, 0)::bigint as records_delivered,
@@ -94,6 +90,7 @@ select
 from quarters as g
 cross join regions as r
 left join joined as j on j.quarter = g.quarter and j.region_code = r.region_code
+left join hospitals_joined as hj on hj.quarter = g.quarter and hj.region_code = r.region_code
 left join agreements as a on a.quarter = g.quarter and a.region_code = r.region_code
 left join delivered as d on d.quarter = g.quarter and d.region_code = r.region_code
 left join quality as q on q.quarter = g.quarter and q.region_code = r.region_code

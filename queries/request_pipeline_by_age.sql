@@ -9,14 +9,10 @@ with open_requests as (
             when status = 'requested' then 'requested'
             else 'under_review'
         end as stage,
-    from request_facts
+    from scoped_requests($regions, $kinds, $sectors, $areas)
     where requested_on <= $date_to
         and (delivered_on is null or delivered_on > $date_to)
         and status not in ('rejected', 'withdrawn')
-        and (len($areas) = 0 or list_contains($areas, research_area))
-        and (len($kinds) = 0 or list_contains($kinds, requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, requester_sector))
-        and (len($regions) = 0 or list_contains($regions, hospital_region))
         and (len($data_types) = 0 or list_contains($data_types, data_type))
         and (len($access_modes) = 0 or list_contains($access_modes, access_mode))
         and (len($hospital_ids) = 0 or list_contains($hospital_ids, hospital_id))

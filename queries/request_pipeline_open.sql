@@ -15,14 +15,10 @@ with open_requests as (
             else 'under_review'
         end as stage,
         date_diff('day', f.requested_on, $date_to::date) as age_days,
-    from request_facts as f
+    from scoped_requests($regions, $kinds, $sectors, $areas) as f
     where f.requested_on <= $date_to
         and (f.delivered_on is null or f.delivered_on > $date_to)
         and f.status not in ('rejected', 'withdrawn')
-        and (len($areas) = 0 or list_contains($areas, f.research_area))
-        and (len($kinds) = 0 or list_contains($kinds, f.requester_kind))
-        and (len($sectors) = 0 or list_contains($sectors, f.requester_sector))
-        and (len($regions) = 0 or list_contains($regions, f.hospital_region))
         and (len($data_types) = 0 or list_contains($data_types, f.data_type))
         and (len($access_modes) = 0 or list_contains($access_modes, f.access_mode))
         and (len($hospital_ids) = 0 or list_contains($hospital_ids, f.hospital_id))

@@ -1,14 +1,13 @@
 -- requester_league: every requester (company, university, research institute) in the programme at the period's end, of the chosen kinds, sectors and regions, with its agreements signed and requests made in the period, the hospitals it signed with, deliveries with their records and median lead time
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[]
 -- columns: institution_id varchar, name_ko varchar, name_en varchar, kind varchar, company_sector varchar, region_code varchar, joined_on date, agreements bigint, hospitals bigint, requests bigint, delivered bigint, records bigint, median_lead_days double
+-- Regions, kinds and sectors here are the requester's own (as for institutions): its agreements
+-- and requests are narrowed by area only (passing [] for the rest), wherever their hospitals are.
 with requesters as (
     select *
-    from institutions
+    from scoped_institutions($regions, $kinds, $sectors)
     where kind in ('company', 'university', 'research_institute')
         and joined_on <= $date_to
-        and (len($regions) = 0 or list_contains($regions, region_code))
-        and (len($kinds) = 0 or list_contains($kinds, kind))
-        and (len($sectors) = 0 or list_contains($sectors, company_sector))
 ),
 
 agreements as (
@@ -16,10 +15,9 @@ agreements as (
         a.requester_id as institution_id,
         count(distinct a.agreement_id) as agreements,
         count(distinct ah.hospital_id) as hospitals,
-    from agreement_facts as a
+    from scoped_agreements([], [], [], $areas) as a
     join agreement_hospitals as ah using (agreement_id)
     where a.signed_on between $date_from and $date_to
-        and (len($areas) = 0 or list_contains($areas, a.research_area))
     group by all
 ),
 
@@ -30,9 +28,8 @@ requests as (
         count(*) filter (where delivered_on between $date_from and $date_to) as delivered,
         sum(records) filter (where delivered_on between $date_from and $date_to)::bigint as records,
         median(lead_days) filter (where delivered_on between $date_from and $date_to) as median_lead_days,
-    from request_facts
-    where (requested_on between $date_from and $date_to or delivered_on between $date_from and $date_to)
-        and (len($areas) = 0 or list_contains($areas, research_area))
+    from scoped_requests([], [], [], $areas)
+    where requested_on between $date_from and $date_to or delivered_on between $date_from and $date_to
     group by all
 )
 

@@ -12,15 +12,11 @@ select
     f.requested_on,
     case when f.approved_on is null or f.approved_on > $date_to then 'under_review' else 'approved' end as stage,
     date_diff('day', f.requested_on, $date_to::date) as days_waiting,
-from request_facts as f
+from scoped_requests($regions, $kinds, $sectors, $areas) as f
 join institutions as h on h.institution_id = f.hospital_id
 join institutions as r on r.institution_id = f.requester_id
 where f.requested_on <= $date_to
     and (f.delivered_on is null or f.delivered_on > $date_to)
     and f.status not in ('rejected', 'withdrawn')
     and date_diff('day', f.requested_on, $date_to::date) > $min_days
-    and (len($areas) = 0 or list_contains($areas, f.research_area))
-    and (len($kinds) = 0 or list_contains($kinds, f.requester_kind))
-    and (len($sectors) = 0 or list_contains($sectors, f.requester_sector))
-    and (len($regions) = 0 or list_contains($regions, f.hospital_region))
 order by days_waiting desc, f.request_id

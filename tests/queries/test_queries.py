@@ -8,6 +8,7 @@ import pytest
 from conftest import YEAR_2025
 
 from oversight import queries
+from oversight.filters import Filters
 from oversight.config import QUERIES_DIR
 
 # A value for every parameter name a query may declare (extend when a query adds one).
@@ -103,24 +104,39 @@ def test_filter_values_that_look_like_sql_are_only_values(runner):
 
 # Known answers, computed by hand from tests/fixture.py ----------------------------------------
 
-# Known answers sit beside each query: queries/NAME.answers.json, a list of cases (why, period,
-# parameters over the period's, and the expected rows, each giving only the columns it checks).
-PERIODS = {"2025": YEAR_2025, "2025-previous": YEAR_2025.previous()}
+# Known answers sit beside each query: queries/NAME.answers.json, a list of cases (why, the
+# fixture rows the answer rests on, period, parameters over the period's, and the expected rows,
+# each giving only the columns it checks; dates as ISO text).
+PERIODS = {
+    "2025": YEAR_2025,
+    "2025-previous": YEAR_2025.previous(),
+    "2026-h1": Filters(dt.date(2026, 1, 1), dt.date(2026, 6, 30)),  # centre use and consultations
+}
+CASE_KEYS = {"case", "given", "period", "params", "rows"}
 
 
 def _matches(expected: object, got: object) -> bool:
     if isinstance(expected, float) and isinstance(got, float):
         return got == pytest.approx(expected)
+    if isinstance(expected, str) and isinstance(got, dt.date):
+        return expected == got.isoformat()
     return expected == got
 
 
+def _answer_files() -> dict[str, list[dict]]:
+    return {path.name.removesuffix(".answers.json"): json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(QUERIES_DIR.glob("*.answers.json"))}
+
+
 def test_every_query_gives_its_known_answers_on_the_fixture(runner):
-    files = sorted(QUERIES_DIR.glob("*.answers.json"))
-    assert files, "no known answers found"
+    answers = _answer_files()
+    assert answers, "no known answers found"
     mismatches = []
-    for path in files:
-        name = path.name.removesuffix(".answers.json")
-        for case in json.loads(path.read_text(encoding="utf-8")):
+    for name, cases in answers.items():
+        for case in cases:
+            if set(case) != CASE_KEYS or not case["given"]:
+                mismatches.append(f"{name}: a case has keys {sorted(case)}, needs {sorted(CASE_KEYS)} with rows given")
+                continue
             rows = runner.run(name, PERIODS[case["period"]].params() | case["params"]).rows(named=True)
             wanted = case["rows"]
             if len(rows) != len(wanted):
@@ -133,6 +149,13 @@ def test_every_query_gives_its_known_answers_on_the_fixture(runner):
                             f"{name} ({case['case']}) row {i} {column}: {row.get(column)!r}, expected {value!r}")
     assert not mismatches, "\n".join(mismatches)
 
+
+
+def test_every_scope_is_read_by_a_query_with_known_answers():
+    """So a reader sees on hand-computed rows what each shared filter means for each fact."""
+    answered = " ".join(queries.get(name).sql for name in _answer_files())
+    unanswered = [scope for scope in queries.scope_macros() if f"{scope}(" not in answered]
+    assert not unanswered, f"no query with known answers reads {unanswered}"
 
 def test_cumulative_agreements_reach_the_period_total(runner):
     frame = runner.run("agreements_by_month", YEAR_2025.params())
