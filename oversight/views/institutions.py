@@ -23,7 +23,7 @@ from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
 
 TOP_REQUESTERS = 15
 SIDES = ("hospitals", "requesters")
@@ -70,6 +70,7 @@ def _hospital_league(runner: Runner, filters: Filters, lang: str) -> Panel:
         definition=t("def.institutions_hospital_league", lang),
         frame=frame,
         count_columns=("agreements", "requests", "delivered", "records"),
+        margins=(Margin(("agreements", "requests", "delivered", "records")), Margin(("agreements", "delivered", "records"), by=("region",))),  # KPIs, Regions table
         percent_columns=("score",),
     )
 
@@ -91,6 +92,7 @@ def _requester_league(runner: Runner, filters: Filters, lang: str) -> Panel:
         definition=t("def.institutions_requester_league", lang),
         frame=frame,
         count_columns=("agreements", "hospitals", "requests", "delivered", "records"),
+        margins=(Margin(("agreements", "requests", "delivered", "records")), Margin(("agreements",), by=("requester_group",))),  # KPIs, agreements by group
     )
 
 
@@ -107,6 +109,7 @@ def _workload(hospitals: Panel, lang: str) -> Panel:
         # drawn by oversight.charts.institutions.workload (a scatter, one point per hospital)
         chart=Chart(kind="scatter", x="requests", y="median_days", color="tier"),
         count_columns=("requests", "delivered", "agreements"),
+        margins=(Margin(("requests", "delivered", "agreements")), Margin(("delivered", "agreements"), by=("region",))),  # KPIs, Regions table
     )
 
 
@@ -231,6 +234,7 @@ def _activity(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="line", x="month", y="count", color="series"),
         count_columns=("count",),
+        margins=(Margin(("count",), by=("series",)),),  # the institution's row in the lists
     )
 
 
@@ -263,6 +267,7 @@ def _centre_use(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="bar", x="month", y="sessions"),
         count_columns=("sessions", "researchers", "requests"),
+        margins=(Margin(("sessions", "researchers")),),  # the centre's row in the directory
     )
 
 
@@ -280,6 +285,7 @@ def _partners(runner: Runner, params: dict, kind: str, lang: str) -> Panel:
         definition=t("def.institutions_partners", lang),
         frame=frame,
         count_columns=("agreements", "requests", "delivered"),
+        margins=(Margin(("agreements", "requests", "delivered")),),  # the institution's row in the lists
     )
 
 
@@ -298,4 +304,5 @@ def _agreements(runner: Runner, params: dict, lang: str) -> Panel:
         definition=t("def.institutions_agreements", lang),
         frame=frame,
         count_columns=("requests", "delivered"),
+        margins=(Margin(("requests", "delivered")),),  # the institution's row in the lists
     )
