@@ -215,6 +215,10 @@ def _protect(values: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], n
     for g, members in enumerate(groups):
         for m in members:
             membership.setdefault(int(m), []).append(g)
+    # Cells pinned even with every cell hidden (a hospital alone in its region, whose total is
+    # published; cells that the labels' ranges fix) stay pinned whatever else is hidden: chasing
+    # them would hide the whole frame for nothing. Their protection is the total's own suppression.
+    beyond_help = set(_pinned(values, np.ones_like(hidden), groups, n))
     for _ in range(_MAX_ROUNDS):
         changed = False
         for members in groups:
@@ -223,7 +227,8 @@ def _protect(values: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], n
         if changed:
             continue
         for cell in _pinned(values, hidden, groups, n):
-            changed |= _hide_next(values, hidden, [groups[g] for g in membership.get(cell, [])])
+            if cell not in beyond_help:
+                changed |= _hide_next(values, hidden, [groups[g] for g in membership.get(cell, [])])
         if not changed:
             break
     return hidden
