@@ -13,7 +13,8 @@ A group with exactly one hidden cell gets a second one: its smallest shown count
 a non-zero one. Then an audit looks for any hidden count an attacker could still pin down from
 the group totals, knowing that "<5" cells lie in 0..4 and "x" cells are 5 or more: exactly, by
 linear algebra over the group sums, or by narrowing each cell's interval from the others'. A
-pinned cell gets one more hidden neighbour, and the audit runs again until none is pinned.
+pinned cell gets one more hidden neighbour, and the audit runs again until none is pinned, but
+for cells that the totals pin even with every cell hidden: no hiding here can help them.
 
 Cells hidden to protect another are shown as "x" (the symbol of Korean official statistics for
 figures withheld to protect confidentiality); a zero chosen for that purpose shows "<5",
@@ -191,7 +192,7 @@ def _groups(frame: pl.DataFrame, margins: Sequence[Margin], cells: _Cells) -> li
     seen: set[tuple[int, ...]] = set()
     groups: list[np.ndarray] = []
     for margin in margins:
-        keyed = numbered[list(margin.rows)] if margin.rows else numbered
+        keyed = numbered if margin.rows is None else numbered[list(margin.rows)]
         if margin.by:
             row_sets = keyed.group_by(list(margin.by), maintain_order=True).agg(pl.col("__row")).get_column("__row").to_list()
         else:

@@ -240,6 +240,7 @@ def _activity(runner: Runner, params: dict, lang: str) -> Panel:
 
 def _quality(runner: Runner, params: dict, lang: str) -> Panel:
     frame = runner.run("hospital_quality_history", params)
+    categories = tuple(i for i, c in enumerate(frame.get_column("category").to_list()) if c != "overall")
     frame = frame.with_columns(
         pl.col("category").replace_strict(
             {"overall": t("institutions.quality.overall", lang)}
@@ -254,6 +255,7 @@ def _quality(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="line", x="assessed_on", y="score", color="category", y_format=".0%"),
         count_columns=("passed", "failed", "not_applicable"),
+        margins=(Margin(("passed", "failed", "not_applicable"), by=("assessed_on",), rows=categories),),  # the overall rows
         percent_columns=("score",),
     )
 

@@ -38,7 +38,7 @@ class Margin:
 
     columns: tuple[str, ...]
     by: tuple[str, ...] = ()
-    rows: tuple[int, ...] = ()  # the rows the totals cover when not all (e.g. the regions under a total row)
+    rows: tuple[int, ...] | None = None  # the rows the totals cover when not all (e.g. the regions under a total row)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Panel:
             missing = [c for c in margin.by if c not in self.frame.columns]
             if missing:
                 raise ValueError(f"panel {self.key}: margin by {missing} not in the frame's columns {self.frame.columns}")
-            if any(not 0 <= row < self.frame.height for row in margin.rows):
+            if any(not 0 <= row < self.frame.height for row in margin.rows or ()):
                 raise ValueError(f"panel {self.key}: margin rows {margin.rows} outside the frame's {self.frame.height} rows")
 
 

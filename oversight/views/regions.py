@@ -314,7 +314,7 @@ def _region_margins(shown: list[str]) -> tuple[Margin, ...]:
     """The regions' rows (the table's first rows) that the capital-area, other and national totals sum."""
     capital = tuple(i for i, code in enumerate(shown) if code in CAPITAL_AREA)
     other = tuple(i for i, code in enumerate(shown) if code not in CAPITAL_AREA)
-    return tuple(Margin(COUNTS, rows=rows) for rows in (capital, other, tuple(range(len(shown)))) if rows)
+    return tuple(Margin(COUNTS, rows=rows) for rows in (capital, other, tuple(range(len(shown)))))
 
 
 DISTRICT_COLUMNS = (

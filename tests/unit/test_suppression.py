@@ -101,6 +101,8 @@ def test_totals_over_some_rows_protect_within_those_rows():
     # Had only the column's grand total been declared, the partner would have been Busan's 6,
     # and Seoul would be 43 - 40 from the capital total row.
     assert labels(frame, margins=(Margin(("n",), rows=(0, 1, 2, 3)),)) == {(0, "n"): "<5", (2, "n"): COMPLEMENT_LABEL}
+    # No rows under a total (a region filter leaving none in the capital area): nothing to protect.
+    assert labels(frame, margins=(Margin(("n",), rows=()),)) == {(0, "n"): "<5"}
 
 
 def test_a_margin_must_name_count_columns_and_columns_of_the_frame():
