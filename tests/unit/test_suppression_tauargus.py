@@ -126,7 +126,8 @@ def our_calculation(values, hidden: set[int], relations) -> set[int]:
     return {cell for cell, i in position.items() if i in pinned}
 
 
-def test_each_tools_hidden_small_counts_stay_unrecoverable_by_the_others_intervals(tmp_path):
+def test_each_tools_hidden_small_counts_stay_unrecoverable_by_the_others_intervals(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the engine writes its solver logs (FullJJ.log, cspSCIP.*) where it runs
     rng = np.random.default_rng(SEED)
     report = [f"{'table':>6} {'cells':>5} {'small':>5} {'ours x':>6} {'TA x':>5} {'both':>5} {'ours only':>9} "
               f"{'TA only':>7} {'TA totals':>9} {'ours <±1 (TA)':>13} {'ours pinned w/ labels':>21} {'TA pinned w/ labels':>19}"]
