@@ -44,7 +44,7 @@ SHAPES = [(8,), (12,), (3, 4), (4, 5), (5, 6), (6, 6), (4, 8)]
 
 @dataclass
 class Table:
-    """A generated table: interior cells by code tuple, and its margins as (total, parts) keys."""
+    """A generated table: its interior cells by their codes (one per dimension)."""
 
     dims: list[str]
     interior: dict[tuple[str, ...], int]
@@ -64,11 +64,9 @@ def generate(rng: np.random.Generator, shape: tuple[int, ...]) -> Table:
     column total at least 5, so that no total is itself a small count."""
     values = rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 17, 22, 30, 40], size=shape,
                         p=[.08, .09, .08, .08, .08, .1, .09, .08, .07, .06, .06, .05, .04, .04])
-    for axis in range(len(shape)):
-        for index in np.ndindex(*[s for a, s in enumerate(shape) if a != axis]):
-            line = [slice(None) if a == axis else index[a - (a > axis)] for a in range(len(shape))]
-            if values[tuple(line)].sum() < N:
-                values[tuple(line)][0] += 10
+    for line in [values] if values.ndim == 1 else [*values, *values.T]:  # views: a change reaches `values`
+        if line.sum() < N:
+            line[0] += 10
     dims = ["R", "C"][: len(shape)]
     interior = {tuple(f"{d.lower()}{i}" for d, i in zip(dims, index)): int(values[index]) for index in np.ndindex(*shape)}
     return Table(dims, interior)
