@@ -138,7 +138,12 @@ def _pipeline(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="stacked_bar", x="age_band", y="requests", color="stage"),
         count_columns=("requests",),
-        margins=(Margin(("requests",)), Margin(("requests",), by=("age_band",)), Margin(("requests",), by=("stage",))),  # KPI, bar heights, stages
+        # published totals: KPI, bar heights, stages
+        margins=(
+            Margin(("requests",)),
+            Margin(("requests",), by=("age_band",)),
+            Margin(("requests",), by=("stage",)),
+        ),
     )
 
 

@@ -213,7 +213,8 @@ def _network(runner: Runner, filters: Filters, lang: str, picked: dict, top_n: i
         # not a generic kind: drawn by oversight.charts.agreements.network
         chart=Chart(kind="network", x="requester", y="agreements", color="hospital"),
         count_columns=("agreements", "requester_agreements", "hospital_agreements"),
-        margins=(Margin(("agreements",), by=("requester_id",)), Margin(("agreements",), by=("hospital_id",))),  # the total columns
+        # published totals: the total columns
+        margins=(Margin(("agreements",), by=("requester_id",)), Margin(("agreements",), by=("hospital_id",))),
     )
 
 

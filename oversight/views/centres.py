@@ -99,7 +99,12 @@ def _usage(runner: Runner, filters: Filters, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="centre_usage", x="month", y="sessions", color="centre"),
         count_columns=("sessions", "researchers"),
-        margins=(Margin(("sessions",)), Margin(("sessions",), by=("month",)), Margin(("sessions", "researchers"), by=("centre_id",))),  # KPI, chart, directory
+        # published totals: KPI, chart, directory
+        margins=(
+            Margin(("sessions",)),
+            Margin(("sessions",), by=("month",)),
+            Margin(("sessions", "researchers"), by=("centre_id",)),
+        ),
     )
 
 

@@ -82,7 +82,12 @@ def _by_month(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="stacked_bar", x="month", y="consultations", color="topic"),
         count_columns=("consultations",),
-        margins=(Margin(("consultations",)), Margin(("consultations",), by=("month",)), Margin(("consultations",), by=("topic",))),  # KPI, bar heights, topics
+        # published totals: KPI, bar heights, topics
+        margins=(
+            Margin(("consultations",)),
+            Margin(("consultations",), by=("month",)),
+            Margin(("consultations",), by=("topic",)),
+        ),
     )
 
 

@@ -70,7 +70,11 @@ def _hospital_league(runner: Runner, filters: Filters, lang: str) -> Panel:
         definition=t("def.institutions_hospital_league", lang),
         frame=frame,
         count_columns=("agreements", "requests", "delivered", "records"),
-        margins=(Margin(("agreements", "requests", "delivered", "records")), Margin(("agreements", "delivered", "records"), by=("region",))),  # KPIs, Regions table
+        # published totals: KPIs, Regions table
+        margins=(
+            Margin(("agreements", "requests", "delivered", "records")),
+            Margin(("agreements", "delivered", "records"), by=("region",)),
+        ),
         percent_columns=("score",),
     )
 
@@ -92,7 +96,11 @@ def _requester_league(runner: Runner, filters: Filters, lang: str) -> Panel:
         definition=t("def.institutions_requester_league", lang),
         frame=frame,
         count_columns=("agreements", "hospitals", "requests", "delivered", "records"),
-        margins=(Margin(("agreements", "requests", "delivered", "records")), Margin(("agreements",), by=("requester_group",))),  # KPIs, agreements by group
+        # published totals: KPIs, agreements by group
+        margins=(
+            Margin(("agreements", "requests", "delivered", "records")),
+            Margin(("agreements",), by=("requester_group",)),
+        ),
     )
 
 
@@ -109,7 +117,11 @@ def _workload(hospitals: Panel, lang: str) -> Panel:
         # drawn by oversight.charts.institutions.workload (a scatter, one point per hospital)
         chart=Chart(kind="scatter", x="requests", y="median_days", color="tier"),
         count_columns=("requests", "delivered", "agreements"),
-        margins=(Margin(("requests", "delivered", "agreements")), Margin(("delivered", "agreements"), by=("region",))),  # KPIs, Regions table
+        # published totals: KPIs, Regions table
+        margins=(
+            Margin(("requests", "delivered", "agreements")),
+            Margin(("delivered", "agreements"), by=("region",)),
+        ),
     )
 
 
@@ -255,7 +267,8 @@ def _quality(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="line", x="assessed_on", y="score", color="category", y_format=".0%"),
         count_columns=("passed", "failed", "not_applicable"),
-        margins=(Margin(("passed", "failed", "not_applicable"), by=("assessed_on",), rows=categories),),  # the overall rows
+        # published totals: the overall rows
+        margins=(Margin(("passed", "failed", "not_applicable"), by=("assessed_on",), rows=categories),),
         percent_columns=("score",),
     )
 

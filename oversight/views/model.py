@@ -55,12 +55,15 @@ class Panel:
     def __post_init__(self) -> None:
         for margin in self.margins:
             if not set(margin.columns) <= set(self.count_columns):
-                raise ValueError(f"panel {self.key}: margin columns {margin.columns} are not all count columns {self.count_columns}")
+                raise ValueError(f"panel {self.key}: margin columns {margin.columns} "
+                                 f"are not all count columns {self.count_columns}")
             missing = [c for c in margin.by if c not in self.frame.columns]
             if missing:
-                raise ValueError(f"panel {self.key}: margin by {missing} not in the frame's columns {self.frame.columns}")
+                raise ValueError(f"panel {self.key}: margin by {missing} "
+                                 f"not in the frame's columns {self.frame.columns}")
             if any(not 0 <= row < self.frame.height for row in margin.rows or ()):
-                raise ValueError(f"panel {self.key}: margin rows {margin.rows} outside the frame's {self.frame.height} rows")
+                raise ValueError(f"panel {self.key}: margin rows {margin.rows} "
+                                 f"outside the frame's {self.frame.height} rows")
 
 
 @dataclass(frozen=True)

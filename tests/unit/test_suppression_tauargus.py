@@ -68,7 +68,8 @@ def generate(rng: np.random.Generator, shape: tuple[int, ...]) -> Table:
         if line.sum() < N:
             line[0] += 10
     dims = ["R", "C"][: len(shape)]
-    interior = {tuple(f"{d.lower()}{i}" for d, i in zip(dims, index)): int(values[index]) for index in np.ndindex(*shape)}
+    interior = {tuple(f"{d.lower()}{i}" for d, i in zip(dims, index)): int(values[index])
+                for index in np.ndindex(*shape)}
     return Table(dims, interior)
 
 
@@ -124,11 +125,20 @@ def our_calculation(values, hidden: set[int], relations) -> set[int]:
     return {cell for cell, i in position.items() if i in pinned}
 
 
+def pinned_by_lp(values, hidden: set[int], relations, labelled: bool) -> set[int]:
+    """Hidden cells the linear programme recovers, the attacker told "<5"/"x" (ours) or plain "x"."""
+    bounds = label_bounds(values, hidden, N) if labelled else {}
+    return set(recovered(feasible_intervals(values, hidden, relations, bounds), PROTECTION))
+
+
+COLUMNS = ("table", "cells", "small", "ours x", "TA x", "both", "ours only", "TA only", "TA totals",
+           "ours <±1 (TA)", "ours pinned w/ labels", "TA pinned w/ labels")
+
+
 def test_each_tools_hidden_small_counts_stay_unrecoverable_by_the_others_intervals(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the engine writes its solver logs (FullJJ.log, cspSCIP.*) where it runs
     rng = np.random.default_rng(SEED)
-    report = [f"{'table':>6} {'cells':>5} {'small':>5} {'ours x':>6} {'TA x':>5} {'both':>5} {'ours only':>9} "
-              f"{'TA only':>7} {'TA totals':>9} {'ours <±1 (TA)':>13} {'ours pinned w/ labels':>21} {'TA pinned w/ labels':>19}"]
+    rows = [COLUMNS]
     failures = []
     for number, shape in enumerate(SHAPES):
         table = generate(rng, shape)
@@ -138,37 +148,36 @@ def test_each_tools_hidden_small_counts_stay_unrecoverable_by_the_others_interva
         primary = {index[c] for c in small}
 
         mine = ours(table)
-        status, audit = tau_argus(table, tmp_path / f"ta{number}")
+        status, _ = tau_argus(table, tmp_path / f"ta{number}")
         theirs = {key for key, s in status.items() if s in ("U", "M")}
-        if {key for key, s in status.items() if s == "U"} != small:
-            failures.append(f"{name}: primary cells differ: ours {sorted(small)}, Tau-Argus {sorted(k for k, s in status.items() if s == 'U')}")
+        their_primary = {key for key, s in status.items() if s == "U"}
+        if their_primary != small:
+            failures.append(f"{name}: primary cells differ: ours {sorted(small)}, Tau-Argus {sorted(their_primary)}")
 
         # Our pattern, under Tau-Argus's audit (our "x" cells marked M; a hidden zero stays published there).
         my_secondary = {c for c in mine if c not in small and table.interior[c] > 0}
         _, my_audit = tau_argus(table, tmp_path / f"ours{number}", my_secondary)
         for cell in small:
-            a = my_audit.get(cell)
-            if a is None or a["max"] - a["min"] < PROTECTION:
-                failures.append(f"{name}: our hidden {cell}={table.interior[cell]} pinned by Tau-Argus's audit: {a}")
-        short_of_ta = sum(1 for c in small if my_audit[c]["min"] > table.interior[c] - 1 or my_audit[c]["max"] < table.interior[c] + 1)
-        my_hidden = {index[c] for c in mine}
-        by_labels = set(recovered(feasible_intervals(values, my_hidden, relations, label_bounds(values, my_hidden, N)), PROTECTION))
-        failures += [f"{name}: our hidden {keys[cell]} recovered by linear programming" for cell in by_labels & primary]
+            bounds = my_audit.get(cell)
+            if bounds is None or bounds["max"] - bounds["min"] < PROTECTION:
+                failures.append(f"{name}: our hidden {cell}={table.interior[cell]} pinned by Tau-Argus: {bounds}")
+        short_of_ta = sum(1 for c in small
+                          if my_audit[c]["min"] > table.interior[c] - 1 or my_audit[c]["max"] < table.interior[c] + 1)
+        mine_by_lp = pinned_by_lp(values, {index[c] for c in mine}, relations, labelled=True) & primary
+        failures += [f"{name}: our hidden {keys[cell]} recovered by linear programming" for cell in mine_by_lp]
 
         # Tau-Argus's pattern, under our interval calculation and the linear programme.
         ta_hidden = {index[c] for c in theirs}
         for cell in our_calculation(values, ta_hidden, relations) & primary:
             failures.append(f"{name}: Tau-Argus's hidden {keys[cell]}={values[cell]} pinned by our audit")
-        for cell in set(recovered(feasible_intervals(values, ta_hidden, relations, {}), PROTECTION)) & primary:
+        for cell in pinned_by_lp(values, ta_hidden, relations, labelled=False) & primary:
             failures.append(f"{name}: Tau-Argus's hidden {keys[cell]} recovered by linear programming")
-        with_labels = set(recovered(feasible_intervals(values, ta_hidden, relations, label_bounds(values, ta_hidden, N)), PROTECTION))
+        theirs_with_labels = pinned_by_lp(values, ta_hidden, relations, labelled=True) & primary
 
-        ours_x = set(mine) - small
-        ta_x = theirs - small
-        report.append(
-            f"{name:>6} {len(table.interior):>5} {len(small):>5} {len(ours_x):>6} {len(ta_x):>5} {len(ours_x & ta_x):>5} "
-            f"{len(ours_x - ta_x):>9} {len(ta_x - ours_x):>7} {sum(1 for k in ta_x if 'Total' in k):>9} "
-            f"{short_of_ta:>13} {len(by_labels & primary):>21} {len(with_labels & primary):>19}"
-        )
-    print("\n".join(["", "Suppression: ours against Tau-Argus (x = secondary cells)", *report]))
+        ours_x, ta_x = set(mine) - small, theirs - small
+        rows.append((name, len(table.interior), len(small), len(ours_x), len(ta_x), len(ours_x & ta_x),
+                     len(ours_x - ta_x), len(ta_x - ours_x), sum(1 for k in ta_x if "Total" in k),
+                     short_of_ta, len(mine_by_lp), len(theirs_with_labels)))
+    lines = [" ".join(f"{value:>{len(column)}}" for value, column in zip(row, COLUMNS)) for row in rows]
+    print("\n".join(["", "Suppression: ours against Tau-Argus (x = secondary cells)", *lines]))
     assert not failures, "\n".join(failures)
