@@ -77,7 +77,7 @@ def sheet_for(page: dict) -> str | None:
 
 def measure(args: argparse.Namespace) -> tuple[dict, dict[str, Path]]:
     """Everything but memory: databases, pages, peers, exports."""
-    from bench import databases, discover, exports, peers, summary
+    from bench import databases, discover, exports, peers, report_stages, summary
     from oversight.i18n import t
 
     scales = args.scales
@@ -142,6 +142,8 @@ def measure(args: argparse.Namespace) -> tuple[dict, dict[str, Path]]:
             entry["scales"][scale] = exports.measure(
                 export, paths[scale], BENCH / "cache", sheets, log=log, per_page=scale == "large",
                 runs=(3 if scale == "large" else 2) if command == "report" else 2)
+            if command == "report" and scale == "large":  # where one page's time goes, in a warm process
+                entry["scales"][scale]["stages"] = report_stages.measure(paths[scale], sheets, runs=3)
 
     missing = [p["title"] for p in results["pages"] if p["path"] not in peers.PEERS]
     if missing:

@@ -230,6 +230,9 @@ def export_line(results: dict, command: str, scale: str = TARGET_SCALE) -> tuple
             seconds = median(worst[1])
             text = (f"slowest page {worst[0]}: {seconds:.2f} s (one sheet each; Python start included, ~{base or 0:.1f} s);"
                     f" whole workbook {median(at.get('runs')):.2f} s")
+            stages = at.get("stages", {}).get(worst[0])
+            if stages:
+                text += "; in a warm process: " + ", ".join(f"{stage} {median(runs):.2f} s" for stage, runs in stages.items())
         ok = seconds <= REPORT_MAX
     return label, text, ok
 

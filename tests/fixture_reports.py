@@ -7,7 +7,7 @@ import datetime as dt
 
 import polars as pl
 
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
 
 D = dt.date
 
@@ -27,6 +27,7 @@ HOSTILE_NAMES = (
 )
 
 MONTHS = [D(2025, m, 1) for m in range(1, 7)]
+SHARE_TOTAL = (Margin(("requests",)),)  # a region's requests and its share give the total
 
 # month x series counts; small ones (1-4) are hidden, with what would give them back.
 TREND = {
@@ -90,17 +91,18 @@ def synthetic_view(lang: str = "ko") -> PageView:
             Panel("synthetic.trend", "월별 추이", "월별 건수(계열별).", trend,
                   Chart("line", "month", "count", color="series"), count_columns=("count",)),
             Panel("synthetic.regions", "지역별 신청", "지역별 신청 수와 비중.", regions,
-                  Chart("bar", "region", "requests"), count_columns=("requests",), percent_columns=("share",)),
+                  Chart("bar", "region", "requests"), count_columns=("requests",), percent_columns=("share",), margins=SHARE_TOTAL),
             Panel("synthetic.stacked", "월별 누적 막대", "계열별 누적 막대.", trend,
-                  Chart("stacked_bar", "month", "count", color="series"), count_columns=("count",)),
+                  Chart("stacked_bar", "month", "count", color="series"), count_columns=("count",),
+                  margins=(Margin(("count",), by=("month",)),)),  # the bars' heights
             Panel("synthetic.hbar", "가로 막대", "지역별 가로 막대.", regions,
-                  Chart("hbar", "region", "requests"), count_columns=("requests",), percent_columns=("share",)),
+                  Chart("hbar", "region", "requests"), count_columns=("requests",), percent_columns=("share",), margins=SHARE_TOTAL),
             Panel("synthetic.pie", "비중", "지역별 비중.", regions.filter(pl.col("requests") > 0),
-                  Chart("pie", "region", "requests"), count_columns=("requests",), percent_columns=("share",)),
+                  Chart("pie", "region", "requests"), count_columns=("requests",), percent_columns=("share",), margins=SHARE_TOTAL),
             Panel("synthetic.heat", "품질 히트맵", "병원·범주별 점수.", heat_frame(),
                   Chart("heatmap", "category", "score", color="hospital"), percent_columns=("score",)),
             Panel("synthetic.network", "협약 네트워크", "기관 간 협약 연결.", regions,
-                  Chart("network", "region", "requests"), count_columns=("requests",), percent_columns=("share",)),
+                  Chart("network", "region", "requests"), count_columns=("requests",), percent_columns=("share",), margins=SHARE_TOTAL),
             Panel("synthetic.entities", "기관 목록", "모든 값 유형.", entity_frame(), percent_columns=("score",)),
             Panel("synthetic.empty", "빈 표", "자료 없음.", regions.head(0)),
         ),

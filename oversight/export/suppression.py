@@ -3,35 +3,29 @@
 Primary: a count of 1 to threshold-1 in a panel's `count_columns` is hidden and shown as
 "<5". A zero is shown: it identifies no one.
 
-Complementary: a hidden count must not come back by subtraction. Every group of cells whose
-total may be published (here or on another page) is assumed to have its total known:
-
-- the whole column (a KPI often carries the grand total);
-- the cells sharing the value of any one dimension column (e.g. every month of a series, every
-  series of a month, every institution of a region);
-- the cells sharing all dimension columns but one (the rows and columns of a cross-table);
-- a row's count columns when one of them is the sum of others in every row (a total column).
+Complementary: a hidden count must not come back by subtraction from a published total. The
+panel declares which totals of its frame are published (`Panel.margins`: a column's grand total,
+its subtotals by some columns); each gives a group of cells whose sum is known. Totals that are
+nowhere published are not assumed known, so a long list whose column sums appear nowhere keeps
+its cells.
 
 A group with exactly one hidden cell gets a second one: its smallest shown count, preferring
 a non-zero one. Then an audit looks for any hidden count an attacker could still pin down from
 the group totals, knowing that "<5" cells lie in 0..4 and "x" cells are 5 or more: exactly, by
 linear algebra over the group sums, or by narrowing each cell's interval from the others'. A
-pinned cell gets one more hidden neighbour, and the audit runs again until none is pinned.
+pinned cell gets one more hidden neighbour, and the audit runs again until none is pinned, but
+for cells that the totals pin even with every cell hidden: no hiding here can help them.
 
 Cells hidden to protect another are shown as "x" (the symbol of Korean official statistics for
 figures withheld to protect confidentiality); a zero chosen for that purpose shows "<5",
 which stays true. In a row with a hidden count, its rates and other decimal figures are hidden
 too ("x"), since a rate and the row's other counts would give the count back.
-
-Dimension columns are the text, date and boolean columns, and integer columns named like a
-period (year, quarter, month, week); other numbers are measures.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -39,10 +33,9 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from oversight import config
-from oversight.views.model import Kpi, Panel
+from oversight.views.model import Kpi, Margin, Panel
 
 COMPLEMENT_LABEL = "x"
-_PERIOD_INTEGER_NAMES = {"year", "quarter", "month", "week", "half"}
 _MAX_ROUNDS = 10_000
 _TOLERANCE = 1e-7
 
@@ -117,7 +110,7 @@ class Suppression:
 
 
 def suppress_panel(panel: Panel, n: int | None = None) -> Suppression:
-    return suppress_frame(panel.frame, panel.count_columns, panel.percent_columns, n)
+    return suppress_frame(panel.frame, panel.count_columns, panel.percent_columns, n, panel.margins)
 
 
 def masked_panel(panel: Panel, n: int | None = None) -> tuple[Panel, Suppression]:
@@ -134,26 +127,12 @@ def kpi_small(kpi: Kpi, n: int | None = None) -> tuple[bool, bool]:
     return is_small(kpi.value, n), is_small(kpi.previous, n)
 
 
-def dimension_columns(frame: pl.DataFrame, exclude: Iterable[str] = ()) -> list[str]:
-    excluded = set(exclude)
-    dims = []
-    for name, dtype in frame.schema.items():
-        if name in excluded:
-            continue
-        if dtype in (pl.String, pl.Categorical, pl.Boolean, pl.Date, pl.Datetime) or isinstance(
-            dtype, (pl.Enum, pl.Categorical, pl.Datetime)
-        ):
-            dims.append(name)
-        elif dtype.is_integer() and (name in _PERIOD_INTEGER_NAMES or name.endswith("_year")):
-            dims.append(name)
-    return dims
-
-
 def suppress_frame(
     frame: pl.DataFrame,
     count_columns: Sequence[str],
     percent_columns: Sequence[str] = (),
     n: int | None = None,
+    margins: Sequence[Margin] = (),
 ) -> Suppression:
     n = threshold() if n is None else n
     counts = [c for c in count_columns if c in frame.columns]
@@ -165,7 +144,7 @@ def suppress_frame(
     hidden = np.array([is_small(v, n) for v in cells.values])
     if not hidden.any():
         return Suppression(n)
-    groups = _groups(frame, counts, percent_columns, cells)
+    groups = _groups(frame, margins, cells)
     # The matrices are small (hundreds of cells): OpenBLAS's threads only wait on each other,
     # and on shared cores they made the same report two to five times slower.
     with threadpool_limits(limits=1, user_api="blas"):
@@ -204,53 +183,27 @@ class _Cells:
         return len(self.values)
 
 
-def _groups(frame, counts, percent_columns, cells: _Cells) -> list[np.ndarray]:
-    dims = dimension_columns(frame, exclude=(*counts, *percent_columns))
-    row_sets: list[list[int]] = [list(range(frame.height))]
-    if dims:
-        keyed = frame.select(dims).with_row_index("__row")
-        partitions = [[d] for d in dims]
-        if len(dims) >= 2:
-            partitions += [[d for d in dims if d != left_out] for left_out in dims]
-        for by in partitions:
-            for rows in keyed.group_by(by, maintain_order=True).agg(pl.col("__row")).get_column("__row").to_list():
-                if len(rows) >= 2:
-                    row_sets.append(rows)
+def _groups(frame: pl.DataFrame, margins: Sequence[Margin], cells: _Cells) -> list[np.ndarray]:
+    """The cells behind each published total, as arrays of cell numbers.
+
+    A total over a single cell is left out: it publishes that cell, which no hiding here can help.
+    """
+    numbered = frame.with_row_index("__row")
     seen: set[tuple[int, ...]] = set()
     groups: list[np.ndarray] = []
-
-    def add(members: list[int]) -> None:
-        key = tuple(sorted(members))
-        if len(key) >= 2 and key not in seen:
-            seen.add(key)
-            groups.append(np.array(key))
-
-    for column in counts:
-        for rows in row_sets:
-            add([cells.index[(r, column)] for r in rows if (r, column) in cells.index])
-    for total, parts in _total_columns(frame, counts):
-        for row in range(frame.height):
-            members = [cells.index.get((row, c)) for c in (total, *parts)]
-            if None not in members:
-                add(members)
+    for margin in margins:
+        keyed = numbered if margin.rows is None else numbered[list(margin.rows)]
+        if margin.by:
+            row_sets = keyed.group_by(list(margin.by), maintain_order=True).agg(pl.col("__row")).get_column("__row").to_list()
+        else:
+            row_sets = [keyed.get_column("__row").to_list()]
+        for column in margin.columns:
+            for rows in row_sets:
+                key = tuple(sorted(cells.index[(r, column)] for r in rows if (r, column) in cells.index))
+                if len(key) >= 2 and key not in seen:
+                    seen.add(key)
+                    groups.append(np.array(key))
     return groups
-
-
-def _total_columns(frame: pl.DataFrame, counts: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
-    """Count columns that equal the sum of two or more other count columns in every row."""
-    found = []
-    if len(counts) < 3:
-        return found
-    data = {c: frame.get_column(c).cast(pl.Float64).fill_nan(None).to_numpy() for c in counts}
-    for total in counts:
-        others = [c for c in counts if c != total]
-        for size in range(2, len(others) + 1):
-            for parts in itertools.combinations(others, size):
-                summed = np.sum([data[p] for p in parts], axis=0)
-                both = ~np.isnan(summed) & ~np.isnan(data[total])
-                if both.any() and np.allclose(summed[both], data[total][both]):
-                    found.append((total, parts))
-    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,6 +216,10 @@ def _protect(values: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], n
     for g, members in enumerate(groups):
         for m in members:
             membership.setdefault(int(m), []).append(g)
+    # Cells pinned even with every cell hidden (a hospital alone in its region, whose total is
+    # published; cells that the labels' ranges fix) stay pinned whatever else is hidden: chasing
+    # them would hide the whole frame for nothing. Their protection is the total's own suppression.
+    beyond_help = set(_pinned(values, np.ones_like(hidden), groups, n))
     for _ in range(_MAX_ROUNDS):
         changed = False
         for members in groups:
@@ -271,7 +228,8 @@ def _protect(values: np.ndarray, hidden: np.ndarray, groups: list[np.ndarray], n
         if changed:
             continue
         for cell in _pinned(values, hidden, groups, n):
-            changed |= _hide_next(values, hidden, [groups[g] for g in membership.get(cell, [])])
+            if cell not in beyond_help:
+                changed |= _hide_next(values, hidden, [groups[g] for g in membership.get(cell, [])])
         if not changed:
             break
     return hidden

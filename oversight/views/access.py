@@ -16,7 +16,7 @@ from oversight import kpis
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, PageView, Panel
+from oversight.views.model import Chart, Margin, PageView, Panel
 
 TOP_N = 10  # hospitals shown in the lead-time ranking
 MIN_DELIVERIES = 5  # a hospital is ranked once it delivered this many requests in the period
@@ -118,6 +118,7 @@ def _funnel(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="funnel", x="stage", y="reached"),
         count_columns=("reached", "at_period_end"),
+        margins=(Margin(("at_period_end",)),),  # the open-pipeline KPI
         percent_columns=("share_of_requested", "conversion"),
     )
 
@@ -137,6 +138,12 @@ def _pipeline(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="stacked_bar", x="age_band", y="requests", color="stage"),
         count_columns=("requests",),
+        # published totals: KPI, bar heights, stages
+        margins=(
+            Margin(("requests",)),
+            Margin(("requests",), by=("age_band",)),
+            Margin(("requests",), by=("stage",)),
+        ),
     )
 
 
@@ -179,6 +186,7 @@ def _lead_times(runner: Runner, filters: Filters, selection: CrossFilter, dimens
         frame=frame,
         chart=Chart(kind="lead_time", x=dimension, y="median_total_days"),
         count_columns=("approvals", "deliveries"),
+        margins=(Margin(("approvals", "deliveries")),),  # deliveries: a KPI
     )
 
 
@@ -211,4 +219,5 @@ def _deliveries(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="deliveries", x="month", y="records"),
         count_columns=("deliveries",),
+        margins=(Margin(("deliveries",)),),  # a KPI
     )

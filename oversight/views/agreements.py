@@ -20,7 +20,7 @@ from oversight import kpis
 from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
 
 NETWORK_TOP_N = 15
 NETWORK_TOP_N_CHOICES = (5, 10, 15, 20, 30)
@@ -116,6 +116,7 @@ def _monthly(runner: Runner, filters: Filters, lang: str) -> Panel:
         # drawn as bars of `signed` with the running total as a line (charts.agreements.monthly)
         chart=Chart(kind="bar", x="month", y="signed"),
         count_columns=("signed", "cumulative"),
+        margins=(Margin(("signed",)),),  # the KPI
     )
 
 
@@ -179,6 +180,7 @@ def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> 
         frame=frame,
         chart=Chart(kind="hbar", x=column, y="agreements"),
         count_columns=("agreements", "previous"),
+        margins=(Margin(("agreements", "previous")),),  # the KPI; the shares give it too
         percent_columns=("share",),
     )
 
@@ -211,6 +213,8 @@ def _network(runner: Runner, filters: Filters, lang: str, picked: dict, top_n: i
         # not a generic kind: drawn by oversight.charts.agreements.network
         chart=Chart(kind="network", x="requester", y="agreements", color="hospital"),
         count_columns=("agreements", "requester_agreements", "hospital_agreements"),
+        # published totals: the total columns
+        margins=(Margin(("agreements",), by=("requester_id",)), Margin(("agreements",), by=("hospital_id",))),
     )
 
 
@@ -241,6 +245,7 @@ def _table(runner, filters: Filters, lang: str, picked: dict, order: str, row_li
         definition=t("def.agreements_list", lang),
         frame=frame,
         count_columns=("requests", "delivered"),
+        margins=(Margin(("requests", "delivered")),),
     )
     return panel, matches
 
@@ -341,6 +346,7 @@ def _parties(runner: Runner, agreement_id: str, lang: str) -> Panel:
         definition=t("def.agreement_detail", lang),
         frame=frame,
         count_columns=("requests", "delivered"),
+        margins=(Margin(("requests", "delivered")),),  # the agreement's row in the list
     )
 
 

@@ -16,7 +16,7 @@ from oversight import kpis
 from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, PageView, Panel
+from oversight.views.model import Chart, Margin, PageView, Panel
 
 METRICS = ("sessions", "researcher_hours", "researchers")
 HISTORY_MONTHS = 6  # the trailing window of centre_usage_vs_history.sql
@@ -99,6 +99,12 @@ def _usage(runner: Runner, filters: Filters, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="centre_usage", x="month", y="sessions", color="centre"),
         count_columns=("sessions", "researchers"),
+        # published totals: KPI, chart, directory
+        margins=(
+            Margin(("sessions",)),
+            Margin(("sessions",), by=("month",)),
+            Margin(("sessions", "researchers"), by=("centre_id",)),
+        ),
     )
 
 
@@ -139,6 +145,7 @@ def _share(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="line", x="month", y="share", y_format=".0%"),
         count_columns=("requests", "centre_requests"),
+        margins=(Margin(("requests", "centre_requests")),),
         percent_columns=("share",),
     )
 
@@ -153,6 +160,7 @@ def _requests_by_type(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="hbar", x="data_type", y="requests"),
         count_columns=("requests", "delivered"),
+        margins=(Margin(("requests", "delivered")),),
     )
 
 
@@ -172,6 +180,7 @@ def _detail(usage: Panel, selection: CrossFilter, lang: str) -> Panel:
         definition=t("def.centre_usage", lang),
         frame=frame,
         count_columns=("sessions", "researchers"),
+        margins=(Margin(("sessions", "researchers"), by=("centre_id",)),),  # the directory
     )
 
 
@@ -197,4 +206,5 @@ def _directory(runner: Runner, filters: Filters, usage: Panel, lang: str) -> Pan
         definition=t("def.centre_usage", lang),
         frame=frame,
         count_columns=("sessions", "researchers"),
+        margins=(Margin(("sessions",)),),  # the KPI
     )

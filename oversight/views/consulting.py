@@ -20,7 +20,7 @@ from oversight import kpis
 from oversight.i18n import enum_label, t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names
-from oversight.views.model import Chart, PageView, Panel
+from oversight.views.model import Chart, Margin, PageView, Panel
 
 SCORES = (1, 2, 3, 4, 5)
 GROUPS = ("after", "before", "never")
@@ -68,6 +68,7 @@ def _by_topic(runner: Runner, filters: Filters, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="topics", x="topic", y="consultations"),
         count_columns=("consultations", "rated"),
+        margins=(Margin(("consultations", "rated")),),  # the KPIs
     )
 
 
@@ -81,6 +82,12 @@ def _by_month(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="stacked_bar", x="month", y="consultations", color="topic"),
         count_columns=("consultations",),
+        # published totals: KPI, bar heights, topics
+        margins=(
+            Margin(("consultations",)),
+            Margin(("consultations",), by=("month",)),
+            Margin(("consultations",), by=("topic",)),
+        ),
     )
 
 
@@ -107,6 +114,7 @@ def _satisfaction(runner: Runner, filters: Filters, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="satisfaction", x="topic", y="mean_satisfaction"),
         count_columns=("rated",),
+        margins=(Margin(("rated",)),),
         percent_columns=tuple(shares),
     )
 
@@ -127,6 +135,7 @@ def _lead_time(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="lead_comparison", x="consulted", y="median_total_days"),
         count_columns=("requests", "requesters"),
+        margins=(Margin(("requests",)),),  # deliveries; a requester may sit in two groups
     )
 
 
@@ -149,4 +158,5 @@ def _requesters(runner: Runner, params: dict, lang: str) -> Panel:
         definition=t("def.consulting_requesters", lang),
         frame=frame,
         count_columns=("consultations", "requests_made", "requests_after_first"),
+        margins=(Margin(("consultations",)),),  # the KPI; no total of requests is shown
     )

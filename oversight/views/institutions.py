@@ -23,7 +23,7 @@ from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
 
 TOP_REQUESTERS = 15
 SIDES = ("hospitals", "requesters")
@@ -70,6 +70,11 @@ def _hospital_league(runner: Runner, filters: Filters, lang: str) -> Panel:
         definition=t("def.institutions_hospital_league", lang),
         frame=frame,
         count_columns=("agreements", "requests", "delivered", "records"),
+        # published totals: KPIs, Regions table
+        margins=(
+            Margin(("agreements", "requests", "delivered", "records")),
+            Margin(("agreements", "delivered", "records"), by=("region",)),
+        ),
         percent_columns=("score",),
     )
 
@@ -91,6 +96,11 @@ def _requester_league(runner: Runner, filters: Filters, lang: str) -> Panel:
         definition=t("def.institutions_requester_league", lang),
         frame=frame,
         count_columns=("agreements", "hospitals", "requests", "delivered", "records"),
+        # published totals: KPIs, agreements by group
+        margins=(
+            Margin(("agreements", "requests", "delivered", "records")),
+            Margin(("agreements",), by=("requester_group",)),
+        ),
     )
 
 
@@ -107,6 +117,11 @@ def _workload(hospitals: Panel, lang: str) -> Panel:
         # drawn by oversight.charts.institutions.workload (a scatter, one point per hospital)
         chart=Chart(kind="scatter", x="requests", y="median_days", color="tier"),
         count_columns=("requests", "delivered", "agreements"),
+        # published totals: KPIs, Regions table
+        margins=(
+            Margin(("requests", "delivered", "agreements")),
+            Margin(("delivered", "agreements"), by=("region",)),
+        ),
     )
 
 
@@ -231,11 +246,13 @@ def _activity(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="line", x="month", y="count", color="series"),
         count_columns=("count",),
+        margins=(Margin(("count",), by=("series",)),),  # the institution's row in the lists
     )
 
 
 def _quality(runner: Runner, params: dict, lang: str) -> Panel:
     frame = runner.run("hospital_quality_history", params)
+    categories = tuple(i for i, c in enumerate(frame.get_column("category").to_list()) if c != "overall")
     frame = frame.with_columns(
         pl.col("category").replace_strict(
             {"overall": t("institutions.quality.overall", lang)}
@@ -250,6 +267,8 @@ def _quality(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="line", x="assessed_on", y="score", color="category", y_format=".0%"),
         count_columns=("passed", "failed", "not_applicable"),
+        # published totals: the overall rows
+        margins=(Margin(("passed", "failed", "not_applicable"), by=("assessed_on",), rows=categories),),
         percent_columns=("score",),
     )
 
@@ -263,6 +282,7 @@ def _centre_use(runner: Runner, params: dict, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="bar", x="month", y="sessions"),
         count_columns=("sessions", "researchers", "requests"),
+        margins=(Margin(("sessions", "researchers")),),  # the centre's row in the directory
     )
 
 
@@ -280,6 +300,7 @@ def _partners(runner: Runner, params: dict, kind: str, lang: str) -> Panel:
         definition=t("def.institutions_partners", lang),
         frame=frame,
         count_columns=("agreements", "requests", "delivered"),
+        margins=(Margin(("agreements", "requests", "delivered")),),  # the institution's row in the lists
     )
 
 
@@ -298,4 +319,5 @@ def _agreements(runner: Runner, params: dict, lang: str) -> Panel:
         definition=t("def.institutions_agreements", lang),
         frame=frame,
         count_columns=("requests", "delivered"),
+        margins=(Margin(("requests", "delivered")),),  # the institution's row in the lists
     )

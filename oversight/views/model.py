@@ -24,6 +24,24 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Margin:
+    """Totals of a panel's count columns that are published, so that suppression must protect them.
+
+    One total of each of `columns` per distinct value of the `by` columns (the rows sharing those
+    values), or the columns' grand totals when `by` is empty; over `rows` only, when given. A
+    total is published when anyone who sees the export can read it: a KPI of the page (the grand
+    total), a share column (a part and its share give the whole), the height of a stacked bar, a
+    total column or total row of the same frame, or a figure of another table or page (e.g. the
+    Regions table's count per region). A total shown nowhere is not declared: there is nothing to
+    subtract from, and suppression hides only the small counts themselves.
+    """
+
+    columns: tuple[str, ...]
+    by: tuple[str, ...] = ()
+    rows: tuple[int, ...] | None = None  # the rows the totals cover when not all (e.g. the regions under a total row)
+
+
+@dataclass(frozen=True)
 class Panel:
     key: str  # stable id, e.g. "overview.adoption"; i18n title is f"{key}.title"
     title: str  # translated
@@ -32,6 +50,20 @@ class Panel:
     chart: Chart | None = None
     count_columns: tuple[str, ...] = ()  # small counts here are suppressed in shared views
     percent_columns: tuple[str, ...] = ()  # fractions 0-1 shown as percentages
+    margins: tuple[Margin, ...] = ()  # the published totals of count columns that suppression protects
+
+    def __post_init__(self) -> None:
+        for margin in self.margins:
+            if not set(margin.columns) <= set(self.count_columns):
+                raise ValueError(f"panel {self.key}: margin columns {margin.columns} "
+                                 f"are not all count columns {self.count_columns}")
+            missing = [c for c in margin.by if c not in self.frame.columns]
+            if missing:
+                raise ValueError(f"panel {self.key}: margin by {missing} "
+                                 f"not in the frame's columns {self.frame.columns}")
+            if any(not 0 <= row < self.frame.height for row in margin.rows or ()):
+                raise ValueError(f"panel {self.key}: margin rows {margin.rows} "
+                                 f"outside the frame's {self.frame.height} rows")
 
 
 @dataclass(frozen=True)

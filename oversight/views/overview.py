@@ -10,7 +10,7 @@ from oversight import kpis
 from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, PageView, Panel
+from oversight.views.model import Chart, Margin, PageView, Panel
 
 # KPI key -> (column of overview_kpis, unit, higher is better)
 
@@ -64,6 +64,8 @@ def _adoption(runner: Runner, filters: Filters, lang: str) -> Panel:
         .select("month", "series", "cumulative")
     )
     frame = pl.concat([institutions, agreements]).sort("month", "series")
+    kinds = tuple(i for i, series in enumerate(frame.get_column("series").to_list())
+                  if series != t("overview.series.agreements", lang))
     return Panel(
         key="overview.adoption",
         title=t("overview.adoption.title", lang),
@@ -75,6 +77,7 @@ def _adoption(runner: Runner, filters: Filters, lang: str) -> Panel:
             markers_label=t("event.centre_designations", lang),
         ),
         count_columns=("cumulative",),
+        margins=(Margin(("cumulative",), by=("month",), rows=kinds),),  # the kinds' sum: the institutions KPI
     )
 
 

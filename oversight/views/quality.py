@@ -20,7 +20,7 @@ from oversight.i18n import enum_label, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.common import localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
 
 DEFAULT_THRESHOLD = programme.QUALITY_ALERT_THRESHOLD
 # A hospital improved (regressed) when its score rose (fell) by more than this between its latest
@@ -271,6 +271,7 @@ def _distribution(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="bar", x="score_band", y="hospitals"),
         count_columns=("hospitals",),
+        margins=(Margin(("hospitals",)), Margin(("hospitals",), by=("below_threshold",))),  # the KPIs
         percent_columns=("band_lower", "band_upper"),
     )
 
@@ -367,6 +368,7 @@ def _quarter_counts(comparisons: pl.DataFrame, lang: str) -> Panel:
         frame=frame,
         chart=Chart(kind="stacked_bar", x="quarter", y="hospitals", color="change"),
         count_columns=("hospitals",),
+        margins=(Margin(("hospitals",), by=("quarter",)),),  # bar heights
     )
 
 

@@ -19,7 +19,7 @@ from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.regions import CAPITAL_AREA, REGION_CODES, by_code, normalise_region, regions
 from oversight.views.common import localise_enum, localise_names
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
 
 METRICS = ("institutions", "hospitals", "agreements", "requests_delivered", "records_delivered", "score")
 COUNT_METRICS = METRICS[:-1]  # counts have a per-million form; the quality score is a rate
@@ -305,8 +305,16 @@ def _table(figures: dict[str, pl.DataFrame], filters: Filters, lang: str) -> Pan
         definition=" ".join([t("def.regional_figures", lang), t("def.per_capita", lang)]),
         frame=frame,
         count_columns=COUNTS,
+        margins=_region_margins(shown),
         percent_columns=("score",),
     )
+
+
+def _region_margins(shown: list[str]) -> tuple[Margin, ...]:
+    """The regions' rows (the table's first rows) that the capital-area, other and national totals sum."""
+    capital = tuple(i for i, code in enumerate(shown) if code in CAPITAL_AREA)
+    other = tuple(i for i, code in enumerate(shown) if code not in CAPITAL_AREA)
+    return tuple(Margin(COUNTS, rows=rows) for rows in (capital, other, tuple(range(len(shown)))))
 
 
 DISTRICT_COLUMNS = (
@@ -336,6 +344,7 @@ def _districts(runner: Runner, filters: Filters, region: str, lang: str) -> Pane
         definition=" ".join([t("def.districts", lang), t("def.regional_figures", lang)]),
         frame=frame,
         count_columns=COUNTS,
+        margins=(Margin(COUNTS),),  # the region's row in the table
         percent_columns=("score",),
     )
 

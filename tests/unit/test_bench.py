@@ -151,6 +151,25 @@ def test_the_report_is_judged_per_page_when_it_can_write_one():
     assert ok is False and "Agreements: 3.50 s" in text
 
 
+def test_the_slowest_pages_report_says_where_its_time_went():
+    stages = {"Agreements": {"view": [0.3, 0.5, 0.4], "suppression": [2.0, 1.0, 1.5], "workbook": [1.9, 1.7, 1.8]}}
+    exports = {"report": {"available": True, "scales": {"large": {
+        "runs": [9.0], "baseline": [1.0], "per_page": {"Overview": [2.0], "Agreements": [3.5]}, "stages": stages}}},
+        "deck": {"available": False}}
+    _, text, _ = summary.export_line(_results(exports=exports), "report")
+    assert text.endswith("in a warm process: view 0.40 s, suppression 1.50 s, workbook 1.80 s")
+
+
+def test_report_stages_time_every_stage_of_a_page(fixture_db):
+    from bench import report_stages
+
+    times = report_stages.measure(fixture_db, ["Consulting", "Institutions"], runs=2)
+    assert list(times) == ["Consulting", "Institutions"]
+    for sheet, stages in times.items():
+        assert list(stages) == list(report_stages.STAGES)
+        assert all(len(runs) == 2 and all(s > 0 for s in runs) for runs in stages.values()), sheet
+
+
 def test_growth_table_states_the_fitted_exponent():
     table = summary.growth_table(_results())
     # Overview cold: 0.09 s at 1,000 rows, 0.9 s at 100,000 rows: tenfold over a hundredfold = 0.5
