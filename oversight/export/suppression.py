@@ -19,7 +19,9 @@ for cells that the totals pin even with every cell hidden: no hiding here can he
 Cells hidden to protect another are shown as "x" (the symbol of Korean official statistics for
 figures withheld to protect confidentiality); a zero chosen for that purpose shows "<5",
 which stays true. In a row with a hidden count, its rates and other decimal figures are hidden
-too ("x"), since a rate and the row's other counts would give the count back.
+too ("x"), since a rate and the row's other counts would give the count back; so are the
+figures a panel declares computed from its counts (`Panel.derived_columns`: a change on the
+previous period gives a hidden previous count back from the current one).
 """
 
 from __future__ import annotations
@@ -110,7 +112,8 @@ class Suppression:
 
 
 def suppress_panel(panel: Panel, n: int | None = None) -> Suppression:
-    return suppress_frame(panel.frame, panel.count_columns, panel.percent_columns, n, panel.margins)
+    return suppress_frame(panel.frame, panel.count_columns, panel.percent_columns, n, panel.margins,
+                          panel.derived_columns)
 
 
 def masked_panel(panel: Panel, n: int | None = None) -> tuple[Panel, Suppression]:
@@ -133,6 +136,7 @@ def suppress_frame(
     percent_columns: Sequence[str] = (),
     n: int | None = None,
     margins: Sequence[Margin] = (),
+    derived_columns: Sequence[str] = (),
 ) -> Suppression:
     n = threshold() if n is None else n
     counts = [c for c in count_columns if c in frame.columns]
@@ -154,7 +158,7 @@ def suppress_frame(
     for index in np.flatnonzero(hidden):
         row, column = cells.address[index]
         labels[(row, column)] = small_label(n) if cells.values[index] < n else COMPLEMENT_LABEL
-    _hide_derived(frame, counts, percent_columns, labels)
+    _hide_derived(frame, counts, [*percent_columns, *derived_columns], labels)
     return Suppression(n, labels)
 
 
@@ -346,11 +350,12 @@ def _components(equations, size: int) -> list[tuple[list[int], list[list[int]]]]
     return [(cells[r], rows[r]) for r in cells if r in rows]
 
 
-def _hide_derived(frame: pl.DataFrame, counts, percent_columns, labels: dict) -> None:
+def _hide_derived(frame: pl.DataFrame, counts, computed_columns, labels: dict) -> None:
+    """In rows with a hidden count: hide the rates, the decimals and the declared computed figures."""
     rows = {row for row, _ in labels}
     derived = [
         c for c in frame.columns
-        if c not in counts and (c in percent_columns or frame.schema[c].is_float())
+        if c not in counts and (c in computed_columns or frame.schema[c].is_float())
     ]
     for column in derived:
         values = frame.get_column(column)

@@ -182,6 +182,7 @@ def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> 
         count_columns=("agreements", "previous"),
         margins=(Margin(("agreements", "previous")),),  # the KPI; the shares give it too
         percent_columns=("share",),
+        derived_columns=("change",),  # agreements - previous: would give a hidden previous back
     )
 
 

@@ -51,6 +51,7 @@ class Panel:
     count_columns: tuple[str, ...] = ()  # small counts here are suppressed in shared views
     percent_columns: tuple[str, ...] = ()  # fractions 0-1 shown as percentages
     margins: tuple[Margin, ...] = ()  # the published totals of count columns that suppression protects
+    derived_columns: tuple[str, ...] = ()  # whole numbers computed from a row's counts (a change): hidden with them
 
     def __post_init__(self) -> None:
         for margin in self.margins:

@@ -344,3 +344,13 @@ def test_the_audit_finds_exactly_the_hidden_cells_that_sums_pin_down():
     ]                                                   # cell 5 is in no sum
     assert _determined(equations, 9) == {0, 1, 2, 8}
     assert _determined([], 3) == set()
+
+
+def test_a_change_on_the_previous_period_is_hidden_with_the_previous_count():
+    """"Other": 9 agreements, previous 3 (hidden as <5), change 6 would give 3 back."""
+    frame = pl.DataFrame({"area": ["Oncology", "Other"], "agreements": [40, 9], "previous": [30, 3], "change": [10, 6]})
+    hidden = suppress_frame(frame, ["agreements", "previous"], n=5, derived_columns=["change"]).cells
+    assert hidden[(1, "previous")] == "<5"
+    assert hidden[(1, "change")] == "x"
+    assert (0, "change") not in hidden  # a row with nothing hidden keeps its change
+    assert (1, "change") not in suppress_frame(frame, ["agreements", "previous"], n=5).cells  # the leak, undeclared
