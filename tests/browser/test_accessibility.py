@@ -111,7 +111,9 @@ def focused(page: Page) -> dict:
             text: (el.getAttribute('aria-label') || el.innerText || el.value || '').trim().slice(0, 80),
             href: el.getAttribute('href') || '', testid: owner ? owner.getAttribute('data-testid') : '',
             widget: widget ? widget.getAttribute('data-testid') : '',
-            visible_focus: ring || !!el.closest('[data-baseweb="select"], [data-baseweb="input"]')
+            // Selects and inputs show focus on their frame; the data grid draws its focused cell's
+            // frame on its canvas (seen in a screenshot: docs/accessibility.md), not on the cell.
+            visible_focus: ring || !!el.closest('[data-baseweb="select"], [data-baseweb="input"], [data-testid="stDataFrame"]')
         };
     }""")
 
