@@ -20,6 +20,7 @@ from oversight import kpis
 from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.localise import localise_kpi
 from oversight.views.model import Chart, Kpi, PageView, Panel
 
 NETWORK_TOP_N = 15
@@ -95,7 +96,7 @@ def build(
     return PageView(
         sheet="Agreements",
         title=t("page.agreements", lang),
-        kpis=kpis.read("agreement_kpis", now, before, lang),
+        kpis=tuple(localise_kpi(k, lang) for k in kpis.read("agreement_kpis", now, before)),
         panels=(
             _monthly(runner, filters, lang),
             *(_mix(dimension, mix_now, mix_before, lang) for dimension in MIX_DIMENSIONS),

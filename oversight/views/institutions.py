@@ -23,6 +23,7 @@ from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.localise import localise_kpi
 from oversight.views.model import Chart, Kpi, PageView, Panel
 
 TOP_REQUESTERS = 15
@@ -39,7 +40,7 @@ def build(runner: Runner, filters: Filters, lang: str) -> PageView:
     return PageView(
         sheet="Institutions",
         title=t("page.institutions", lang),
-        kpis=kpis.read("institution_kpis", now, before, lang),
+        kpis=tuple(localise_kpi(k, lang) for k in kpis.read("institution_kpis", now, before)),
         panels=(
             _workload(hospitals, lang),
             _top_requesters(requesters, lang),
