@@ -45,7 +45,9 @@ def _bump() -> None:
 
 def _on_mix_click(dimension: str, key: str, current: str | None) -> None:
     points = st.session_state[key]["selection"]["points"]
-    code = agreements.mix_value(dimension, points[0].get("y"), lang) if points else None
+    code = points[0].get("customdata") if points else None
+    if isinstance(code, list):
+        code = code[0] if code else None
     # clicking the bar already chosen clears it
     state.write(PICKS[dimension], () if code in (None, current) else (code,))
 
@@ -128,10 +130,9 @@ with trend:
 def mix_panel(dimension: str) -> None:
     panel = view.panel(f"agreements.by_{dimension}")
     current = focus_values[dimension]
-    selected_label = agreements.label(dimension, current, lang) if current else None
     key = f"agreements_mix_{dimension}_{_nonce()}"
     components.show_panel(
-        panel, lang, data.drawn(agreement_charts.mix, panel, lang, selected=selected_label) if panel.frame.height else None,
+        panel, lang, data.drawn(agreement_charts.mix, panel, lang, selected=current) if panel.frame.height else None,
         select=components.ChartSelect(key, lambda: _on_mix_click(dimension, key, current)),
     )
 

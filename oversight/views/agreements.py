@@ -17,11 +17,12 @@ from oversight import schema
 from oversight.page_state import CrossFilter
 from oversight.filters import PROGRAMME_START, Filters
 from oversight import kpis
+from oversight import i18n
 from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.localise import localise_kpi
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.localise import code_words
+from oversight.views.model import Chart, Codes, Kpi, Names, Order, PageView, Panel, Text
 
 NETWORK_TOP_N = 15
 NETWORK_TOP_N_CHOICES = (5, 10, 15, 20, 30)
@@ -76,7 +77,6 @@ def _intersect(chosen: tuple[str, ...], picked: str) -> tuple[str, ...]:
 def build(
     runner: Runner,
     filters: Filters,
-    lang: str,
     picks: CrossFilter = CrossFilter(),
     search: str = "",
     order: str = "newest",
@@ -92,27 +92,27 @@ def build(
     scoped = narrow(filters, picks)
     if scope == "all":
         scoped = replace(scoped, date_from=PROGRAMME_START)
-    table, matches = _table(runner, scoped, lang, _pick_params(picks, search), order, row_limit)
+    table, matches = _table(runner, scoped, _pick_params(picks, search), order, row_limit)
     return PageView(
         sheet="Agreements",
-        title=t("page.agreements", lang),
-        kpis=tuple(localise_kpi(k, lang) for k in kpis.read("agreement_kpis", now, before)),
+        title=Text("page.agreements"),
+        kpis=kpis.read("agreement_kpis", now, before),
         panels=(
-            _monthly(runner, filters, lang),
-            *(_mix(dimension, mix_now, mix_before, lang) for dimension in MIX_DIMENSIONS),
-            _network(runner, scoped, lang, _pick_params(picks, search), top_n, scope),
+            _monthly(runner, filters),
+            *(_mix(dimension, mix_now, mix_before) for dimension in MIX_DIMENSIONS),
+            _network(runner, scoped, _pick_params(picks, search), top_n, scope),
             table,
         ),
-        notes=(t("agreements.list.shown", lang, shown=f"{table.frame.height:,}", total=f"{matches:,}"),),
+        notes=(Text.of("agreements.list.shown", shown=f"{table.frame.height:,}", total=f"{matches:,}"),),
     )
 
 
-def _monthly(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _monthly(runner: Runner, filters: Filters) -> Panel:
     frame = runner.run("agreement_signed_by_month", filters.params())
     return Panel(
         key="agreements.monthly",
-        title=t("agreements.monthly.title", lang),
-        definition=t("def.agreements_monthly", lang),
+        title=Text("agreements.monthly.title"),
+        definition=Text("def.agreements_monthly"),
         frame=frame,
         # drawn as bars of `signed` with the running total as a line (charts.agreements.monthly)
         chart=Chart(kind="bar", x="month", y="signed"),
@@ -120,48 +120,28 @@ def _monthly(runner: Runner, filters: Filters, lang: str) -> Panel:
     )
 
 
-def group_label(value: str, lang: str) -> str:
-    """A requester group: a company's sector, a company without one, or a non-company kind."""
-    if value == "other":
-        return t("agreements.group.other_company", lang)
-    if value == "company":
-        return t("agreements.group.company", lang)
-    if value in schema.COMPANY_SECTORS:
-        return enum_label("sector", value, lang)
-    return enum_label("kind", value, lang)
+# Where the words of a mix value are: a requester group is a company's sector, a company without
+# one ("company"), a company of another sector ("other") or a non-company kind.
+MIX_PREFIXES = {
+    "area": ("enum.area",),
+    "requester_group": ("agreements.group", "enum.sector", "enum.kind"),
+    "status": ("enum.agreement_status",),
+}
+MIX_COLUMN = {"area": "research_area", "requester_group": "requester_group", "status": "status"}
 
 
 def label(dimension: str, value: str, lang: str) -> str:
     """The label of a mix value (a research area, requester group or status) in `lang`."""
-    return _labeller(dimension, lang)(value)
+    return code_words(MIX_PREFIXES[dimension], value, lang)
 
 
-def _labeller(dimension: str, lang: str):
-    if dimension == "area":
-        return lambda value: enum_label("area", value, lang)
-    if dimension == "status":
-        return lambda value: enum_label("agreement_status", value, lang)
-    return lambda value: group_label(value, lang)
-
-
-MIX_COLUMN = {"area": "research_area", "requester_group": "requester_group", "status": "status"}
-MIX_VALUES = {"area": schema.RESEARCH_AREAS, "requester_group": REQUESTER_GROUPS, "status": schema.AGREEMENT_STATUSES}
-
-
-def mix_value(dimension: str, label: str, lang: str) -> str | None:
-    """The code behind a label of a mix chart (what a click on a bar gives back)."""
-    labeller = _labeller(dimension, lang)
-    return next((v for v in MIX_VALUES[dimension] if labeller(v) == label), None)
-
-
-def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> Panel:
+def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame) -> Panel:
     column = MIX_COLUMN[dimension]
     current = now.filter(pl.col("dimension") == dimension).select("value", "agreements")
     previous = before.filter(pl.col("dimension") == dimension).select(
         "value", pl.col("agreements").alias("previous")
     )
     total = current.get_column("agreements").sum()
-    labeller = _labeller(dimension, lang)
     frame = (
         current.join(previous, on="value", how="left")
         .with_columns(
@@ -169,79 +149,85 @@ def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> 
             (pl.col("agreements") / total if total else pl.lit(None, dtype=pl.Float64)).alias("share"),
         )
         .with_columns((pl.col("agreements") - pl.col("previous")).alias("change"))
-        .with_columns(pl.col("value").map_elements(labeller, return_dtype=pl.String).alias(column))
-        .sort(["agreements", column], descending=[True, False])
-        .select(column, "agreements", "share", "previous", "change")
+        .select(pl.col("value").alias(column), "agreements", "share", "previous", "change")
     )
     return Panel(
         key=f"agreements.by_{dimension}",
-        title=t(f"agreements.by_{dimension}.title", lang),
-        definition=t(f"def.agreements_by_{dimension}", lang),
+        title=Text(f"agreements.by_{dimension}.title"),
+        definition=Text(f"def.agreements_by_{dimension}"),
         frame=frame,
         chart=Chart(kind="hbar", x=column, y="agreements"),
         count_columns=("agreements", "previous"),
         percent_columns=("share",),
+        labels=(Codes(column, MIX_PREFIXES[dimension]),),
+        order=Order(("agreements", column), descending=(True, False)),
     )
 
 
-def _network(runner: Runner, filters: Filters, lang: str, picked: dict, top_n: int, scope: str) -> Panel:
+def _network(runner: Runner, filters: Filters, picked: dict, top_n: int, scope: str) -> Panel:
     raw = runner.run("agreement_network", filters.params() | picked | {"top_n": top_n})
-    # polars fills "{}" with the number of institutions folded into the node
-    other_requesters = t("agreements.network.other_requesters", lang, n="{}")
-    other_hospitals = t("agreements.network.other_hospitals", lang, n="{}")
-    frame = localise_names(raw, "requester_ko", "requester_en", "requester", lang)
-    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
-    frame = frame.with_columns(
-        pl.when(pl.col("requester_id").is_null())
-        .then(pl.format(other_requesters, pl.col("requester_members")))
-        .otherwise(pl.col("requester"))
-        .alias("requester"),
-        pl.when(pl.col("hospital_id").is_null())
-        .then(pl.format(other_hospitals, pl.col("hospital_members")))
-        .otherwise(pl.col("hospital"))
-        .alias("hospital"),
-    ).select(
-        "requester", "hospital", "agreements", "requester_agreements", "hospital_agreements",
-        "requester_rank", "hospital_rank", "requester_id", "hospital_id",
-    )
     return Panel(
         key="agreements.network",
-        title=t(f"agreements.network.title_{scope}", lang, n=top_n),
-        definition=t("def.agreements_network", lang, n=top_n),
-        frame=frame,
+        title=Text.of(f"agreements.network.title_{scope}", n=top_n),
+        definition=Text.of("def.agreements_network", n=top_n),
+        frame=raw.with_columns(
+            *_folded("requester", "agreements.network.other_requesters"),
+            *_folded("hospital", "agreements.network.other_hospitals"),
+        ),
         # not a generic kind: drawn by oversight.charts.agreements.network
         chart=Chart(kind="network", x="requester", y="agreements", color="hospital"),
         count_columns=("agreements", "requester_agreements", "hospital_agreements"),
+        labels=(Names("requester_ko", "requester_en", "requester"), Names("hospital_ko", "hospital_en", "hospital")),
+        columns=(
+            "requester", "hospital", "agreements", "requester_agreements", "hospital_agreements",
+            "requester_rank", "hospital_rank", "requester_id", "hospital_id",
+        ),
     )
 
 
-def _table(runner, filters: Filters, lang: str, picked: dict, order: str, row_limit: int) -> tuple[Panel, int]:
+def _folded(side: str, key: str) -> list[pl.Expr]:
+    """The name pair of a side's "other" node (no id: the institutions folded into it), e.g.
+    "other requesters (12)", written in both languages like an institution's name."""
+    return [
+        pl.when(pl.col(f"{side}_id").is_null())
+        # polars fills "{}" with the number of institutions folded into the node
+        .then(pl.format(i18n.t(key, lang, n="{}"), pl.col(f"{side}_members")))
+        .otherwise(pl.col(f"{side}_{lang}"))
+        .alias(f"{side}_{lang}")
+        for lang in i18n.LANGUAGES
+    ]
+
+
+def _table(runner, filters: Filters, picked: dict, order: str, row_limit: int) -> tuple[Panel, int]:
     raw = runner.run(
         "agreement_list",
         filters.params() | picked
         | {"agreement_order": order if order in ORDERS else "newest", "row_limit": row_limit},
     )
     matches = int(raw.get_column("matches")[0]) if raw.height else 0
-    frame = localise_names(raw, "requester_ko", "requester_en", "requester", lang)
-    frame = localise_names(frame, "hospitals_ko", "hospitals_en", "hospital_names", lang)
-    frame = frame.with_columns(
+    frame = raw.with_columns(
         pl.when(pl.col("requester_kind") == "company")
         .then(pl.col("requester_sector").fill_null("company"))
         .otherwise(pl.col("requester_kind"))
-        .map_elements(lambda value: group_label(value, lang), return_dtype=pl.String)
         .alias("requester_group")
-    )
-    frame = localise_enum(frame, "research_area", "area", lang)
-    frame = localise_enum(frame, "status", "agreement_status", lang).select(
-        "agreement_id", "signed_on", "requester", "requester_group", "hospital_names", "hospitals",
-        "research_area", "status", "title", "requests", "delivered", "ends_on",
     )
     panel = Panel(
         key="agreements.list",
-        title=t("agreements.list.title", lang),
-        definition=t("def.agreements_list", lang),
+        title=Text("agreements.list.title"),
+        definition=Text("def.agreements_list"),
         frame=frame,
         count_columns=("requests", "delivered"),
+        labels=(
+            Names("requester_ko", "requester_en", "requester"),
+            Names("hospitals_ko", "hospitals_en", "hospital_names"),
+            Codes("requester_group", MIX_PREFIXES["requester_group"]),
+            Codes("research_area", MIX_PREFIXES["area"]),
+            Codes("status", MIX_PREFIXES["status"]),
+        ),
+        columns=(
+            "agreement_id", "signed_on", "requester", "requester_group", "hospital_names", "hospitals",
+            "research_area", "status", "title", "requests", "delivered", "ends_on",
+        ),
     )
     return panel, matches
 
@@ -313,7 +299,7 @@ def _facts(head: dict, lang: str) -> Panel:
         ("title", head["title"] or "–"),
         ("requester", requester),
         ("requester_id", head["requester_id"]),
-        ("requester_group", group_label(group or "company", lang)),
+        ("requester_group", label("requester_group", group or "company", lang)),
         ("research_area", enum_label("area", head["research_area"], lang)),
         ("status", enum_label("agreement_status", head["status"], lang)),
         ("signed_on", head["signed_on"].isoformat()),

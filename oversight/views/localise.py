@@ -77,7 +77,8 @@ def _localise_chart(chart: Chart | None, lang: str) -> Chart | None:
     )
 
 
-def _code_words(prefixes: tuple[str, ...], code: str, lang: str) -> str:
+def code_words(prefixes: tuple[str, ...], code: str, lang: str) -> str:
+    """The words of a code: the text of the first key f"{prefix}.{code}" the catalogue has."""
     return next((i18n.t(f"{p}.{code}", lang) for p in prefixes if i18n.has(f"{p}.{code}")), code)
 
 
@@ -85,12 +86,12 @@ def _codes(frame: pl.DataFrame, label: Codes, lang: str) -> pl.DataFrame:
     column = frame.get_column(label.column)
     if column.dtype == pl.List:
         values = column.explode().drop_nulls().unique().to_list()
-        mapping = {v: _code_words(label.prefixes, v, lang) for v in values}
+        mapping = {v: code_words(label.prefixes, v, lang) for v in values}
         expression = pl.col(label.column).list.eval(
             pl.element().replace_strict(mapping, default=pl.element())).list.join(", ")
     else:
         values = column.unique().drop_nulls().to_list()
-        mapping = {v: _code_words(label.prefixes, v, lang) for v in values}
+        mapping = {v: code_words(label.prefixes, v, lang) for v in values}
         # return_dtype: an empty frame would otherwise give a Null column that cannot be concatenated
         expression = pl.col(label.column).replace_strict(mapping, default=None, return_dtype=pl.String)
     return frame.with_columns(expression.alias(label.into or label.column))
