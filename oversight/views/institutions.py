@@ -23,108 +23,117 @@ from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.localise import localise_kpi
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.localise import code_words
+from oversight.views.model import Chart, Codes, Kpi, Names, PageView, Panel, Region, Text
 
 TOP_REQUESTERS = 15
 SIDES = ("hospitals", "requesters")
 
 
 
-def build(runner: Runner, filters: Filters, lang: str) -> PageView:
+def build(runner: Runner, filters: Filters) -> PageView:
     params = filters.params()
     now = first_row(runner.run("institution_kpis", params))
     before = first_row(runner.run("institution_kpis", filters.previous().params()))
-    hospitals = _hospital_league(runner, filters, lang)
-    requesters = _requester_league(runner, filters, lang)
+    hospitals = _hospital_league(runner, filters)
+    requesters = _requester_league(runner, filters)
     return PageView(
         sheet="Institutions",
-        title=t("page.institutions", lang),
-        kpis=tuple(localise_kpi(k, lang) for k in kpis.read("institution_kpis", now, before)),
+        title=Text("page.institutions"),
+        kpis=kpis.read("institution_kpis", now, before),
         panels=(
-            _workload(hospitals, lang),
-            _top_requesters(requesters, lang),
+            _workload(hospitals),
+            _top_requesters(requesters),
             hospitals,
             requesters,
         ),
     )
 
 
+# What a requester is: a company's sector ("other" for a company of another sector), or the kind
+# of any other institution (a company without a sector included).
+GROUP_PREFIXES = ("institutions.group", "enum.sector", "enum.kind")
+_GROUP = (
+    pl.when((pl.col("kind") == "company") & pl.col("company_sector").is_not_null())
+    .then(pl.col("company_sector"))
+    .otherwise(pl.col("kind"))
+)
+
+
 def sector_or_kind(kind: str | None, sector: str | None, lang: str) -> str:
-    """What a requester is: a company's sector, or the kind of any other institution."""
-    if kind == "company" and sector:
-        return enum_label("sector", sector, lang) if sector != "other" else t("institutions.other_company", lang)
-    return enum_label("kind", kind, lang)
+    """What a requester is, in words: a company's sector, or the kind of any other institution."""
+    if kind is None:
+        return ""
+    return code_words(GROUP_PREFIXES, sector if kind == "company" and sector else kind, lang)
 
 
-def _hospital_league(runner: Runner, filters: Filters, lang: str) -> Panel:
+_NAME_REGION = (Names("name_ko", "name_en", "name"), Region("region_code"))
+
+
+def _hospital_league(runner: Runner, filters: Filters) -> Panel:
     frame = runner.run("hospital_league", filters.params())
-    frame = localise_region(localise_names(frame, "name_ko", "name_en", "name", lang), "region_code", lang)
-    frame = localise_enum(frame, "hospital_tier", "tier", lang, into="tier").select(
-        "institution_id", "name", "region", "tier", "infrastructure_since", "safe_centre_since",
-        "agreements", "requests", "delivered", pl.col("median_lead_days").alias("median_days"), "records",
-        "score", "passed", "failed", "assessed_on",
-    )
     return Panel(
         key="institutions.hospitals",
-        title=t("institutions.hospitals.title", lang),
-        definition=t("def.institutions_hospital_league", lang),
-        frame=frame,
+        title=Text("institutions.hospitals.title"),
+        definition=Text("def.institutions_hospital_league"),
+        frame=frame.with_columns(pl.col("hospital_tier").alias("tier"), pl.col("median_lead_days").alias("median_days")),
         count_columns=("agreements", "requests", "delivered", "records"),
         percent_columns=("score",),
+        labels=(*_NAME_REGION, Codes("tier", ("enum.tier",))),
+        columns=(
+            "institution_id", "name", "region", "tier", "infrastructure_since", "safe_centre_since",
+            "agreements", "requests", "delivered", "median_days", "records", "score", "passed", "failed",
+            "assessed_on",
+        ),
     )
 
 
-def _requester_league(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _requester_league(runner: Runner, filters: Filters) -> Panel:
     frame = runner.run("requester_league", filters.params())
-    frame = localise_region(localise_names(frame, "name_ko", "name_en", "name", lang), "region_code", lang)
-    frame = frame.with_columns(
-        pl.struct("kind", "company_sector")
-        .map_elements(lambda row: sector_or_kind(row["kind"], row["company_sector"], lang), return_dtype=pl.String)
-        .alias("requester_group")
-    ).select(
-        "institution_id", "name", "requester_group", "region", "joined_on", "agreements", "hospitals",
-        "requests", "delivered", "records", pl.col("median_lead_days").alias("median_days"),
-    )
     return Panel(
         key="institutions.requesters",
-        title=t("institutions.requesters.title", lang),
-        definition=t("def.institutions_requester_league", lang),
-        frame=frame,
+        title=Text("institutions.requesters.title"),
+        definition=Text("def.institutions_requester_league"),
+        frame=frame.with_columns(_GROUP.alias("requester_group"), pl.col("median_lead_days").alias("median_days")),
         count_columns=("agreements", "hospitals", "requests", "delivered", "records"),
+        labels=(*_NAME_REGION, Codes("requester_group", GROUP_PREFIXES)),
+        columns=(
+            "institution_id", "name", "requester_group", "region", "joined_on", "agreements", "hospitals",
+            "requests", "delivered", "records", "median_days",
+        ),
     )
 
 
-def _workload(hospitals: Panel, lang: str) -> Panel:
+def _workload(hospitals: Panel) -> Panel:
     """Hospitals that received requests: how many, against how fast they delivered."""
-    frame = hospitals.frame.filter(pl.col("requests") > 0).select(
-        "institution_id", "name", "tier", "region", "requests", "delivered", "median_days", "agreements"
-    )
     return Panel(
         key="institutions.workload",
-        title=t("institutions.workload.title", lang),
-        definition=t("def.institutions_workload", lang),
-        frame=frame,
+        title=Text("institutions.workload.title"),
+        definition=Text("def.institutions_workload"),
+        frame=hospitals.frame.filter(pl.col("requests") > 0),
         # drawn by oversight.charts.institutions.workload (a scatter, one point per hospital)
         chart=Chart(kind="scatter", x="requests", y="median_days", color="tier"),
         count_columns=("requests", "delivered", "agreements"),
+        labels=hospitals.labels,
+        columns=("institution_id", "name", "tier", "region", "requests", "delivered", "median_days", "agreements"),
     )
 
 
-def _top_requesters(requesters: Panel, lang: str) -> Panel:
+def _top_requesters(requesters: Panel) -> Panel:
     frame = (
         requesters.frame.filter(pl.col("agreements") > 0)
         .sort(["agreements", "requests", "institution_id"], descending=[True, True, False])
         .head(TOP_REQUESTERS)
-        .select("institution_id", "name", "requester_group", "agreements", "hospitals", "requests")
     )
     return Panel(
         key="institutions.top_requesters",
-        title=t("institutions.top_requesters.title", lang, n=TOP_REQUESTERS),
-        definition=t("def.institutions_top_requesters", lang, n=TOP_REQUESTERS),
+        title=Text.of("institutions.top_requesters.title", n=TOP_REQUESTERS),
+        definition=Text.of("def.institutions_top_requesters", n=TOP_REQUESTERS),
         frame=frame,
         chart=Chart(kind="hbar", x="name", y="agreements"),
         count_columns=("agreements", "hospitals", "requests"),
+        labels=requesters.labels,
+        columns=("institution_id", "name", "requester_group", "agreements", "hospitals", "requests"),
     )
 
 

@@ -16,6 +16,7 @@ from conftest import YEAR_2025
 from oversight.charts import institutions as institution_charts
 from oversight.filters import Filters
 from oversight.views import institutions
+from oversight.views.localise import localise
 
 D = dt.date
 TO_2025 = {"date_to": D(2025, 12, 31)}
@@ -181,7 +182,7 @@ def test_institution_agreements(runner):
 # --- the view --------------------------------------------------------------------------------------
 
 def test_view_kpis_and_panels(runner):
-    view = institutions.build(runner, YEAR_2025, "en")
+    view = localise(institutions.build(runner, YEAR_2025), "en")
     assert [(k.label, k.value, k.previous) for k in view.kpis] == [
         ("Hospitals in the programme", 3, 2),
         ("Active hospitals", 3, 2),
@@ -209,7 +210,7 @@ def test_view_kpis_and_panels(runner):
 
 
 def test_view_in_korean(runner):
-    view = institutions.build(runner, YEAR_2025, "ko")
+    view = localise(institutions.build(runner, YEAR_2025), "ko")
     hospitals = view.panel("institutions.hospitals").frame
     assert hospitals["name"].to_list() == ["가람병원", "Noeul Hospital", "하늘병원"]  # H3: English stands in
     assert view.kpis[0].label == "참여 병원"
@@ -259,7 +260,7 @@ def test_profile_quality_panel_labels_categories(runner):
 # --- charts ----------------------------------------------------------------------------------------
 
 def test_workload_chart_one_point_per_hospital_with_its_id(runner):
-    panel = institutions.build(runner, YEAR_2025, "en").panel("institutions.workload")
+    panel = localise(institutions.build(runner, YEAR_2025), "en").panel("institutions.workload")
     fig = institution_charts.workload(panel, "en", selected="H2")
     points = {i: (x, y, sym) for trace in fig.data
               for i, x, y, sym in zip(trace.customdata, trace.x, trace.y, trace.marker.symbol)}
@@ -270,7 +271,7 @@ def test_workload_chart_one_point_per_hospital_with_its_id(runner):
 
 
 def test_top_requesters_chart(runner):
-    panel = institutions.build(runner, YEAR_2025, "en").panel("institutions.top_requesters")
+    panel = localise(institutions.build(runner, YEAR_2025), "en").panel("institutions.top_requesters")
     fig = institution_charts.top_requesters(panel, "en", selected="U1")
     assert list(fig.data[0].customdata) == ["C2", "U1"]
     assert list(fig.data[0].y) == ["Bitna AI", "Hanbat University"]
@@ -278,13 +279,13 @@ def test_top_requesters_chart(runner):
     # a hospital's profile open: no requester is faded
     other = institution_charts.top_requesters(panel, "en", selected="H1")
     assert list(other.data[0].marker.opacity) == [1.0, 1.0]
-    workload = institution_charts.workload(institutions.build(runner, YEAR_2025, "en").panel("institutions.workload"), "en", selected="C1")
+    workload = institution_charts.workload(localise(institutions.build(runner, YEAR_2025), "en").panel("institutions.workload"), "en", selected="C1")
     assert {o for trace in workload.data for o in trace.marker.opacity} == {1.0}
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_has_a_definition(runner, lang):
-    view = institutions.build(runner, YEAR_2025, lang)
+    view = localise(institutions.build(runner, YEAR_2025), lang)
     profile = institutions.profile(runner, YEAR_2025, lang, "H1")
     for panel in (*view.panels, *profile.panels):
         assert panel.definition and "{" not in panel.definition and "{" not in panel.title, panel.key
