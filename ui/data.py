@@ -74,21 +74,30 @@ def dataset_info() -> dict:
 
 def view(build: Callable[..., Any], filters, lang: str, *args: Any, **options: Any) -> Any:
     """`localise(build(runner, filters, *args, **options), lang)`: built once per data version and
-    arguments for both languages, localised once per language.
+    arguments for both languages (`built`), localised once per language (`localised`).
 
     Filters and selections are frozen dataclasses of tuples: two sessions asking for the same view
     get the same object."""
-    source = runner()
-    data_version = (str(source.database.path), source.version)
     if not language_free(build):  # a view not yet built in codes takes the language itself
-        key, pins = _key(*data_version, build, filters, lang, args, options)
+        source = runner()
+        key, pins = _key(str(source.database.path), source.version, build, filters, lang, args, options)
         return _views.get(key, lambda: (pins, build(source, filters, lang, *args, **options)))[1]
-    key, pins = _key(*data_version, build, filters, args, options)
-    built = _views.get(key, lambda: (pins, build(source, filters, *args, **options)))[1]
-    if built is None:  # e.g. a hospital with no assessment
+    return localised(built(build, filters, *args, **options), lang)
+
+
+def built(build: Callable[..., Any], filters, *args: Any, **options: Any) -> Any:
+    """`build(runner, filters, *args, **options)`, in no language, once per data version and arguments."""
+    source = runner()
+    key, pins = _key(str(source.database.path), source.version, build, filters, args, options)
+    return _views.get(key, lambda: (pins, build(source, filters, *args, **options)))[1]
+
+
+def localised(view: Any, lang: str) -> Any:
+    """A built view in `lang`, once per view and language (None stays None: e.g. no such hospital)."""
+    if view is None:
         return None
-    key, pins = _key(*data_version, localise, built, lang)
-    return _views.get(key, lambda: (pins, localise(built, lang)))[1]
+    key, pins = _key(localise, view, lang)
+    return _views.get(key, lambda: (pins, localise(view, lang)))[1]
 
 
 def drawn(draw: Callable[..., Any], subject: Any, *args: Any, **options: Any) -> Any:

@@ -123,8 +123,8 @@ def _lead_time(runner: Runner, params: dict) -> Panel:
     return Panel(
         key="consulting.lead_time",
         title=Text("consulting.lead_time.title"),
-        definition=Text.of("consulting.lead_time.definition", definition=Text("def.consulting_lead_time"),
-                           note=Text("consulting.association_note")),
+        definition=Text.of("text.sentences", first=Text("def.consulting_lead_time"),
+                           second=Text("consulting.association_note")),
         frame=frame,
         chart=Chart(kind="lead_comparison", x="consulted", y="median_total_days"),
         count_columns=("requests", "requesters"),
