@@ -16,11 +16,11 @@ import polars as pl
 
 from oversight import programme
 from oversight.filters import Filters
-from oversight.i18n import enum_label, t
+from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.common import localise_names, localise_region
-from oversight.views.model import Chart, Kpi, PageView, Panel
+from oversight.views.model import Chart, Codes, Kpi, Names, PageView, Panel, Region, Text
 
 DEFAULT_THRESHOLD = programme.QUALITY_ALERT_THRESHOLD
 # A hospital improved (regressed) when its score rose (fell) by more than this between its latest
@@ -52,6 +52,20 @@ def quarter_label(quarter: dt.date, lang: str) -> str:
     return t("quality.quarter_label", lang, year=quarter.year, q=(quarter.month - 1) // 3 + 1)
 
 
+def quarter_text(quarter: dt.date) -> Text:
+    return Text.of("quality.quarter_label", year=quarter.year, q=(quarter.month - 1) // 3 + 1)
+
+
+DIMENSION_PREFIXES = ("quality.dimension", "enum.category", "enum.context")  # the words of dimension_label
+# A hospital is named in the language, else in the other, else by its id.
+HOSPITAL = Names("name_ko", "name_en", "hospital")
+
+
+def _hospital_name_pair(frame: pl.DataFrame) -> pl.DataFrame:
+    """The name pair of HOSPITAL, the id standing in where a hospital has no name at all."""
+    return frame.with_columns(pl.coalesce("name_ko", "name_en", "institution_id").alias("name_ko"))
+
+
 def _labelled(frame: pl.DataFrame, column: str, labels: dict[str, str], into: str | None = None) -> pl.DataFrame:
     return frame.with_columns(pl.col(column).replace_strict(labels, default=pl.col(column)).alias(into or column))
 
@@ -79,7 +93,7 @@ def hospital_options(runner: Runner, filters: Filters, lang: str) -> pl.DataFram
     )
 
 
-def build(runner: Runner, filters: Filters, lang: str, threshold: float = DEFAULT_THRESHOLD) -> PageView:
+def build(runner: Runner, filters: Filters, threshold: float = DEFAULT_THRESHOLD) -> PageView:
     """The network: every hospital's latest scores, their spread and trend, and who changed."""
     latest = latest_scores(runner, filters)
     before = latest_scores(runner, filters, filters.previous().date_to)
@@ -88,21 +102,21 @@ def build(runner: Runner, filters: Filters, lang: str, threshold: float = DEFAUL
         runner.run("quality_quarter_scores", filters.previous().params())
     )
     now_quarter = _quarter_of(filters.date_to)
-    kpis = _network_kpis(latest, before, quarters, quarters_before, filters, threshold, lang)
+    kpis = _network_kpis(latest, before, quarters, quarters_before, filters, threshold)
     return PageView(
         sheet="Quality",
-        title=t("page.quality", lang),
+        title=Text("page.quality"),
         kpis=kpis,
         panels=(
-            _heatmap(latest, threshold, lang),
-            _distribution(latest, threshold, lang),
-            _flagged(latest, threshold, lang),
-            _monthly_trend(runner, filters, lang),
-            _quarter_counts(quarters, lang),
-            _quarter_hospitals(quarters, now_quarter, lang),
-            _event_time(runner, filters, lang),
+            _heatmap(latest, threshold),
+            _distribution(latest, threshold),
+            _flagged(latest, threshold),
+            _monthly_trend(runner, filters),
+            _quarter_counts(quarters),
+            _quarter_hospitals(quarters, now_quarter),
+            _event_time(runner, filters),
         ),
-        notes=(_network_summary(kpis, latest, threshold, now_quarter, lang),),
+        notes=(_network_summary(kpis, latest, threshold, now_quarter),),
     )
 
 
@@ -127,49 +141,49 @@ def network_figures(latest: pl.DataFrame, threshold: float) -> dict:
     }
 
 
-def _network_kpis(latest, before, quarters, quarters_before, filters, threshold, lang) -> tuple[Kpi, ...]:
+def _network_kpis(latest, before, quarters, quarters_before, filters, threshold) -> tuple[Kpi, ...]:
     now, then = network_figures(latest, threshold), network_figures(before, threshold)
     changes_now = quarter_change_counts(quarters, _quarter_of(filters.date_to))
     changes_then = quarter_change_counts(quarters_before, _quarter_of(filters.previous().date_to))
     pct = threshold_label(threshold)
-    quarter_name = quarter_label(_quarter_of(filters.date_to), lang)
+    quarter_name = quarter_text(_quarter_of(filters.date_to))
 
     def kpi(key, value, previous, unit, detail="", better=True, definition=None):
         return Kpi(
-            key=f"quality.{key}", label=t(f"quality.kpi.{key}", lang, threshold=pct), value=value,
-            previous=previous, unit=unit, definition=definition or t(f"def.quality_{key}", lang),
+            key=f"quality.{key}", label=Text.of(f"quality.kpi.{key}", threshold=pct), value=value,
+            previous=previous, unit=unit, definition=definition or Text(f"def.quality_{key}"),
             detail=detail, higher_is_better=better,
         )
 
     return (
         kpi(
             "network_score", now["network_score"], then["network_score"], "percent",
-            detail=t("quality.detail.counts", lang, passed=f"{now['passed']:,}",
-                     applicable=f"{now['passed'] + now['failed']:,}"),
-            definition=t("def.quality_score", lang),
+            detail=Text.of("quality.detail.counts", passed=f"{now['passed']:,}",
+                           applicable=f"{now['passed'] + now['failed']:,}"),
+            definition=Text("def.quality_score"),
         ),
         kpi(
             "median_score", now["median_score"], then["median_score"], "percent",
-            detail=t("quality.detail.spread", lang, p25=_pct(now["p25"]), p75=_pct(now["p75"])),
+            detail=Text.of("quality.detail.spread", p25=_pct(now["p25"]), p75=_pct(now["p75"])),
         ),
         kpi(
             "hospitals", now["hospitals"], then["hospitals"], "count",
-            detail=t("quality.detail.hospitals", lang, n=int((overall_scores(latest)["assessed_on"] >= filters.date_from).sum())),
+            detail=Text.of("quality.detail.hospitals", n=int((overall_scores(latest)["assessed_on"] >= filters.date_from).sum())),
         ),
         kpi(
             "below_threshold", now["below_threshold"], then["below_threshold"], "count", better=False,
-            detail=t("quality.detail.of_hospitals", lang, n=now["hospitals"]),
-            definition=t("def.quality_below_threshold", lang),
+            detail=Text.of("quality.detail.of_hospitals", n=now["hospitals"]),
+            definition=Text("def.quality_below_threshold"),
         ),
         kpi(
             "improved", changes_now["improved"], changes_then["improved"], "count",
-            detail=t("quality.detail.quarter", lang, quarter=quarter_name, compared=changes_now["compared"]),
-            definition=t("def.quality_quarter_change", lang),
+            detail=Text.of("quality.detail.quarter", quarter=quarter_name, compared=changes_now["compared"]),
+            definition=Text("def.quality_quarter_change"),
         ),
         kpi(
             "regressed", changes_now["regressed"], changes_then["regressed"], "count", better=False,
-            detail=t("quality.detail.quarter", lang, quarter=quarter_name, compared=changes_now["compared"]),
-            definition=t("def.quality_quarter_change", lang),
+            detail=Text.of("quality.detail.quarter", quarter=quarter_name, compared=changes_now["compared"]),
+            definition=Text("def.quality_quarter_change"),
         ),
     )
 
@@ -183,21 +197,21 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 
 
-def _network_summary(kpis: tuple[Kpi, ...], latest: pl.DataFrame, threshold: float, quarter: dt.date, lang: str) -> str:
+def _network_summary(kpis: tuple[Kpi, ...], latest: pl.DataFrame, threshold: float, quarter: dt.date) -> Text:
     values = {k.key.removeprefix("quality."): k for k in kpis}
     if not values["hospitals"].value:
-        return t("quality.summary.none", lang)
+        return Text("quality.summary.none")
     score = values["network_score"]
-    change = "" if score.change is None else t("quality.summary.change", lang, change=f"{score.change * 100:+.1f}")
-    return t(
-        "quality.summary.network", lang,
+    change = "" if score.change is None else Text.of("quality.summary.change", change=f"{score.change * 100:+.1f}")
+    return Text.of(
+        "quality.summary.network",
         score=_pct(score.value), change=change, hospitals=f"{values['hospitals'].value:,}",
         below=f"{values['below_threshold'].value:,}", threshold=threshold_label(threshold),
-        quarter=quarter_label(quarter, lang), improved=values["improved"].value, regressed=values["regressed"].value,
+        quarter=quarter_text(quarter), improved=values["improved"].value, regressed=values["regressed"].value,
     )
 
 
-def _heatmap(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+def _heatmap(latest: pl.DataFrame, threshold: float) -> Panel:
     """Hospitals (worst overall score first) by overall, category and context scores."""
     order = (
         overall_scores(latest).sort("score", "institution_id", nulls_last=True)
@@ -214,18 +228,18 @@ def _heatmap(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
             (pl.col("score") < threshold).alias("below_threshold"),
         )
     )
-    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
-    frame = _labelled(frame, "dimension_value", {v: dimension_label(v, lang) for _, v in DIMENSIONS}, "quality_dimension")
     return Panel(
         key="quality.heatmap",
-        title=t("quality.heatmap.title", lang),
-        definition=t("def.quality_heatmap", lang),
-        frame=frame.select(
+        title=Text("quality.heatmap.title"),
+        definition=Text("def.quality_heatmap"),
+        frame=_hospital_name_pair(frame),
+        chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
+        percent_columns=("score",),
+        labels=(HOSPITAL, Region("region_code"), Codes("dimension_value", DIMENSION_PREFIXES, into="quality_dimension")),
+        columns=(
             "institution_id", "hospital", "region", "assessed_on", "quality_dimension", "score",
             "passed", "failed", "not_applicable", "applicable", "below_threshold",
         ),
-        chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
-        percent_columns=("score",),
     )
 
 
@@ -259,15 +273,15 @@ def score_bins(scores: Sequence[float | None], threshold: float, width: float = 
     )
 
 
-def _distribution(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+def _distribution(latest: pl.DataFrame, threshold: float) -> Panel:
     bins = score_bins(overall_scores(latest)["score"].to_list(), threshold)
     frame = bins.with_columns(
         pl.format("{}–{}%", (pl.col("band_lower") * 100).round(1), (pl.col("band_upper") * 100).round(1)).alias("score_band"),
     ).select("score_band", "band_lower", "band_upper", "hospitals", "below_threshold")
     return Panel(
         key="quality.distribution",
-        title=t("quality.distribution.title", lang),
-        definition=t("def.quality_distribution", lang),
+        title=Text("quality.distribution.title"),
+        definition=Text("def.quality_distribution"),
         frame=frame,
         chart=Chart(kind="bar", x="score_band", y="hospitals"),
         count_columns=("hospitals",),
@@ -275,7 +289,7 @@ def _distribution(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
     )
 
 
-def _flagged(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+def _flagged(latest: pl.DataFrame, threshold: float) -> Panel:
     weakest = (
         latest.filter(pl.col("dimension") == "category", pl.col("score").is_not_null())
         .sort("score", "dimension_value").group_by("institution_id", maintain_order=True).first()
@@ -288,26 +302,26 @@ def _flagged(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
         .sort("score", "institution_id")
         .with_columns(((pl.col("score") - pl.col("previous_score")) * 100).round(1).alias("score_change"))
     )
-    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
-    frame = _labelled(frame, "weakest_category", {c: dimension_label(c, lang) for c in CATEGORIES})
     return Panel(
         key="quality.flagged",
-        title=t("quality.flagged.title", lang, threshold=threshold_label(threshold)),
-        definition=t("def.quality_below_threshold", lang),
-        frame=frame.select(
+        title=Text.of("quality.flagged.title", threshold=threshold_label(threshold)),
+        definition=Text("def.quality_below_threshold"),
+        frame=_hospital_name_pair(frame),
+        percent_columns=("score", "previous_score", "weakest_score"),
+        labels=(HOSPITAL, Region("region_code"), Codes("weakest_category", DIMENSION_PREFIXES)),
+        columns=(
             "institution_id", "hospital", "region", "assessed_on", "score", "passed", "failed",
             "previous_score", "score_change", "weakest_category", "weakest_score",
         ),
-        percent_columns=("score", "previous_score", "weakest_score"),
     )
 
 
-def _monthly_trend(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _monthly_trend(runner: Runner, filters: Filters) -> Panel:
     frame = runner.run("quality_scores_by_month", filters.params())
     return Panel(
         key="quality.trend",
-        title=t("quality.trend.title", lang),
-        definition=t("def.quality_trend", lang),
+        title=Text("quality.trend.title"),
+        definition=Text("def.quality_trend"),
         frame=frame.select(
             "month", "hospitals", *(pl.col(q).alias(f"score_{q}") for q in ("p10", "p25", "median", "p75", "p90")),
             "network_score", "passed", "failed",
@@ -337,6 +351,9 @@ def quarter_comparisons(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+QUARTER_CHANGE = Codes("quarter_change", ("quality.quarter_change",), into="change")
+
+
 def quarter_change_counts(comparisons: pl.DataFrame, quarter: dt.date) -> dict[str, int]:
     rows = comparisons.filter(pl.col("quarter") == quarter)
     counts = {c: int((rows["quarter_change"] == c).sum()) for c in QUARTER_CHANGES}
@@ -344,8 +361,7 @@ def quarter_change_counts(comparisons: pl.DataFrame, quarter: dt.date) -> dict[s
     return counts
 
 
-def _quarter_counts(comparisons: pl.DataFrame, lang: str) -> Panel:
-    labels = {c: t(f"quality.quarter_change.{c}", lang) for c in QUARTER_CHANGES}
+def _quarter_counts(comparisons: pl.DataFrame) -> Panel:
     quarters = comparisons["quarter"].unique().sort().to_list()[-QUARTERS_SHOWN:]
     grid = pl.DataFrame(
         {"quarter": [q for q in quarters for _ in QUARTER_CHANGES], "quarter_change": [c for _ in quarters for c in QUARTER_CHANGES]},
@@ -355,39 +371,41 @@ def _quarter_counts(comparisons: pl.DataFrame, lang: str) -> Panel:
     frame = (
         grid.join(counts, on=["quarter", "quarter_change"], how="left", maintain_order="left")
         .with_columns(pl.col("hospitals").fill_null(0))
-        .with_columns(pl.col("quarter").map_elements(lambda q: quarter_label(q, lang), return_dtype=pl.String).alias("quarter_label"))
-    )
-    frame = _labelled(frame, "quarter_change", labels, "change").select(
-        pl.col("quarter_label").alias("quarter"), "change", "hospitals"
+        # a quarter's name, e.g. "2026 Q1", written in both languages like a name pair
+        .with_columns(*(
+            pl.col("quarter").map_elements(lambda q, lang=lang: quarter_label(q, lang), return_dtype=pl.String)
+            .alias(f"quarter_{lang}") for lang in LANGUAGES
+        ))
     )
     return Panel(
         key="quality.quarters",
-        title=t("quality.quarters.title", lang),
-        definition=t("def.quality_quarter_change", lang),
+        title=Text("quality.quarters.title"),
+        definition=Text("def.quality_quarter_change"),
         frame=frame,
         chart=Chart(kind="stacked_bar", x="quarter", y="hospitals", color="change"),
         count_columns=("hospitals",),
+        labels=(Names("quarter_ko", "quarter_en", "quarter"), QUARTER_CHANGE),
+        columns=("quarter", "change", "hospitals"),
     )
 
 
-def _quarter_hospitals(comparisons: pl.DataFrame, quarter: dt.date, lang: str) -> Panel:
-    labels = {c: t(f"quality.quarter_change.{c}", lang) for c in QUARTER_CHANGES}
+def _quarter_hospitals(comparisons: pl.DataFrame, quarter: dt.date) -> Panel:
     frame = (
         comparisons.filter(pl.col("quarter") == quarter, pl.col("quarter_change") != "not_compared")
         .sort("change", "institution_id")
         .with_columns((pl.col("change") * 100).round(1).alias("score_change"))
     )
-    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
-    frame = _labelled(frame, "quarter_change", labels, "change")
     return Panel(
         key="quality.quarter_hospitals",
-        title=t("quality.quarter_hospitals.title", lang, quarter=quarter_label(quarter, lang)),
-        definition=t("def.quality_quarter_change", lang),
-        frame=frame.select(
+        title=Text.of("quality.quarter_hospitals.title", quarter=quarter_text(quarter)),
+        definition=Text("def.quality_quarter_change"),
+        frame=_hospital_name_pair(frame),
+        percent_columns=("previous_score", "score"),
+        labels=(HOSPITAL, Region("region_code"), QUARTER_CHANGE),
+        columns=(
             "institution_id", "hospital", "region", "previous_assessed_on", "previous_score",
             "assessed_on", "score", "score_change", "change",
         ),
-        percent_columns=("previous_score", "score"),
     )
 
 
@@ -409,12 +427,12 @@ def event_time_summary(per_hospital: pl.DataFrame, years: tuple[int, int] = EVEN
     return window.join(summary, on="event_year", how="left").with_columns(pl.col("hospitals").fill_null(0)).sort("event_year")
 
 
-def _event_time(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _event_time(runner: Runner, filters: Filters) -> Panel:
     frame = event_time_summary(runner.run("quality_event_time", filters.params()))
     return Panel(
         key="quality.event_time",
-        title=t("quality.event_time.title", lang),
-        definition=t("def.quality_event_time", lang),
+        title=Text("quality.event_time.title"),
+        definition=Text("def.quality_event_time"),
         frame=frame,
         chart=Chart(kind="line", x="event_year", y="score_median", y_format=".0%"),
         count_columns=("hospitals",),

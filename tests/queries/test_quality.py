@@ -11,6 +11,7 @@ from fixture_quality import build_quality_fixture
 from oversight import db, queries
 from oversight.filters import Filters
 from oversight.views import quality
+from oversight.views.localise import localise
 
 D = dt.date.fromisoformat
 # tests/fixture_quality.py: the period's end falls in Q2 2026
@@ -147,7 +148,7 @@ def test_the_tolerance_is_the_one_the_definition_states():
 
 
 def test_network_view_on_the_quality_fixture(qrunner):
-    view = quality.build(qrunner, PERIOD, "en", threshold=0.9)
+    view = localise(quality.build(qrunner, PERIOD, threshold=0.9), "en")
     kpis = {k.key.removeprefix("quality."): k for k in view.kpis}
     # latest: QA 16/20, QB 91/100, QC 18/20, QD 18/20 -> (16 + 91 + 18 + 18) / (20 + 100 + 20 + 20)
     assert kpis["network_score"].value == pytest.approx(143 / 160)
@@ -170,7 +171,7 @@ def test_network_view_on_the_quality_fixture(qrunner):
 
 def test_the_threshold_decides_who_is_flagged(qrunner):
     counts = {
-        threshold: len(quality.build(qrunner, PERIOD, "en", threshold=threshold).panel("quality.flagged").frame)
+        threshold: len(localise(quality.build(qrunner, PERIOD, threshold=threshold), "en").panel("quality.flagged").frame)
         for threshold in (0.75, 0.9, 0.905, 0.95)
     }
     assert counts == {0.75: 0, 0.9: 1, 0.905: 3, 0.95: 4}
