@@ -9,6 +9,7 @@ checks, not-applicable checks left out, with the counts beside it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 
@@ -16,11 +17,11 @@ import polars as pl
 
 from oversight import programme
 from oversight.filters import Filters
-from oversight.i18n import LANGUAGES, enum_label, t
+from oversight.i18n import LANGUAGES, t
 from oversight.queries import Runner
 from oversight.regions import region_name
-from oversight.views.common import localise_names, localise_region
-from oversight.views.model import Chart, Codes, Kpi, Names, PageView, Panel, Region, Text
+from oversight.views.common import localise_names
+from oversight.views.model import Chart, Codes, Kpi, Name, Names, PageView, Panel, Region, Text, code_text
 
 DEFAULT_THRESHOLD = programme.QUALITY_ALERT_THRESHOLD
 # A hospital improved (regressed) when its score rose (fell) by more than this between its latest
@@ -40,14 +41,6 @@ QUARTERS_SHOWN = 8  # the quarterly chart: the last two years up to the period's
 
 # --- labels -----------------------------------------------------------------------------------
 
-def dimension_label(value: str, lang: str) -> str:
-    if value == "overall":
-        return t("quality.dimension.overall", lang)
-    if value in CATEGORIES:
-        return enum_label("category", value, lang)
-    return enum_label("context", value, lang)
-
-
 def quarter_label(quarter: dt.date, lang: str) -> str:
     return t("quality.quarter_label", lang, year=quarter.year, q=(quarter.month - 1) // 3 + 1)
 
@@ -56,7 +49,8 @@ def quarter_text(quarter: dt.date) -> Text:
     return Text.of("quality.quarter_label", year=quarter.year, q=(quarter.month - 1) // 3 + 1)
 
 
-DIMENSION_PREFIXES = ("quality.dimension", "enum.category", "enum.context")  # the words of dimension_label
+# The words of a dimension: "overall", a category or a context.
+DIMENSION_PREFIXES = ("quality.dimension", "enum.category", "enum.context")
 # A hospital is named in the language, else in the other, else by its id.
 HOSPITAL = Names("name_ko", "name_en", "hospital")
 
@@ -64,10 +58,6 @@ HOSPITAL = Names("name_ko", "name_en", "hospital")
 def _hospital_name_pair(frame: pl.DataFrame) -> pl.DataFrame:
     """The name pair of HOSPITAL, the id standing in where a hospital has no name at all."""
     return frame.with_columns(pl.coalesce("name_ko", "name_en", "institution_id").alias("name_ko"))
-
-
-def _labelled(frame: pl.DataFrame, column: str, labels: dict[str, str], into: str | None = None) -> pl.DataFrame:
-    return frame.with_columns(pl.col(column).replace_strict(labels, default=pl.col(column)).alias(into or column))
 
 
 def _hospital_names(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -451,7 +441,6 @@ def hospital_assessments(runner: Runner, filters: Filters, institution_id: str) 
 def build_hospital(
     runner: Runner,
     filters: Filters,
-    lang: str,
     institution_id: str,
     threshold: float = DEFAULT_THRESHOLD,
     assessed_on: dt.date | None = None,
@@ -474,21 +463,22 @@ def build_hospital(
     )
     if previous is None:  # a first assessment: its failures, none of them new against anything
         changes = changes.with_columns(pl.lit("failed").alias("change"))
-    name = _hospital_names(info, lang).row(0, named=True)
+    head = _hospital_name_pair(info).row(0, named=True)
+    name = Name(head["name_ko"], head["name_en"])
     return PageView(
         sheet="Quality hospital",
-        title=name["hospital"],
-        kpis=_hospital_kpis(history, changes, chosen, previous, lang),
+        title=name,
+        kpis=_hospital_kpis(history, changes, chosen, previous),
         panels=(
-            _hospital_trend(history, lang),
-            _dqd_overview(breakdown, lang),
-            _table_scores(breakdown, lang),
-            _change_summary(changes, previous, lang),
-            _failed_checks(changes, lang),
-            _errored_checks(changes, lang),
-            *(_change_list(changes, change, lang) for change in CHANGES),
+            _hospital_trend(history),
+            _dqd_overview(breakdown),
+            _table_scores(breakdown),
+            _change_summary(changes, previous),
+            _failed_checks(changes),
+            _errored_checks(changes),
+            *(_change_list(changes, change) for change in CHANGES),
         ),
-        notes=(_hospital_note(name, len(dates), chosen, previous, lang),),
+        notes=(_hospital_note(name, head, len(dates), chosen, previous),),
     )
 
 
@@ -499,76 +489,87 @@ def _score_at(history: pl.DataFrame, day: dt.date | None, value: str) -> dict:
     return rows.row(0, named=True) if rows.height else {}
 
 
-def _hospital_kpis(history, changes, chosen, previous, lang) -> tuple[Kpi, ...]:
-    compared = t("quality.detail.vs_previous_assessment", lang, date=previous) if previous else t("quality.detail.first_assessment", lang)
+def dimension_text(value: str) -> Text | str:
+    """The words of a dimension (DIMENSION_PREFIXES), in no language."""
+    return code_text("quality.dimension" if value == "overall" else "enum.category" if value in CATEGORIES
+                     else "enum.context", value)
+
+
+def _hospital_kpis(history, changes, chosen, previous) -> tuple[Kpi, ...]:
+    compared = (Text.of("quality.detail.vs_previous_assessment", date=previous) if previous
+                else Text("quality.detail.first_assessment"))
     kpis = []
     for value in ("overall", *CATEGORIES):
         now, then = _score_at(history, chosen, value), _score_at(history, previous, value)
         kpis.append(Kpi(
             key=f"quality.hospital.{value}",
-            label=t("quality.kpi.hospital_score", lang, dimension=dimension_label(value, lang)),
+            label=Text.of("quality.kpi.hospital_score", dimension=dimension_text(value)),
             value=now.get("score"),
             previous=then.get("score"),
             unit="percent",
-            definition=t("def.quality_score", lang) + " " + compared,
-            detail=t("quality.detail.counts", lang, passed=f"{now.get('passed', 0):,}",
-                     applicable=f"{now.get('passed', 0) + now.get('failed', 0):,}"),
+            definition=Text.of("text.sentences", first=Text("def.quality_score"), second=compared),
+            detail=Text.of("quality.detail.counts", passed=f"{now.get('passed', 0):,}",
+                           applicable=f"{now.get('passed', 0) + now.get('failed', 0):,}"),
         ))
     for change in CHANGES:
         count = int((changes["change"] == change).sum()) if previous else None
         kpis.append(Kpi(
             key=f"quality.hospital.{change}",
-            label=t(f"quality.kpi.{change}", lang),
+            label=Text(f"quality.kpi.{change}"),
             value=count,
             previous=None,
             unit="count",
-            definition=t("def.quality_check_changes", lang),
+            definition=Text("def.quality_check_changes"),
             detail=compared,
             higher_is_better=change == "resolved",
         ))
     return tuple(kpis)
 
 
-def _hospital_note(name: dict, assessments: int, chosen: dt.date, previous: dt.date | None, lang: str) -> str:
-    parts = [name["hospital"], region_name(name["region_code"], lang) if name.get("region_code") else ""]
-    if name.get("hospital_tier"):
-        parts.append(enum_label("tier", name["hospital_tier"], lang))
+def _hospital_note(name: Name, head: dict, assessments: int, chosen: dt.date, previous: dt.date | None) -> Text:
+    """Who the hospital is and which assessments are compared, as parts joined by dots."""
+    parts: list = [name]
+    if head.get("region_code"):
+        parts.append(Name(region_name(head["region_code"], "ko"), region_name(head["region_code"], "en")))
+    if head.get("hospital_tier"):
+        parts.append(code_text("enum.tier", head["hospital_tier"]))
     parts.append(
-        t("quality.note.infrastructure", lang, year=name["infrastructure_since"]) if name.get("infrastructure_since")
-        else t("quality.note.no_infrastructure", lang)
+        Text.of("quality.note.infrastructure", year=head["infrastructure_since"]) if head.get("infrastructure_since")
+        else Text("quality.note.no_infrastructure")
     )
-    parts.append(t("quality.note.assessments", lang, n=assessments))
+    parts.append(Text.of("quality.note.assessments", n=assessments))
     parts.append(
-        t("quality.note.compared", lang, date=chosen, previous=previous) if previous
-        else t("quality.note.first", lang, date=chosen)
+        Text.of("quality.note.compared", date=chosen, previous=previous) if previous
+        else Text.of("quality.note.first", date=chosen)
     )
-    return " · ".join(p for p in parts if p)
+    return functools.reduce(lambda first, second: Text.of("text.dotted", first=first, second=second), parts)
 
 
-def _hospital_trend(history: pl.DataFrame, lang: str) -> Panel:
+def _hospital_trend(history: pl.DataFrame) -> Panel:
     shown = ("overall", *CATEGORIES)
     frame = (
         history.filter(pl.col("dimension_value").is_in(shown))
         .with_columns(pl.col("dimension_value").replace_strict({v: i for i, v in enumerate(shown)}).alias("order"))
         .sort("order", "assessed_on")
     )
-    frame = _labelled(frame, "dimension_value", {v: dimension_label(v, lang) for v in shown}, "series")
     return Panel(
         key="quality.hospital.trend",
-        title=t("quality.hospital.trend.title", lang),
-        definition=t("def.quality_score", lang),
-        frame=frame.select("assessed_on", "series", "score", "passed", "failed", "not_applicable"),
+        title=Text("quality.hospital.trend.title"),
+        definition=Text("def.quality_score"),
+        frame=frame,
         chart=Chart(kind="line", x="assessed_on", y="score", color="series", y_format=".0%"),
         percent_columns=("score",),
+        labels=(Codes("dimension_value", DIMENSION_PREFIXES, into="series"),),
+        columns=("assessed_on", "series", "score", "passed", "failed", "not_applicable"),
     )
 
 
-def _dqd_overview(breakdown: pl.DataFrame, lang: str) -> Panel:
+def _dqd_overview(breakdown: pl.DataFrame) -> Panel:
     """The Data Quality Dashboard's overview: categories by context, and totals."""
     cells = breakdown.filter(pl.col("level") == "category_context")
     rows = []
     for category in (*CATEGORIES, None):
-        row = {"category": dimension_label(category, lang) if category else t("quality.total", lang)}
+        row = {"category": category or "total"}
         for context in CONTEXTS:
             if category:
                 part = cells.filter(pl.col("category") == category, pl.col("context") == context)
@@ -584,10 +585,11 @@ def _dqd_overview(breakdown: pl.DataFrame, lang: str) -> Panel:
     frame = pl.DataFrame(rows, orient="row", infer_schema_length=None)
     return Panel(
         key="quality.hospital.overview",
-        title=t("quality.hospital.overview.title", lang),
-        definition=t("def.quality_dqd_overview", lang),
+        title=Text("quality.hospital.overview.title"),
+        definition=Text("def.quality_dqd_overview"),
         frame=frame,
         percent_columns=("verification_score", "validation_score", "score"),
+        labels=(Codes("category", (*DIMENSION_PREFIXES, "quality")),),  # "total" is quality.total
     )
 
 
@@ -601,7 +603,7 @@ def _counts(part: pl.DataFrame, prefix: str = "", with_not_applicable: bool = Fa
     return counts
 
 
-def _table_scores(breakdown: pl.DataFrame, lang: str) -> Panel:
+def _table_scores(breakdown: pl.DataFrame) -> Panel:
     frame = (
         breakdown.filter(pl.col("level") == "cdm_table")
         .with_columns((pl.col("passed") + pl.col("failed")).alias("applicable"))
@@ -610,19 +612,25 @@ def _table_scores(breakdown: pl.DataFrame, lang: str) -> Panel:
     )
     return Panel(
         key="quality.hospital.tables",
-        title=t("quality.hospital.tables.title", lang),
-        definition=t("def.quality_score", lang),
+        title=Text("quality.hospital.tables.title"),
+        definition=Text("def.quality_score"),
         frame=frame,
         chart=Chart(kind="hbar", x="cdm_table", y="score"),
         percent_columns=("score",),
     )
 
 
-def _change_labels(lang: str) -> dict[str, str]:
-    return {c: t(f"quality.change.{c}", lang) for c in CHANGES} | {"failed": ""}
+CATEGORY = Codes("category", DIMENSION_PREFIXES)
+CHECK_LABELS = (
+    Codes("status", ("quality.status",)),
+    Codes("previous_status", ("quality.status",)),
+    Codes("change", ("quality.change",)),  # the change of a first assessment's failure is blank
+    CATEGORY,
+    Codes("context", DIMENSION_PREFIXES),
+)
 
 
-def _change_summary(changes: pl.DataFrame, previous: dt.date | None, lang: str) -> Panel:
+def _change_summary(changes: pl.DataFrame, previous: dt.date | None) -> Panel:
     """Failed checks by category and change; with no assessment before, just the failures."""
     kinds = CHANGES if previous is not None else ("failed",)
     grid = pl.DataFrame(
@@ -633,66 +641,61 @@ def _change_summary(changes: pl.DataFrame, previous: dt.date | None, lang: str) 
         grid.join(counts, on=["category", "change"], how="left", maintain_order="left")
         .with_columns(pl.col("check_count").fill_null(0))
     )
-    frame = _labelled(frame, "category", {c: dimension_label(c, lang) for c in CATEGORIES})
-    frame = _labelled(frame, "change", _change_labels(lang) | {"failed": t("quality.status.failed", lang)})
     return Panel(
         key="quality.hospital.changes",
-        title=t("quality.hospital.changes.title" if previous is not None else "quality.changes.first_title", lang),
-        definition=t("def.quality_check_changes", lang),
+        title=Text("quality.hospital.changes.title" if previous is not None else "quality.changes.first_title"),
+        definition=Text("def.quality_check_changes"),
         frame=frame.select("category", "change", "check_count"),
         chart=Chart(kind="stacked_bar", x="category", y="check_count", color="change"),
+        labels=(CATEGORY, Codes("change", ("quality.change", "quality.status"))),  # a first one's: failed
     )
 
 
-def _check_frame(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    statuses = {s: t(f"quality.status.{s}", lang) for s in ("passed", "failed", "not_applicable", "error")}
-    frame = frame.with_columns(
+def _check_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
         pl.col("status").fill_null("absent"),
         pl.col("previous_status").fill_null("absent"),
         (pl.col("violation_pct") - pl.col("threshold_pct")).round(3).alias("excess_pct"),
         pl.col("violation_pct").round(3),
         pl.col("previous_violation_pct").round(3),
+        # a first assessment's failures changed from nothing: no words (no key has the empty code)
+        pl.col("change").replace("failed", ""),
     )
-    statuses["absent"] = t("quality.status.absent", lang)
-    frame = _labelled(frame, "status", statuses)
-    frame = _labelled(frame, "previous_status", statuses)
-    frame = _labelled(frame, "change", _change_labels(lang))
-    frame = _labelled(frame, "category", {c: dimension_label(c, lang) for c in CATEGORIES})
-    return _labelled(frame, "context", {c: dimension_label(c, lang) for c in CONTEXTS})
 
 
-def _failed_checks(changes: pl.DataFrame, lang: str) -> Panel:
+def _failed_checks(changes: pl.DataFrame) -> Panel:
     """Every check that failed in the assessment, worst excess over its threshold first."""
     failed = changes.filter(pl.col("status") == "failed").sort(
         pl.col("violation_pct") - pl.col("threshold_pct"), "check_id", descending=[True, False]
     )
-    frame = _check_frame(failed, lang).select(
-        "check_id", "category", "context", "cdm_table", "violated_rows", "denominator_rows",
-        "violation_pct", "threshold_pct", "excess_pct", "change", "previous_violation_pct",
-    )
     return Panel(
         key="quality.hospital.failed",
-        title=t("quality.hospital.failed.title", lang),
-        definition=t("def.quality_violation", lang),
-        frame=frame,
+        title=Text("quality.hospital.failed.title"),
+        definition=Text("def.quality_violation"),
+        frame=_check_frame(failed),
+        labels=CHECK_LABELS,
+        columns=(
+            "check_id", "category", "context", "cdm_table", "violated_rows", "denominator_rows",
+            "violation_pct", "threshold_pct", "excess_pct", "change", "previous_violation_pct",
+        ),
     )
 
 
-def _errored_checks(changes: pl.DataFrame, lang: str) -> Panel:
+def _errored_checks(changes: pl.DataFrame) -> Panel:
     """Checks that did not run (DQD's isError): counted as failed, listed apart with DQD's message."""
     errored = changes.filter(pl.col("status") == "error").sort("check_id")
-    frame = _check_frame(errored, lang).select("check_id", "category", "context", "cdm_table", "change", "message")
     return Panel(
         key="quality.hospital.errored",
-        title=t("quality.hospital.errored.title", lang),
-        definition=t("def.quality_errored", lang),
-        frame=frame,
+        title=Text("quality.hospital.errored.title"),
+        definition=Text("def.quality_errored"),
+        frame=_check_frame(errored),
+        labels=CHECK_LABELS,
+        columns=("check_id", "category", "context", "cdm_table", "change", "message"),
     )
 
 
-def _change_list(changes: pl.DataFrame, change: str, lang: str) -> Panel:
+def _change_list(changes: pl.DataFrame, change: str) -> Panel:
     rows = changes.filter(pl.col("change") == change).sort("category", "check_id")
-    frame = _check_frame(rows, lang)
     if change == "resolved":
         columns = ("check_id", "category", "context", "cdm_table", "previous_violation_pct", "threshold_pct",
                    "violation_pct", "status")
@@ -701,7 +704,9 @@ def _change_list(changes: pl.DataFrame, change: str, lang: str) -> Panel:
                    "excess_pct", "previous_violation_pct", "previous_status")
     return Panel(
         key=f"quality.hospital.{change}",
-        title=t(f"quality.hospital.{change}.title", lang),
-        definition=t("def.quality_check_changes", lang),
-        frame=frame.select(columns),
+        title=Text(f"quality.hospital.{change}.title"),
+        definition=Text("def.quality_check_changes"),
+        frame=_check_frame(rows),
+        labels=CHECK_LABELS,
+        columns=columns,
     )
