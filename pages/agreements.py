@@ -14,6 +14,7 @@ from oversight import page_state, schema
 from oversight.charts import agreements as agreement_charts
 from oversight.i18n import t
 from oversight.views import agreements
+from oversight.views.localise import localise
 from ui import components, data, state
 
 AGREEMENT = page_state.Ident("agreement")  # the open detail
@@ -226,13 +227,13 @@ st.caption(f"{t('app.definition', lang)}: {listing.definition}")
 
 # --- one agreement --------------------------------------------------------------------------------
 if open_id:
-    found = agreements.detail(runner, lang, open_id)
+    found = agreements.detail(runner, open_id)
     with st.container(border=True):
         if found is None:
             st.warning(t("agreements.detail.not_found", lang, id=components.plain(open_id)))
             st.button(t("agreements.detail.close", lang), on_click=_close_detail, icon=":material/close:")
         else:
-            detail = found.view
+            detail = localise(found.view, lang)
             title_col, close_col = st.columns([5, 1], vertical_alignment="center")
             title_col.subheader(components.plain(detail.title), anchor="agreement-detail")
             close_col.button(

@@ -18,7 +18,7 @@ import polars as pl
 
 from oversight import config, db, queries
 from oversight.memo import Memo
-from oversight.views.localise import language_free, localise
+from oversight.views.localise import localise
 
 MB = 1 << 20
 # A walk of every page for the default view and each of the 17 regions is about 150 views, 900
@@ -78,10 +78,6 @@ def view(build: Callable[..., Any], filters, lang: str, *args: Any, **options: A
 
     Filters and selections are frozen dataclasses of tuples: two sessions asking for the same view
     get the same object."""
-    if not language_free(build):  # a view not yet built in codes takes the language itself
-        source = runner()
-        key, pins = _key(str(source.database.path), source.version, build, filters, lang, args, options)
-        return _views.get(key, lambda: (pins, build(source, filters, lang, *args, **options)))[1]
     return localised(built(build, filters, *args, **options), lang)
 
 

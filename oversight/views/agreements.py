@@ -18,11 +18,11 @@ from oversight.page_state import CrossFilter
 from oversight.filters import PROGRAMME_START, Filters
 from oversight import kpis
 from oversight import i18n
-from oversight.i18n import enum_label, localised_name, t
+from oversight.i18n import localised_name
 from oversight.queries import Runner
-from oversight.views.common import first_row, localise_enum, localise_names, localise_region
+from oversight.views.common import facts, first_row
 from oversight.views.localise import code_words
-from oversight.views.model import Chart, Codes, Kpi, Names, Order, PageView, Panel, Text
+from oversight.views.model import Chart, Codes, Kpi, Name, Names, Order, PageView, Panel, Region, Text, code_text
 
 NETWORK_TOP_N = 15
 NETWORK_TOP_N_CHOICES = (5, 10, 15, 20, 30)
@@ -247,27 +247,27 @@ def party_name(runner: Runner, institution_id: str, lang: str) -> str:
     return localised_name(row["name_ko"], row["name_en"], lang) if row else institution_id
 
 
-def detail(runner: Runner, lang: str, agreement_id: str) -> Detail | None:
+def detail(runner: Runner, agreement_id: str) -> Detail | None:
     """One agreement: its facts, its hospitals and its data requests (all of them, whatever the
     period: the detail describes the agreement itself). None when there is no such agreement."""
     head = first_row(runner.run("agreement_detail", {"agreement_id": agreement_id}))
     if not head:
         return None
-    parties = _parties(runner, agreement_id, lang)
+    parties = _parties(runner, agreement_id)
     view = PageView(
         sheet="Agreement",
-        title=t("agreements.detail.title", lang, id=head["agreement_id"]),
-        kpis=_detail_kpis(head, lang),
+        title=Text.of("agreements.detail.title", id=head["agreement_id"]),
+        kpis=_detail_kpis(head),
         panels=(
-            _facts(head, lang),
+            _facts(head),
             parties,
-            _requests(runner, agreement_id, lang),
+            _requests(runner, agreement_id),
         ),
     )
     return Detail(view, head["requester_id"], tuple(parties.frame.get_column("hospital_id").to_list()))
 
 
-def _detail_kpis(head: dict, lang: str) -> tuple[Kpi, ...]:
+def _detail_kpis(head: dict) -> tuple[Kpi, ...]:
     values = (
         ("hospitals", head["hospitals"], "count", True),
         ("requests", head["requests"], "count", True),
@@ -279,71 +279,61 @@ def _detail_kpis(head: dict, lang: str) -> tuple[Kpi, ...]:
     return tuple(
         Kpi(
             key=f"agreements.detail.{key}",
-            label=t(f"agreements.detail.kpi.{key}", lang),
+            label=Text(f"agreements.detail.kpi.{key}"),
             value=value,
             previous=None,
             unit=unit,
-            definition=t("def.agreement_detail", lang),
+            definition=Text("def.agreement_detail"),
             higher_is_better=better,
         )
         for key, value, unit, better in values
     )
 
 
-def _facts(head: dict, lang: str) -> Panel:
+def _facts(head: dict) -> Panel:
     """The agreement's facts as rows of (item, value): shown as text, written as a sheet."""
-    requester = localised_name(head["requester_ko"], head["requester_en"], lang)
     group = head["requester_sector"] if head["requester_kind"] == "company" else head["requester_kind"]
-    rows = [
+    return facts("agreements.detail.facts", Text("agreements.detail.facts.title"), Text("def.agreement_detail"), [
         ("agreement_id", head["agreement_id"]),
         ("title", head["title"] or "–"),
-        ("requester", requester),
+        ("requester", Name(head["requester_ko"], head["requester_en"])),
         ("requester_id", head["requester_id"]),
-        ("requester_group", label("requester_group", group or "company", lang)),
-        ("research_area", enum_label("area", head["research_area"], lang)),
-        ("status", enum_label("agreement_status", head["status"], lang)),
+        ("requester_group", code_text(MIX_PREFIXES["requester_group"], group or "company")),
+        ("research_area", code_text(MIX_PREFIXES["area"], head["research_area"])),
+        ("status", code_text(MIX_PREFIXES["status"], head["status"])),
         ("signed_on", head["signed_on"].isoformat()),
         ("ends_on", head["ends_on"].isoformat() if head["ends_on"] else "–"),
-    ]
-    frame = pl.DataFrame(
-        {"item": [t(f"col.{key}", lang) for key, _ in rows], "value": [str(v) for _, v in rows]}
-    )
-    return Panel(
-        key="agreements.detail.facts",
-        title=t("agreements.detail.facts.title", lang),
-        definition=t("def.agreement_detail", lang),
-        frame=frame,
-    )
+    ])
 
 
-def _parties(runner: Runner, agreement_id: str, lang: str) -> Panel:
+def _parties(runner: Runner, agreement_id: str) -> Panel:
     frame = runner.run("agreement_parties", {"agreement_id": agreement_id})
-    frame = localise_region(localise_names(frame, "name_ko", "name_en", "hospital", lang), "region_code", lang)
-    frame = localise_enum(frame, "hospital_tier", "tier", lang, into="tier").select(
-        "hospital_id", "hospital", "region", "tier", "requests", "delivered", pl.col("median_lead_days").alias("median_days"),
-    )
     return Panel(
         key="agreements.detail.parties",
-        title=t("agreements.detail.parties.title", lang),
-        definition=t("def.agreement_detail", lang),
-        frame=frame,
+        title=Text("agreements.detail.parties.title"),
+        definition=Text("def.agreement_detail"),
+        frame=frame.with_columns(pl.col("median_lead_days").alias("median_days")),
         count_columns=("requests", "delivered"),
+        labels=(Names("name_ko", "name_en", "hospital"), Region("region_code"), Codes("hospital_tier", ("enum.tier",), into="tier")),
+        columns=("hospital_id", "hospital", "region", "tier", "requests", "delivered", "median_days"),
     )
 
 
-def _requests(runner: Runner, agreement_id: str, lang: str) -> Panel:
-    frame = runner.run("agreement_requests", {"agreement_id": agreement_id})
-    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
-    frame = localise_enum(frame, "status", "request_status", lang)
-    frame = localise_enum(frame, "data_type", "data_type", lang)
-    frame = localise_enum(frame, "access_mode", "access_mode", lang).select(
-        "request_id", "hospital", "status", "data_type", "access_mode", "requested_on", "approved_on",
-        "delivered_on", "days_to_approval", "days_approval_to_delivery", "lead_days", "patients", "records",
-    )
+def _requests(runner: Runner, agreement_id: str) -> Panel:
     return Panel(
         key="agreements.detail.requests",
-        title=t("agreements.detail.requests.title", lang),
-        definition=t("def.lead_time", lang),
-        frame=frame,
+        title=Text("agreements.detail.requests.title"),
+        definition=Text("def.lead_time"),
+        frame=runner.run("agreement_requests", {"agreement_id": agreement_id}),
         count_columns=("patients", "records"),
+        labels=(
+            Names("hospital_ko", "hospital_en", "hospital"),
+            Codes("status", ("enum.request_status",)),
+            Codes("data_type", ("enum.data_type",)),
+            Codes("access_mode", ("enum.access_mode",)),
+        ),
+        columns=(
+            "request_id", "hospital", "status", "data_type", "access_mode", "requested_on", "approved_on",
+            "delivered_on", "days_to_approval", "days_approval_to_delivery", "lead_days", "patients", "records",
+        ),
     )

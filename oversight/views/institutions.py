@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from oversight import schema
 from oversight.filters import Filters
 from oversight import kpis
-from oversight.i18n import enum_label, localised_name, t
 from oversight.queries import Runner
 from oversight.regions import region_name
-from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.localise import code_words
-from oversight.views.model import Chart, Codes, Kpi, Names, PageView, Panel, Region, Text
+from oversight.views.common import facts, first_row
+from oversight.views.model import Chart, Codes, Kpi, Name, Names, Order, PageView, Panel, Region, Text, code_text
 
 TOP_REQUESTERS = 15
 SIDES = ("hospitals", "requesters")
@@ -60,11 +57,9 @@ _GROUP = (
 )
 
 
-def sector_or_kind(kind: str | None, sector: str | None, lang: str) -> str:
-    """What a requester is, in words: a company's sector, or the kind of any other institution."""
-    if kind is None:
-        return ""
-    return code_words(GROUP_PREFIXES, sector if kind == "company" and sector else kind, lang)
+def _group(kind: str, sector: str | None) -> str:
+    """What a requester is (GROUP_PREFIXES): a company's sector, or its kind."""
+    return sector if kind == "company" and sector else kind
 
 
 _NAME_REGION = (Names("name_ko", "name_en", "name"), Region("region_code"))
@@ -139,8 +134,8 @@ def _top_requesters(requesters: Panel) -> Panel:
 
 # --- one institution ----------------------------------------------------------------------------
 
-def profile(runner: Runner, filters: Filters, lang: str, institution_id: str) -> PageView | None:
-    """One institution in the chosen language; None when there is no such institution.
+def profile(runner: Runner, filters: Filters, institution_id: str) -> PageView | None:
+    """One institution; None when there is no such institution.
 
     Its counts for the period and its trends up to the period's end describe the institution as
     a whole: the region, kind, sector and area filters do not narrow a profile."""
@@ -148,22 +143,21 @@ def profile(runner: Runner, filters: Filters, lang: str, institution_id: str) ->
     head = first_row(runner.run("institution_profile", params))
     if not head:
         return None
-    name = localised_name(head["name_ko"], head["name_en"], lang)
-    panels = [_facts(head, lang), _activity(runner, params, lang)]
+    panels = [_facts(head), _activity(runner, params)]
     if head["kind"] == "hospital":
-        panels.append(_quality(runner, params, lang))
+        panels.append(_quality(runner, params))
     if head["safe_centre_since"] is not None:
-        panels.append(_centre_use(runner, params, lang))
-    panels += [_partners(runner, params, head["kind"], lang), _agreements(runner, params, lang)]
+        panels.append(_centre_use(runner, params))
+    panels += [_partners(runner, params, head["kind"]), _agreements(runner, params)]
     return PageView(
         sheet="Institution",
-        title=name,
-        kpis=_profile_kpis(head, lang),
+        title=Name(head["name_ko"], head["name_en"]),
+        kpis=_profile_kpis(head),
         panels=tuple(panels),
     )
 
 
-def _profile_kpis(head: dict, lang: str) -> tuple[Kpi, ...]:
+def _profile_kpis(head: dict) -> tuple[Kpi, ...]:
     values = (
         ("agreements", head["agreements"], "count", True),
         ("agreements_to_date", head["agreements_to_date"], "count", True),
@@ -176,136 +170,120 @@ def _profile_kpis(head: dict, lang: str) -> tuple[Kpi, ...]:
     return tuple(
         Kpi(
             key=f"institutions.profile.{key}",
-            label=t(f"institutions.profile.kpi.{partner_key if key == 'partners' else key}", lang),
+            label=Text(f"institutions.profile.kpi.{partner_key if key == 'partners' else key}"),
             value=value,
             previous=None,
             unit=unit,
-            definition=t("def.institutions_profile", lang),
+            definition=Text("def.institutions_profile"),
             higher_is_better=better,
         )
         for key, value, unit, better in values
     )
 
 
-def _facts(head: dict, lang: str) -> Panel:
+def _facts(head: dict) -> Panel:
     kind = head["kind"]
     rows = [
         ("institution_id", head["institution_id"]),
-        ("name", localised_name(head["name_ko"], head["name_en"], lang)),
-        ("name_other", localised_name(head["name_en"], head["name_ko"], lang)),
-        ("kind", enum_label("kind", kind, lang)),
+        ("name", Name(head["name_ko"], head["name_en"])),
+        ("name_other", Name(head["name_en"], head["name_ko"])),  # the name in the other language
+        ("kind", code_text("enum.kind", kind)),
     ]
     if kind == "hospital":
-        rows.append(("tier", enum_label("tier", head["hospital_tier"], lang) or "–"))
+        rows.append(("tier", code_text("enum.tier", head["hospital_tier"]) or "–"))
         rows.append(("infrastructure_since", str(head["infrastructure_since"] or "–")))
     if kind == "company":
-        rows.append(("sector", sector_or_kind(kind, head["company_sector"], lang)))
+        rows.append(("sector", code_text(GROUP_PREFIXES, _group(kind, head["company_sector"]))))
+    code = head["region_code"]
     rows += [
-        ("region", _region(head["region_code"], lang)),
+        ("region", Name(region_name(code, "ko"), region_name(code, "en")) if code else "–"),
         ("joined_on", head["joined_on"].isoformat()),
     ]
     if head["safe_centre_since"] is not None:
         rows.append(("safe_centre_since", head["safe_centre_since"].isoformat()))
-    frame = pl.DataFrame({"item": [t(f"col.{key}", lang) for key, _ in rows], "value": [str(v) for _, v in rows]})
-    return Panel(
-        key="institutions.profile.facts",
-        title=t("institutions.profile.facts.title", lang),
-        definition=t("def.institutions_profile", lang),
-        frame=frame,
-    )
+    return facts("institutions.profile.facts", Text("institutions.profile.facts.title"),
+                 Text("def.institutions_profile"), rows)
 
 
-def _region(code: str | None, lang: str) -> str:
-    return region_name(code, lang) if code else "–"
+ACTIVITY = ("agreements", "requests", "delivered")
 
 
-def _activity(runner: Runner, params: dict, lang: str) -> Panel:
+def _activity(runner: Runner, params: dict) -> Panel:
     """Agreements, requests and deliveries by month, long form: one series each."""
     wide = runner.run("institution_activity_by_month", params)
-    series = {
-        "agreements": t("institutions.series.agreements", lang),
-        "requests": t("institutions.series.requests", lang),
-        "delivered": t("institutions.series.delivered", lang),
-    }
-    frame = (
-        wide.unpivot(index="month", on=list(series), variable_name="series", value_name="count")
-        .with_columns(pl.col("series").replace_strict(series))
-        .sort("month", "series")
-    )
+    frame = wide.unpivot(index="month", on=list(ACTIVITY), variable_name="series", value_name="count")
     if not frame.get_column("count").sum():
         frame = frame.clear()  # nothing to draw: a centre or agency with no agreements or requests
     return Panel(
         key="institutions.profile.activity",
-        title=t("institutions.profile.activity.title", lang),
-        definition=t("def.institutions_activity", lang),
+        title=Text("institutions.profile.activity.title"),
+        definition=Text("def.institutions_activity"),
         frame=frame,
         chart=Chart(kind="line", x="month", y="count", color="series"),
         count_columns=("count",),
+        labels=(Codes("series", ("institutions.series",)),),
+        order=Order(("month", "series")),
     )
 
 
-def _quality(runner: Runner, params: dict, lang: str) -> Panel:
+def _quality(runner: Runner, params: dict) -> Panel:
     frame = runner.run("hospital_quality_history", params)
-    frame = frame.with_columns(
-        pl.col("category").replace_strict(
-            {"overall": t("institutions.quality.overall", lang)}
-            | {c: enum_label("category", c, lang) for c in schema.QUALITY_CATEGORIES},
-            default=pl.col("category"),
-        )
-    ).select("assessed_on", "category", "score", "passed", "failed", "not_applicable")
     return Panel(
         key="institutions.profile.quality",
-        title=t("institutions.profile.quality.title", lang),
-        definition=t("def.quality_score", lang),
-        frame=frame,
+        title=Text("institutions.profile.quality.title"),
+        definition=Text("def.quality_score"),
+        frame=frame.select("assessed_on", "category", "score", "passed", "failed", "not_applicable"),
         chart=Chart(kind="line", x="assessed_on", y="score", color="category", y_format=".0%"),
         count_columns=("passed", "failed", "not_applicable"),
         percent_columns=("score",),
+        labels=(Codes("category", ("institutions.quality", "enum.category")),),  # "overall" is institutions.quality.overall
     )
 
 
-def _centre_use(runner: Runner, params: dict, lang: str) -> Panel:
+def _centre_use(runner: Runner, params: dict) -> Panel:
     frame = runner.run("institution_centre_usage", params)
     return Panel(
         key="institutions.profile.centre",
-        title=t("institutions.profile.centre.title", lang),
-        definition=t("def.institutions_centre_use", lang),
+        title=Text("institutions.profile.centre.title"),
+        definition=Text("def.institutions_centre_use"),
         frame=frame,
         chart=Chart(kind="bar", x="month", y="sessions"),
         count_columns=("sessions", "researchers", "requests"),
     )
 
 
-def _partners(runner: Runner, params: dict, kind: str, lang: str) -> Panel:
+def _partners(runner: Runner, params: dict, kind: str) -> Panel:
     frame = runner.run("institution_partners", params)
-    frame = localise_region(localise_names(frame, "name_ko", "name_en", "name", lang), "region_code", lang)
-    frame = localise_enum(frame, "kind", "kind", lang).select(
-        pl.col("partner_id").alias("institution_id"), "name", "kind", "region", "agreements",
-        "first_signed_on", "last_signed_on", "requests", "delivered",
-    )
     side = "hospitals" if kind != "hospital" else "requesters"
     return Panel(
         key="institutions.profile.partners",
-        title=t(f"institutions.profile.partners.title_{side}", lang),
-        definition=t("def.institutions_partners", lang),
-        frame=frame,
+        title=Text(f"institutions.profile.partners.title_{side}"),
+        definition=Text("def.institutions_partners"),
+        frame=frame.with_columns(pl.col("partner_id").alias("institution_id")),
         count_columns=("agreements", "requests", "delivered"),
+        labels=(*_NAME_REGION, Codes("kind", ("enum.kind",))),
+        columns=(
+            "institution_id", "name", "kind", "region", "agreements", "first_signed_on", "last_signed_on",
+            "requests", "delivered",
+        ),
     )
 
 
-def _agreements(runner: Runner, params: dict, lang: str) -> Panel:
-    frame = runner.run("institution_agreements", params)
-    frame = localise_names(frame, "requester_ko", "requester_en", "requester", lang)
-    frame = localise_names(frame, "hospitals_ko", "hospitals_en", "hospital_names", lang)
-    frame = localise_enum(frame, "research_area", "area", lang)
-    frame = localise_enum(frame, "status", "agreement_status", lang).select(
-        "agreement_id", "signed_on", "requester", "hospital_names", "research_area", "status", "title",
-        "requests", "delivered", "ends_on",
-    )
+def _agreements(runner: Runner, params: dict) -> Panel:
     return Panel(
         key="institutions.profile.agreements",
-        title=t("institutions.profile.agreements.title", lang),
-        definition=t("def.institutions_agreements", lang),
-        frame=frame,
+        title=Text("institutions.profile.agreements.title"),
+        definition=Text("def.institutions_agreements"),
+        frame=runner.run("institution_agreements", params),
         count_columns=("requests", "delivered"),
+        labels=(
+            Names("requester_ko", "requester_en", "requester"),
+            Names("hospitals_ko", "hospitals_en", "hospital_names"),
+            Codes("research_area", ("enum.area",)),
+            Codes("status", ("enum.agreement_status",)),
+        ),
+        columns=(
+            "agreement_id", "signed_on", "requester", "hospital_names", "research_area", "status", "title",
+            "requests", "delivered", "ends_on",
+        ),
     )

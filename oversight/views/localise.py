@@ -4,7 +4,6 @@ left as it was, so one build serves both languages."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -45,10 +44,15 @@ def localise_kpi(kpi: Kpi, lang: str) -> Kpi:
                    detail=words(kpi.detail, lang))
 
 
-def localise_panel(panel: Panel, lang: str) -> Panel:
-    frame = panel.frame.with_row_index(_ROW)
-    for label in panel.labels:
+def labelled(frame: pl.DataFrame, labels: tuple[Label, ...], lang: str) -> pl.DataFrame:
+    """`frame` with the words of `labels` in `lang`."""
+    for label in labels:
         frame = _LABELLERS[type(label)](frame, label, lang)
+    return frame
+
+
+def localise_panel(panel: Panel, lang: str) -> Panel:
+    frame = labelled(panel.frame.with_row_index(_ROW), panel.labels, lang)
     if panel.columns:
         frame = frame.select(_ROW, *panel.columns)
     if panel.order is not None:
@@ -114,14 +118,8 @@ _LABELLERS: dict[type, Callable[[pl.DataFrame, Label, str], pl.DataFrame]] = {
 }
 
 
-def language_free(build: Callable) -> bool:
-    """Whether a view builder builds without a language (converted to codes until the edge)."""
-    return "lang" not in inspect.signature(build).parameters
-
-
 def view_in(build: Callable, runner, filters, lang: str, *args, **options) -> PageView | None:
-    """`build`'s view, localised into `lang` (a builder not yet in codes takes the language itself)."""
-    if not language_free(build):
-        return build(runner, filters, lang, *args, **options)
+    """`build`'s view localised into `lang`: what the exports, the CLI and the bench write (the
+    dashboard keeps the built view for both languages, ui/data.py). None stays None."""
     view = build(runner, filters, *args, **options)
     return None if view is None else localise(view, lang)

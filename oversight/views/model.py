@@ -45,12 +45,13 @@ class Name:
 Phrase = Union[Text, Name, tuple, str, int, float, None]
 
 
-def code_text(prefix: str, code: str | None) -> Text | str:
-    """The words of a code, e.g. code_text("enum.kind", "hospital"); an unknown code stays as it is."""
+def code_text(prefixes: str | tuple[str, ...], code: str | None) -> Text | str:
+    """The words of a code: the first key f"{prefix}.{code}" the catalogue has, e.g.
+    code_text("enum.kind", "hospital"); an unknown code stays as it is (as `Codes` labels it)."""
     if code is None:
         return ""
-    key = f"{prefix}.{code}"
-    return Text(key) if i18n.has(key) else code
+    keys = [f"{prefix}.{code}" for prefix in ((prefixes,) if isinstance(prefixes, str) else prefixes)]
+    return next((Text(key) for key in keys if i18n.has(key)), code)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from oversight.filters import Filters
 from oversight.i18n import LANGUAGES, t
 from oversight.queries import Runner
 from oversight.regions import region_name
-from oversight.views.common import localise_names
+from oversight.views.localise import labelled
 from oversight.views.model import Chart, Codes, Kpi, Name, Names, PageView, Panel, Region, Text, code_text
 
 DEFAULT_THRESHOLD = programme.QUALITY_ALERT_THRESHOLD
@@ -60,11 +60,6 @@ def _hospital_name_pair(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.coalesce("name_ko", "name_en", "institution_id").alias("name_ko"))
 
 
-def _hospital_names(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    frame = localise_names(frame, "name_ko", "name_en", "hospital", lang)
-    return frame.with_columns(pl.coalesce("hospital", "institution_id").alias("hospital"))
-
-
 # --- network ----------------------------------------------------------------------------------
 
 def latest_scores(runner: Runner, filters: Filters, date_to: dt.date | None = None) -> pl.DataFrame:
@@ -77,7 +72,7 @@ def hospital_options(runner: Runner, filters: Filters, lang: str) -> pl.DataFram
     """The hospitals the page can open (assessed up to the period's end), by name."""
     overall = latest_scores(runner, filters).filter(pl.col("dimension") == "overall")
     return (
-        _hospital_names(overall, lang)
+        labelled(_hospital_name_pair(overall), (HOSPITAL,), lang)
         .select("institution_id", "hospital", "score", "infrastructure_since")
         .sort("hospital", "institution_id")
     )
@@ -489,12 +484,6 @@ def _score_at(history: pl.DataFrame, day: dt.date | None, value: str) -> dict:
     return rows.row(0, named=True) if rows.height else {}
 
 
-def dimension_text(value: str) -> Text | str:
-    """The words of a dimension (DIMENSION_PREFIXES), in no language."""
-    return code_text("quality.dimension" if value == "overall" else "enum.category" if value in CATEGORIES
-                     else "enum.context", value)
-
-
 def _hospital_kpis(history, changes, chosen, previous) -> tuple[Kpi, ...]:
     compared = (Text.of("quality.detail.vs_previous_assessment", date=previous) if previous
                 else Text("quality.detail.first_assessment"))
@@ -503,7 +492,7 @@ def _hospital_kpis(history, changes, chosen, previous) -> tuple[Kpi, ...]:
         now, then = _score_at(history, chosen, value), _score_at(history, previous, value)
         kpis.append(Kpi(
             key=f"quality.hospital.{value}",
-            label=Text.of("quality.kpi.hospital_score", dimension=dimension_text(value)),
+            label=Text.of("quality.kpi.hospital_score", dimension=code_text(DIMENSION_PREFIXES, value)),
             value=now.get("score"),
             previous=then.get("score"),
             unit="percent",

@@ -6,7 +6,7 @@ English, is what each page shows in that language."""
 from helpers import metrics, open_page, subheaders
 from oversight import db, filters as flt, queries
 from oversight.pages import PAGES
-from oversight.views.localise import language_free, localise
+from oversight.views.localise import localise
 from oversight.views.model import Text
 
 # Panels a page does not title with a subheader by default: a list below its chart, a detail shown
@@ -38,9 +38,7 @@ def test_one_build_localised_is_what_each_page_shows_in_either_language(app, dem
     info = runner.run("dataset_info", {}).row(0, named=True)
     filters = flt.default_filters(info["data_date"], info.get("data_until"))
     differences = []
-    converted = [p for p in PAGES if p.view is not None and language_free(p.view)]
-    assert converted, "no page builds in codes"
-    for page in converted:
+    for page in (p for p in PAGES if p.view is not None):
         built = page.view(runner, filters)
         by_lang = {lang: localise(built, lang) for lang in ("ko", "en")}
         if by_lang["ko"].title == by_lang["en"].title:

@@ -337,9 +337,9 @@ def test_a_focus_outside_the_shared_filters_leaves_nothing(runner):
 
 
 def test_detail_view(runner):
-    found = agreements.detail(runner, "en", "A1")
+    found = agreements.detail(runner, "A1")
     assert (found.requester_id, found.hospital_ids) == ("C1", ("H1", "H2"))
-    view = found.view
+    view = localise(found.view, "en")
     assert view.title == "Agreement A1"
     assert [k.value for k in view.kpis] == [2, 3, 2, 1, 1500, 40.0]
     facts = dict(view.panel("agreements.detail.facts").frame.rows())
@@ -353,10 +353,10 @@ def test_detail_view(runner):
 
 
 def test_detail_in_korean_falls_back_to_english_names(runner):
-    view = agreements.detail(runner, "ko", "A3").view
+    view = localise(agreements.detail(runner, "A3").view, "ko")
     assert dict(view.panel("agreements.detail.facts").frame.rows())["신청 기관"] == "한밭대학교"
     assert view.panel("agreements.detail.parties").frame["hospital"].to_list() == ["Noeul Hospital"]
-    assert agreements.detail(runner, "ko", "nope") is None
+    assert agreements.detail(runner, "nope") is None
 
 
 # --- charts ----------------------------------------------------------------------------------------
@@ -407,6 +407,6 @@ def test_monthly_chart_has_bars_and_a_running_total(runner):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_has_a_definition_and_no_placeholder_left(runner, lang):
     view = localise(agreements.build(runner, YEAR_2025), lang)
-    detail = agreements.detail(runner, lang, "A1").view
+    detail = localise(agreements.detail(runner, "A1").view, lang)
     for panel in (*view.panels, *detail.panels):
         assert panel.definition and "{" not in panel.definition and "{" not in panel.title, panel.key

@@ -16,7 +16,7 @@ from conftest import YEAR_2025
 from oversight.charts import institutions as institution_charts
 from oversight.filters import Filters
 from oversight.views import institutions
-from oversight.views.localise import localise
+from oversight.views.localise import localise, view_in
 
 D = dt.date
 TO_2025 = {"date_to": D(2025, 12, 31)}
@@ -217,7 +217,7 @@ def test_view_in_korean(runner):
 
 
 def test_profile_view_of_a_hospital_and_safe_centre(runner):
-    view = institutions.profile(runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "H1")
+    view = view_in(institutions.profile, runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "H1")
     assert view.title == "Garam Hospital"
     assert [p.key for p in view.panels] == [
         "institutions.profile.facts", "institutions.profile.activity", "institutions.profile.quality",
@@ -240,17 +240,17 @@ def test_profile_view_of_a_hospital_and_safe_centre(runner):
 
 
 def test_profile_view_of_a_requester(runner):
-    view = institutions.profile(runner, YEAR_2025, "ko", "C1")
+    view = view_in(institutions.profile, runner, YEAR_2025, "ko", "C1")
     assert view.title == "누리제약"
     keys = [p.key for p in view.panels]
     assert "institutions.profile.quality" not in keys and "institutions.profile.centre" not in keys
     assert view.kpis[2].label == "협약 병원"
     assert dict(view.panel("institutions.profile.facts").frame.rows())["분야"] == "제약"
-    assert institutions.profile(runner, YEAR_2025, "ko", "nobody") is None
+    assert institutions.profile(runner, YEAR_2025, "nobody") is None
 
 
 def test_profile_quality_panel_labels_categories(runner):
-    view = institutions.profile(runner, YEAR_2025, "en", "H1")
+    view = view_in(institutions.profile, runner, YEAR_2025, "en", "H1")
     quality = view.panel("institutions.profile.quality").frame
     assert quality.filter(quality["category"] == "Overall").select("assessed_on", "score").rows() == [
         (D(2025, 6, 30), 0.5), (D(2025, 12, 31), 0.75),
@@ -286,13 +286,13 @@ def test_top_requesters_chart(runner):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_has_a_definition(runner, lang):
     view = localise(institutions.build(runner, YEAR_2025), lang)
-    profile = institutions.profile(runner, YEAR_2025, lang, "H1")
+    profile = view_in(institutions.profile, runner, YEAR_2025, lang, "H1")
     for panel in (*view.panels, *profile.panels):
         assert panel.definition and "{" not in panel.definition and "{" not in panel.title, panel.key
 
 
 def test_profile_of_a_safe_centre_without_agreements(runner):
-    view = institutions.profile(runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "P1")
+    view = view_in(institutions.profile, runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "P1")
     # the public agency signs nothing and requests nothing: no activity to draw
     assert view.panel("institutions.profile.activity").frame.height == 0
     # its centre: May reported (3 sessions); R7 (June) chose it

@@ -5,7 +5,6 @@ import pytest
 from conftest import YEAR_2025
 from oversight.pages import SHEETS
 from oversight.views.localise import view_in
-from oversight.views.localise import view_in
 
 
 @pytest.mark.parametrize("sheet", list(SHEETS))
