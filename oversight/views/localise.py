@@ -67,6 +67,7 @@ def localise_panel(panel: Panel, lang: str) -> Panel:
         frame=frame.drop(_ROW),
         chart=_localise_chart(panel.chart, lang),
         codes=codes,
+        labels=(), columns=(), order=None,  # done: the frame holds words now
     )
 
 
