@@ -123,7 +123,9 @@ with right:
     )
     st.caption(f"{t('app.definition', lang)}: {beside.definition}")
 
-view = data.view(regions_view.build, filters, lang, metric=metric, per_capita=per_capita, region=region, map_view=map_built)
+view = data.view(
+    regions_view.build, filters, lang, metric=metric, per_capita=per_capita, region=region, map_view=map_built
+)
 with kpi_area:
     st.info(" ".join(components.plain(note) for note in view.notes), icon=":material/travel_explore:")
     components.kpi_cards(view.kpis, lang)

@@ -14,8 +14,7 @@ from oversight.filters import Filters
 from oversight.page_state import CrossFilter
 from oversight import kpis
 from oversight.queries import Runner
-from oversight.views.common import first_row
-from oversight.views.localise import words
+from oversight.views.common import first_row, picked_notes
 from oversight.views.model import Chart, Codes, Name, Names, Order, PageView, Panel, Region, Text, code_text
 
 TOP_N = 10  # hospitals shown in the lead-time ranking
@@ -61,11 +60,11 @@ def build(
             _lead_by_hospital(runner, filters, selection, top_n, fastest, min_deliveries),
             _deliveries(runner, params),
         ),
-        notes=tuple(Text.of("xfilter.note", label=label, values=values) for _, label, values in chosen(runner, selection)),
+        notes=picked_notes(picked_texts(runner, selection)),
     )
 
 
-def chosen(runner: Runner, selection: CrossFilter) -> list[tuple[str, Text, tuple]]:
+def picked_texts(runner: Runner, selection: CrossFilter) -> list[tuple[str, Text, tuple]]:
     """(field, dimension name, chosen values) for each active cross-filter, in no language."""
     described = []
     if selection.get("data_types"):
@@ -80,10 +79,6 @@ def chosen(runner: Runner, selection: CrossFilter) -> list[tuple[str, Text, tupl
         described.append(("age_band", Text("col.age_band"), (Text(f"access.age_band.{selection.one('age_band')}"),)))
     return described
 
-
-def describe_selection(runner: Runner, selection: CrossFilter, lang: str) -> list[tuple[str, str, str]]:
-    """(field, dimension label, chosen values in words) for each active cross-filter."""
-    return [(field, words(label, lang), words(values, lang)) for field, label, values in chosen(runner, selection)]
 
 
 def hospital_names(runner: Runner, hospital_ids: tuple[str, ...]) -> tuple[Name | str, ...]:
@@ -148,7 +143,9 @@ def _open_requests(runner: Runner, params: dict, age_band: str) -> Panel:
             Codes("access_mode", ("enum.access_mode",)),
             Codes("stage", ("access.stage",)),
         ),
-        columns=("request_id", "hospital", "requester", "data_type", "access_mode", "requested_on", "stage", "age_days"),
+        columns=(
+            "request_id", "hospital", "requester", "data_type", "access_mode", "requested_on", "stage", "age_days",
+        ),
     )
 
 

@@ -314,7 +314,10 @@ def _parties(runner: Runner, agreement_id: str) -> Panel:
         definition=Text("def.agreement_detail"),
         frame=frame.with_columns(pl.col("median_lead_days").alias("median_days")),
         count_columns=("requests", "delivered"),
-        labels=(Names("name_ko", "name_en", "hospital"), Region("region_code"), Codes("hospital_tier", ("enum.tier",), into="tier")),
+        labels=(
+            Names("name_ko", "name_en", "hospital"), Region("region_code"),
+            Codes("hospital_tier", ("enum.tier",), into="tier"),
+        ),
         columns=("hospital_id", "hospital", "region", "tier", "requests", "delivered", "median_days"),
     )
 

@@ -14,8 +14,7 @@ from oversight.filters import Filters
 from oversight.page_state import CrossFilter
 from oversight import kpis
 from oversight.queries import Runner
-from oversight.views.common import first_row
-from oversight.views.localise import words
+from oversight.views.common import first_row, picked_notes
 from oversight.views.model import Chart, Codes, Name, Names, PageView, Panel, Region, Text
 
 METRICS = ("sessions", "researcher_hours", "researchers")
@@ -54,19 +53,16 @@ def build(
             _directory(runner, filters, usage),
             *((_detail(usage, selection),) if selection.get("centre_ids") else ()),
         ),
-        notes=tuple(Text.of("xfilter.note", label=label, values=values) for _, label, values in chosen(runner, selection)),
+        notes=picked_notes(picked_texts(runner, selection)),
     )
 
 
-def chosen(runner: Runner, selection: CrossFilter) -> list[tuple[str, Text, tuple]]:
+def picked_texts(runner: Runner, selection: CrossFilter) -> list[tuple[str, Text, tuple]]:
     """(dimension, its name, the chosen values) of what is picked, in no language."""
     if not selection.get("centre_ids"):
         return []
     return [("centre_ids", Text("col.centre"), centre_names(runner, selection.get("centre_ids")))]
 
-
-def describe_selection(runner: Runner, selection: CrossFilter, lang: str) -> list[tuple[str, str, str]]:
-    return [(dimension, words(label, lang), words(values, lang)) for dimension, label, values in chosen(runner, selection)]
 
 
 def centre_names(runner: Runner, centre_ids: tuple[str, ...]) -> tuple[Name | str, ...]:
@@ -129,7 +125,9 @@ def _history(runner: Runner, filters: Filters, metric: str) -> Panel:
         chart=Chart(kind="centre_history", x="centre", y="value"),
         percent_columns=("ratio",),
         labels=(Names("name_ko", "name_en", "centre"), Codes("flag", ("centres.flag",)), Codes("metric", ("col",))),
-        columns=("centre_id", "centre", "metric", "month", "value", "trailing_median", "ratio", "history_months", "flag"),
+        columns=(
+            "centre_id", "centre", "metric", "month", "value", "trailing_median", "ratio", "history_months", "flag",
+        ),
     )
 
 

@@ -13,6 +13,11 @@ def first_row(frame: pl.DataFrame) -> dict:
     return frame.row(0, named=True) if frame.height else {}
 
 
+def picked_notes(picked: list[tuple[str, Text, Phrase]]) -> tuple[Text, ...]:
+    """What is picked on a page's charts, one note a dimension ("Hospital: Garam Hospital, ...")."""
+    return tuple(Text.of("xfilter.note", label=label, values=values) for _, label, values in picked)
+
+
 def facts(key: str, title: Text, definition: Text, rows: list[tuple[str, Phrase]]) -> Panel:
     """Facts of one thing as rows of (item, value): shown as text, written as a sheet. The items
     are column names (col.*); the values, words and all, are written in both languages, like a

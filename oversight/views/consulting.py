@@ -18,8 +18,7 @@ from oversight.filters import Filters
 from oversight.page_state import CrossFilter
 from oversight import kpis
 from oversight.queries import Runner
-from oversight.views.common import first_row
-from oversight.views.localise import words
+from oversight.views.common import first_row, picked_notes
 from oversight.views.model import Chart, Codes, Names, PageView, Panel, Text, code_text
 
 SCORES = (1, 2, 3, 4, 5)
@@ -47,20 +46,17 @@ def build(runner: Runner, filters: Filters, selection: CrossFilter = CrossFilter
         ),
         notes=(
             Text("consulting.association_note"),
-            *(Text.of("xfilter.note", label=label, values=values) for _, label, values in chosen(selection)),
+            *picked_notes(picked_texts(selection)),
         ),
     )
 
 
-def chosen(selection: CrossFilter) -> list[tuple[str, Text, tuple]]:
+def picked_texts(selection: CrossFilter) -> list[tuple[str, Text, tuple]]:
     """(dimension, its name, the chosen values) of what is picked, in no language."""
     if not selection.get("topics"):
         return []
     return [("topics", Text("col.topic"), tuple(code_text("enum.topic", v) for v in selection.get("topics")))]
 
-
-def describe_selection(selection: CrossFilter, lang: str) -> list[tuple[str, str, str]]:
-    return [(dimension, words(label, lang), words(values, lang)) for dimension, label, values in chosen(selection)]
 
 
 def _by_topic(runner: Runner, filters: Filters) -> Panel:

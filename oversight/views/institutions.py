@@ -71,7 +71,9 @@ def _hospital_league(runner: Runner, filters: Filters) -> Panel:
         key="institutions.hospitals",
         title=Text("institutions.hospitals.title"),
         definition=Text("def.institutions_hospital_league"),
-        frame=frame.with_columns(pl.col("hospital_tier").alias("tier"), pl.col("median_lead_days").alias("median_days")),
+        frame=frame.with_columns(
+            pl.col("hospital_tier").alias("tier"), pl.col("median_lead_days").alias("median_days"),
+        ),
         count_columns=("agreements", "requests", "delivered", "records"),
         percent_columns=("score",),
         labels=(*_NAME_REGION, Codes("tier", ("enum.tier",))),
@@ -236,7 +238,8 @@ def _quality(runner: Runner, params: dict) -> Panel:
         chart=Chart(kind="line", x="assessed_on", y="score", color="category", y_format=".0%"),
         count_columns=("passed", "failed", "not_applicable"),
         percent_columns=("score",),
-        labels=(Codes("category", ("institutions.quality", "enum.category")),),  # "overall" is institutions.quality.overall
+        # "overall" is institutions.quality.overall
+        labels=(Codes("category", ("institutions.quality", "enum.category")),),
     )
 
 

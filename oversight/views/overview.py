@@ -48,7 +48,9 @@ def centre_designations(runner: Runner) -> tuple:
 
 def _adoption(runner: Runner, filters: Filters) -> Panel:
     params = filters.params()
-    institutions = runner.run("institutions_by_month", params).select("month", pl.col("kind").alias("series"), "cumulative")
+    institutions = runner.run("institutions_by_month", params).select(
+        "month", pl.col("kind").alias("series"), "cumulative",
+    )
     agreements = (
         runner.run("agreements_by_month", params)
         .group_by("month")

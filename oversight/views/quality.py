@@ -153,7 +153,9 @@ def _network_kpis(latest, before, quarters, quarters_before, filters, threshold)
         ),
         kpi(
             "hospitals", now["hospitals"], then["hospitals"], "count",
-            detail=Text.of("quality.detail.hospitals", n=int((overall_scores(latest)["assessed_on"] >= filters.date_from).sum())),
+            detail=Text.of(
+                "quality.detail.hospitals", n=int((overall_scores(latest)["assessed_on"] >= filters.date_from).sum()),
+            ),
         ),
         kpi(
             "below_threshold", now["below_threshold"], then["below_threshold"], "count", better=False,
@@ -220,7 +222,9 @@ def _heatmap(latest: pl.DataFrame, threshold: float) -> Panel:
         frame=_hospital_name_pair(frame),
         chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
         percent_columns=("score",),
-        labels=(HOSPITAL, Region("region_code"), Codes("dimension_value", DIMENSION_PREFIXES, into="quality_dimension")),
+        labels=(
+            HOSPITAL, Region("region_code"), Codes("dimension_value", DIMENSION_PREFIXES, into="quality_dimension"),
+        ),
         columns=(
             "institution_id", "hospital", "region", "assessed_on", "quality_dimension", "score",
             "passed", "failed", "not_applicable", "applicable", "below_threshold",

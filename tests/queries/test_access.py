@@ -22,7 +22,7 @@ from oversight.charts import access as access_charts
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views import access
-from oversight.views.localise import localise
+from oversight.views.localise import localise, words
 
 D = dt.date
 H1_2026 = Filters(D(2026, 1, 1), D(2026, 6, 30))
@@ -273,7 +273,7 @@ def test_age_band_lists_its_requests_without_narrowing_the_page(runner):
 
 def test_selection_is_described_with_names(runner):
     chosen = CrossFilter.of(data_types=("emr",), access_modes=("safe_centre",), hospital_ids=("H1", "H3", "ZZ9"))
-    described = access.describe_selection(runner, chosen, "ko")
+    described = [(field, words(label, "ko"), words(values, "ko")) for field, label, values in access.picked_texts(runner, chosen)]
     assert described == [
         ("data_types", "자료 유형", "전자의무기록"),
         ("access_modes", "이용 방식", "안심활용센터"),
