@@ -69,8 +69,9 @@ def figures_from_view(view, peer: Peer) -> dict:
 
 def app_figures(peer: Peer, runner, filters: Filters, lang: str) -> dict:
     from oversight.pages import SHEETS
+    from oversight.views.localise import view_in
 
-    return figures_from_view(SHEETS[peer.sheet](runner, filters, lang), peer)
+    return figures_from_view(view_in(SHEETS[peer.sheet], runner, filters, lang), peer)
 
 
 def differences(app: dict, other: dict, rel: float = 1e-9) -> list[str]:

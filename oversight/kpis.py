@@ -3,7 +3,8 @@ same row for the previous period of the same length.
 
 One row a KPI: its key (as exports and tests know it), label, query, column, unit, direction and
 definition, and where it has one, the sentence of detail beside it. A view reads its page's KPIs
-with `read(query, now, before, lang)`; adding a KPI is a row here and a column in the query.
+with `read(query, now, before)`, in no language (oversight.views.localise words them); adding a
+KPI is a row here and a column in the query.
 
 Figures that are computed rather than read (the regions' concentration and inequality, the
 quality scores of an assessment against the one before it) are built by their views.
@@ -14,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from oversight.i18n import t
-from oversight.views.model import Kpi
+from oversight.views.model import Kpi, Text
 
 Row = dict  # one row of a KPI query, by column
 
@@ -29,55 +29,55 @@ class KpiSpec:
     unit: str  # a key of oversight.units.UNITS
     higher_is_better: bool
     definition: str  # i18n key
-    detail: Callable[[Row, Row, str], str] | None = None  # a sentence from the rows, in a language
+    detail: Callable[[Row, Row], Text | str] | None = None  # a sentence from the rows
 
 
 # --- details: what stands beside a figure ------------------------------------------------------
 
-def _quality_counts(now: Row, before: Row, lang: str) -> str:
+def _quality_counts(now: Row, before: Row) -> Text | str:
     if now.get("quality_passed") is None:
         return ""
-    return t("overview.kpi.quality_detail", lang, passed=f"{now['quality_passed']:,}",
+    return Text.of("overview.kpi.quality_detail", passed=f"{now['quality_passed']:,}",
              applicable=f"{now['quality_passed'] + now['quality_failed']:,}")
 
 
-def _growth(column: str) -> Callable[[Row, Row, str], str]:
-    def detail(now: Row, before: Row, lang: str) -> str:
+def _growth(column: str) -> Callable[[Row, Row], Text | str]:
+    def detail(now: Row, before: Row) -> Text | str:
         if now.get(column) is None or not before.get(column):
             return ""
-        return t("agreements.kpi.growth_detail", lang, pct=f"{now[column] / before[column] - 1:+.1%}")
+        return Text.of("agreements.kpi.growth_detail", pct=f"{now[column] / before[column] - 1:+.1%}")
     return detail
 
 
-def _hospital_links(now: Row, before: Row, lang: str) -> str:
+def _hospital_links(now: Row, before: Row) -> Text | str:
     if now.get("hospital_links") is None:
         return ""
-    return t("agreements.kpi.links_detail", lang, links=f"{now['hospital_links']:,}", agreements=f"{now['signed']:,}")
+    return Text.of("agreements.kpi.links_detail", links=f"{now['hospital_links']:,}", agreements=f"{now['signed']:,}")
 
 
-def _delivered(now: Row, before: Row, lang: str) -> str:
+def _delivered(now: Row, before: Row) -> Text | str:
     if not now.get("delivered"):
         return ""
-    return t("access.kpi.delivered_detail", lang, records=f"{now['records_delivered']:,}",
+    return Text.of("access.kpi.delivered_detail", records=f"{now['records_delivered']:,}",
              patients=f"{now['patients_delivered']:,}")
 
 
-def _centre_share(now: Row, before: Row, lang: str) -> str:
+def _centre_share(now: Row, before: Row) -> Text | str:
     if now.get("requests") is None:
         return ""
-    return t("centres.kpi.share_detail", lang, centre=f"{now['centre_requests']:,}", all=f"{now['requests']:,}")
+    return Text.of("centres.kpi.share_detail", centre=f"{now['centre_requests']:,}", all=f"{now['requests']:,}")
 
 
-def _researcher_months(now: Row, before: Row, lang: str) -> str:
+def _researcher_months(now: Row, before: Row) -> Text | str:
     if now.get("researcher_months") is None:
         return ""
-    return t("centres.kpi.researcher_months_detail", lang, n=f"{now['researcher_months']:,}")
+    return Text.of("centres.kpi.researcher_months_detail", n=f"{now['researcher_months']:,}")
 
 
-def _satisfaction(now: Row, before: Row, lang: str) -> str:
+def _satisfaction(now: Row, before: Row) -> Text | str:
     if not now.get("rated"):
         return ""
-    return t("consulting.kpi.satisfaction_detail", lang, mean=f"{now['mean_satisfaction']:.2f}",
+    return Text.of("consulting.kpi.satisfaction_detail", mean=f"{now['mean_satisfaction']:.2f}",
              rated=f"{now['rated']:,}")
 
 
@@ -137,22 +137,22 @@ def of_query(query: str) -> tuple[KpiSpec, ...]:
     return tuple(spec for spec in CATALOGUE if spec.query == query)
 
 
-def read(query: str, now: Row, before: Row, lang: str) -> tuple[Kpi, ...]:
+def read(query: str, now: Row, before: Row) -> tuple[Kpi, ...]:
     """The KPIs `query` holds, from its row for the period and for the previous period."""
-    return tuple(_kpi(spec, now, before, lang) for spec in of_query(query))
+    return tuple(_kpi(spec, now, before) for spec in of_query(query))
 
 
-def _kpi(spec: KpiSpec, now: Row, before: Row, lang: str) -> Kpi:
+def _kpi(spec: KpiSpec, now: Row, before: Row) -> Kpi:
     value, previous = now.get(spec.column), before.get(spec.column)
     if spec.unit == "decimal":  # compare what is shown: 1.914 against 1.912 is no change
         value, previous = (None if v is None else round(v, 2) for v in (value, previous))
     return Kpi(
         key=spec.key,
-        label=t(spec.label, lang),
+        label=Text(spec.label),
         value=value,
         previous=previous,
         unit=spec.unit,
-        definition=t(spec.definition, lang),
-        detail=spec.detail(now, before, lang) if spec.detail else "",
+        definition=Text(spec.definition),
+        detail=spec.detail(now, before) if spec.detail else "",
         higher_is_better=spec.higher_is_better,
     )

@@ -22,7 +22,7 @@ class Page:
     icon: str  # a Streamlit :material/ icon (drawn from the bundled font, nothing fetched)
     section: str  # i18n key of its menu section
     role: Role = Role.VIEWER  # who may see and open it (the page checks again itself)
-    view: Callable[..., PageView] | None = None  # build(runner, filters, lang) -> PageView
+    view: Callable[..., PageView] | None = None  # build(runner, filters) -> PageView in no language
     sheet: str | None = None  # its sheet in the Excel report and its part of the deck
     default: bool = False  # served at "/"
 

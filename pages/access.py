@@ -10,6 +10,7 @@ from oversight import page_state, schema
 from oversight.charts import access as access_charts
 from oversight.i18n import t
 from oversight.views import access
+from oversight.views.localise import words
 from ui import components, data, selection, state
 
 TYPE = page_state.Codes("access_type", "data_types", schema.DATA_TYPES)
@@ -51,7 +52,8 @@ def figure(key: str, selected=()):
 
 with chips_area:
     selection.chips(
-        [(PICKS[field], label, values) for field, label, values in access.describe_selection(runner, chosen, lang)],
+        [(PICKS[field], words(label, lang), words(values, lang))
+         for field, label, values in access.picked_texts(runner, chosen)],
         lang,
     )
 with kpi_area:

@@ -14,6 +14,7 @@ from oversight import page_state, schema
 from oversight.charts import agreements as agreement_charts
 from oversight.i18n import t
 from oversight.views import agreements
+from oversight.views.localise import localise
 from ui import components, data, state
 
 AGREEMENT = page_state.Ident("agreement")  # the open detail
@@ -45,7 +46,9 @@ def _bump() -> None:
 
 def _on_mix_click(dimension: str, key: str, current: str | None) -> None:
     points = st.session_state[key]["selection"]["points"]
-    code = agreements.mix_value(dimension, points[0].get("y"), lang) if points else None
+    code = points[0].get("customdata") if points else None
+    if isinstance(code, list):
+        code = code[0] if code else None
     # clicking the bar already chosen clears it
     state.write(PICKS[dimension], () if code in (None, current) else (code,))
 
@@ -129,10 +132,9 @@ with trend:
 def mix_panel(dimension: str) -> None:
     panel = view.panel(f"agreements.by_{dimension}")
     current = focus_values[dimension]
-    selected_label = agreements.label(dimension, current, lang) if current else None
     key = f"agreements_mix_{dimension}_{_nonce()}"
     components.show_panel(
-        panel, lang, data.drawn(agreement_charts.mix, panel, lang, selected=selected_label) if panel.frame.height else None,
+        panel, lang, data.drawn(agreement_charts.mix, panel, lang, selected=current) if panel.frame.height else None,
         select=components.ChartSelect(key, lambda: _on_mix_click(dimension, key, current)),
     )
 
@@ -226,13 +228,13 @@ st.caption(f"{t('app.definition', lang)}: {listing.definition}")
 
 # --- one agreement --------------------------------------------------------------------------------
 if open_id:
-    found = agreements.detail(runner, lang, open_id)
+    found = agreements.detail(runner, open_id)
     with st.container(border=True):
         if found is None:
             st.warning(t("agreements.detail.not_found", lang, id=components.plain(open_id)))
             st.button(t("agreements.detail.close", lang), on_click=_close_detail, icon=":material/close:")
         else:
-            detail = found.view
+            detail = localise(found.view, lang)
             title_col, close_col = st.columns([5, 1], vertical_alignment="center")
             title_col.subheader(components.plain(detail.title), anchor="agreement-detail")
             close_col.button(

@@ -11,6 +11,7 @@ from oversight import page_state
 from oversight.charts import access as access_charts
 from oversight.i18n import column_label, t
 from oversight.views import centres
+from oversight.views.localise import words
 from ui import components, data, selection, state
 
 CENTRE = page_state.Codes("centres_centre", "centre_ids")
@@ -44,7 +45,8 @@ def figure(key: str, selected=()):
 
 with chips_area:
     selection.chips(
-        [(CENTRE, label, values) for _, label, values in centres.describe_selection(runner, chosen, lang)], lang
+        [(CENTRE, words(label, lang), words(values, lang)) for _, label, values in centres.picked_texts(runner, chosen)],
+        lang,
     )
     st.caption(t("centres.select_hint", lang))
 with kpi_area:

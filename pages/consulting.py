@@ -11,6 +11,7 @@ from oversight import page_state, schema
 from oversight.charts import access as access_charts
 from oversight.i18n import t
 from oversight.views import consulting
+from oversight.views.localise import words
 from ui import components, data, selection, state
 
 TOPIC = page_state.Codes("consulting_topic", "topics", schema.CONSULTATION_TOPICS)
@@ -33,7 +34,9 @@ def figure(key: str, selected=()):
     return panel, data.drawn(access_charts.figure, panel, lang, selected)
 
 
-selection.chips([(TOPIC, label, values) for _, label, values in consulting.describe_selection(chosen, lang)], lang)
+selection.chips(
+    [(TOPIC, words(label, lang), words(values, lang)) for _, label, values in consulting.picked_texts(chosen)], lang
+)
 st.caption(t("consulting.select_hint", lang))
 components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 

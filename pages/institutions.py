@@ -80,7 +80,7 @@ st.caption(
         pstart=previous.date_from, pend=previous.date_to,
     )
 )
-profile = institutions.profile(runner, filters, lang, open_id) if open_id else None
+profile = data.view(institutions.profile, filters, lang, open_id) if open_id else None
 if open_id:
     notice, jump = st.columns([5, 1], vertical_alignment="center")
     notice.info(

@@ -71,9 +71,10 @@ state.write(METRIC, metric)
 state.write(BASIS, basis)
 
 # The map first (its data is quick), so that the browser draws it while the rest is computed.
-map_view = data.view(regions_view.map_panels, filters, lang, region)
-table = regions_view.panel(map_view, "regions.table")
-points = regions_view.panel(map_view, "regions.institutions") if show_points else None
+map_built = data.built(regions_view.map_panels, filters, region)
+map_view = data.localised(map_built, lang)
+table = map_view.panel("regions.table")
+points = map_view.panel("regions.institutions") if show_points else None
 value = regions_view.value_column(metric, per_capita)
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -89,7 +90,7 @@ with left:
         if st.button(t("regions.control.back", lang), icon=":material/zoom_out_map:"):
             state.write(REGION, None)
             st.rerun()
-        beside = regions_view.panel(map_view, "regions.districts")
+        beside = map_view.panel("regions.districts")
         deck, scale = data.drawn(region_charts.district_map, beside, points, region, metric, lang)
         alt = t("regions.map.districts_alt", lang, region=name, metric=t(f"regions.metric.{metric}", lang))
         legend_title = t(f"regions.metric.{metric}", lang)
@@ -123,7 +124,9 @@ with right:
     )
     st.caption(f"{t('app.definition', lang)}: {beside.definition}")
 
-view = data.view(regions_view.build, filters, lang, metric=metric, per_capita=per_capita, region=region, map_view=map_view)
+view = data.view(
+    regions_view.build, filters, lang, metric=metric, per_capita=per_capita, region=region, map_view=map_built
+)
 with kpi_area:
     st.info(" ".join(components.plain(note) for note in view.notes), icon=":material/travel_explore:")
     components.kpi_cards(view.kpis, lang)

@@ -3,8 +3,9 @@
 Three memos, shared by every session of this server process (oversight/memo.py): query results,
 page views, and what is drawn from a view (figures, display tables). Every key holds the data
 version, so a swapped-in database starts afresh and no stale figure survives a load. Nothing in
-them depends on who is looking: views take only the filters, the language and page options, and
-roles decide what is offered (exports, the Data page), not what a view holds. Bounded by count
+them depends on who is looking: views take only the filters and page options, and roles decide
+what is offered (exports, the Data page), not what a view holds. A view is built once in no
+language and kept, and its localised form (oversight.views.localise) is kept per language. Bounded by count
 and by size, since they live as long as the process (docs/recipes.md).
 """
 
@@ -17,6 +18,7 @@ import polars as pl
 
 from oversight import config, db, queries
 from oversight.memo import Memo
+from oversight.views.localise import localise
 
 MB = 1 << 20
 # A walk of every page for the default view and each of the 17 regions is about 150 views, 900
@@ -71,13 +73,27 @@ def dataset_info() -> dict:
 
 
 def view(build: Callable[..., Any], filters, lang: str, *args: Any, **options: Any) -> Any:
-    """`build(runner, filters, lang, *args, **options)`, built once per data version and arguments.
+    """`localise(build(runner, filters, *args, **options), lang)`: built once per data version and
+    arguments for both languages (`built`), localised once per language (`localised`).
 
     Filters and selections are frozen dataclasses of tuples: two sessions asking for the same view
     get the same object."""
+    return localised(built(build, filters, *args, **options), lang)
+
+
+def built(build: Callable[..., Any], filters, *args: Any, **options: Any) -> Any:
+    """`build(runner, filters, *args, **options)`, in no language, once per data version and arguments."""
     source = runner()
-    key, pins = _key(str(source.database.path), source.version, build, filters, lang, args, options)
-    return _views.get(key, lambda: (pins, build(source, filters, lang, *args, **options)))[1]
+    key, pins = _key(str(source.database.path), source.version, build, filters, args, options)
+    return _views.get(key, lambda: (pins, build(source, filters, *args, **options)))[1]
+
+
+def localised(view: Any, lang: str) -> Any:
+    """A built view in `lang`, once per view and language (None stays None: e.g. no such hospital)."""
+    if view is None:
+        return None
+    key, pins = _key(localise, view, lang)
+    return _views.get(key, lambda: (pins, localise(view, lang)))[1]
 
 
 def drawn(draw: Callable[..., Any], subject: Any, *args: Any, **options: Any) -> Any:

@@ -28,8 +28,6 @@ FLAG_COLOURS = {
     "above": charts.PALETTE[5], "below": charts.PALETTE[0], "usual": "#888888",
     "insufficient": "#CCCCCC", "no_report": "#CCCCCC",
 }
-AGE_BANDS = ("d0_30", "d31_90", "d91_180", "d181_plus")
-PIPELINE_STAGES = ("requested", "under_review", "approved")
 
 
 def figure(panel: Panel, lang: str, selected: Sequence[str] = ()) -> go.Figure:
@@ -50,26 +48,11 @@ def _months(fig: go.Figure, panel: Panel) -> go.Figure:
     return fig
 
 
-def codes(panel: Panel, lang: str) -> list[str]:
-    """The code behind each row of a selectable panel's frame, in row order."""
-    chart = panel.chart
-    frame = panel.frame
-    if panel.key == "access.lead_by_hospital":
-        return frame.get_column("hospital_id").to_list()
-    if panel.key in ("centres.usage", "centres.history"):
-        return frame.get_column("centre_id").to_list()
-    if panel.key == "access.pipeline":
-        return _reverse(frame.get_column("age_band"), {t(f"access.age_band.{b}", lang): b for b in AGE_BANDS})
-    enum, values = {
-        "data_type": ("data_type", schema.DATA_TYPES),
-        "access_mode": ("access_mode", schema.ACCESS_MODES),
-        "topic": ("topic", schema.CONSULTATION_TOPICS),
-    }[chart.x]
-    return _reverse(frame.get_column(chart.x), {enum_label(enum, v, lang): v for v in values})
-
-
-def _reverse(labels: pl.Series, mapping: dict[str, str]) -> list[str]:
-    return [mapping.get(label, label) for label in labels.to_list()]
+def codes(panel: Panel) -> list[str]:
+    """The code behind each row of a selectable panel's frame, in row order (from the built frame)."""
+    column = {"centres.usage": "centre_id", "centres.history": "centre_id",
+              "access.lead_by_hospital": "hospital_id"}.get(panel.key, panel.chart.x)
+    return panel.codes.get_column(column).to_list()
 
 
 def _opacity(row_codes: Sequence[str], selected: Sequence[str]) -> list[float]:
@@ -133,7 +116,7 @@ def funnel(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]:
 def pipeline(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]:
     """Open requests by age band (x), stacked by stage; a band can be clicked to list its requests."""
     frame = panel.frame
-    band_codes = codes(panel, lang)
+    band_codes = codes(panel)
     fig = go.Figure()
     stages = frame.get_column("stage").unique(maintain_order=True).to_list()
     for index, stage in enumerate(stages):
@@ -160,7 +143,7 @@ def lead_time(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]
     """Per category: each stage's median as a bar, its 90th percentile as a whisker."""
     frame = panel.frame
     column = panel.chart.x
-    row_codes = codes(panel, lang)
+    row_codes = codes(panel)
     labels = frame.get_column(column).cast(pl.String).fill_null("–").to_list()
     if column == "hospital":
         labels = _unique_labels(labels, row_codes)
@@ -261,9 +244,10 @@ def centre_history(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure,
     frame = panel.frame
     order = frame.get_column("centre").to_list()
     fig = go.Figure()
+    flags = panel.codes.get_column("flag")  # the flag codes, row for row
     for flag_code, colour in FLAG_COLOURS.items():
         label = t(f"centres.flag.{flag_code}", lang)
-        part = frame.filter(pl.col("flag") == label)
+        part = frame.filter(flags == flag_code)
         if part.height == 0:
             continue
         ids = part.get_column("centre_id").to_list()
@@ -306,7 +290,7 @@ def centre_history(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure,
 def topics(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]:
     """Consultations (left) and hours (right) by topic."""
     frame = panel.frame
-    row_codes = codes(panel, lang)
+    row_codes = codes(panel)
     labels = frame.get_column("topic").to_list()
     fig = make_subplots(
         rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.05,
@@ -330,10 +314,11 @@ def topics(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]:
 def topics_by_month(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]:
     """Consultations per month stacked by topic, each topic in its own colour on every chart."""
     frame = panel.frame
+    topics = panel.codes.get_column("topic")  # the topic codes, row for row
     fig = go.Figure()
     for index, code in enumerate(schema.CONSULTATION_TOPICS):
         label = enum_label("topic", code, lang)
-        part = frame.filter(pl.col("topic") == label)
+        part = frame.filter(topics == code)
         if part.height == 0:
             continue
         fig.add_trace(
@@ -351,7 +336,7 @@ def topics_by_month(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure
 def satisfaction(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure, int]:
     """Each topic's scores as shares of its responses (1 to 5), with the mean and count beside."""
     frame = panel.frame
-    row_codes = codes(panel, lang)
+    row_codes = codes(panel)
     labels = [
         t("consulting.satisfaction.label", lang, topic=topic, mean=f"{mean:.1f}" if mean is not None else "–", n=f"{n:,}")
         for topic, mean, n in frame.select("topic", "mean_satisfaction", "rated").iter_rows()

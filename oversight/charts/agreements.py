@@ -55,13 +55,14 @@ def monthly(panel: Panel, lang: str) -> go.Figure:
 
 
 def mix(panel: Panel, lang: str, selected: str | None = None) -> go.Figure:
-    """A mix panel's horizontal bars; a selected bar stays bright, the others fade."""
+    """A mix panel's horizontal bars, each carrying its code (what a click gives back); the
+    `selected` code's bar stays bright, the others fade."""
     fig = charts.figure(panel, lang)
-    labels = panel.frame.get_column(panel.chart.x).to_list()
-    if selected is not None and selected in labels:
-        fig.update_traces(marker_opacity=[1.0 if label == selected else UNSELECTED_OPACITY for label in labels])
-    fig.update_traces(hovertemplate="%{y}: %{x:,}<extra></extra>")
-    fig.update_layout(height=max(220, 36 + 26 * len(labels)), clickmode="event+select")
+    codes = panel.codes.get_column(panel.chart.x).to_list()
+    if selected is not None and selected in codes:
+        fig.update_traces(marker_opacity=[1.0 if code == selected else UNSELECTED_OPACITY for code in codes])
+    fig.update_traces(customdata=codes, hovertemplate="%{y}: %{x:,}<extra></extra>")
+    fig.update_layout(height=max(220, 36 + 26 * len(codes)), clickmode="event+select")
     return fig
 
 

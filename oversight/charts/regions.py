@@ -239,10 +239,9 @@ def points_layer(points: pl.DataFrame, kinds: Sequence[str | None], lang: str) -
     )
 
 
-def kinds_of(points: pl.DataFrame, lang: str) -> list[str | None]:
-    """Institution kinds from a points frame's localised kind labels."""
-    labels = {enum_label("kind", k, lang): k for k in schema.INSTITUTION_KINDS}
-    return [labels.get(label) for label in points.get_column("kind").to_list()]
+def kinds_of(points: Panel) -> list[str | None]:
+    """Institution kinds of the points, from the panel's codes."""
+    return points.codes.get_column("kind").to_list()
 
 
 TOOLTIP_FIGURES = ("institutions", "hospitals", "agreements", "requests_delivered", "records_delivered", "score")
@@ -261,7 +260,7 @@ def national_map(table: Panel, points: Panel | None, value: str, lang: str) -> t
                          figures=_figures_for(value), lang=lang, layer_id="regions",
                          hint=t("regions.tooltip.click", lang))]
     if points is not None:
-        layers.append(points_layer(points.frame, kinds_of(points.frame, lang), lang))
+        layers.append(points_layer(points.frame, kinds_of(points), lang))
     return deck(layers, view_for(geo.bounds(geo.regions()))), scale
 
 
@@ -278,7 +277,7 @@ def district_map(districts: Panel, points: Panel | None, region: str, value: str
                    figures=_figures_for(value), lang=lang, layer_id="districts"),
     ]
     if points is not None:
-        layers.append(points_layer(points.frame, kinds_of(points.frame, lang), lang))
+        layers.append(points_layer(points.frame, kinds_of(points), lang))
     return deck(layers, view_for(geo.bounds(areas))), scale
 
 

@@ -16,6 +16,7 @@ from oversight.i18n import enum_label, t
 from oversight.queries import Runner
 from oversight.regions import region_name
 from oversight.views.model import Kpi, PageView, Panel
+from oversight.views.localise import view_in
 from oversight.pages import SHEETS
 
 Progress = Callable[[str, float], None]
@@ -72,7 +73,7 @@ def build_views(runner: Runner, filters: Filters, lang: str, sheets: Iterable[st
     for index, name in enumerate(wanted):
         if progress:
             progress(name, index / max(len(wanted), 1))
-        views.append(SHEETS[name](runner, filters, lang))
+        views.append(view_in(SHEETS[name], runner, filters, lang))
     return views
 
 

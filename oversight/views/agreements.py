@@ -17,10 +17,12 @@ from oversight import schema
 from oversight.page_state import CrossFilter
 from oversight.filters import PROGRAMME_START, Filters
 from oversight import kpis
-from oversight.i18n import enum_label, localised_name, t
+from oversight import i18n
+from oversight.i18n import localised_name
 from oversight.queries import Runner
-from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
+from oversight.views.common import facts, first_row
+from oversight.views.localise import code_words
+from oversight.views.model import Chart, Codes, Kpi, Margin, Name, Names, Order, PageView, Panel, Region, Text, code_text
 
 NETWORK_TOP_N = 15
 NETWORK_TOP_N_CHOICES = (5, 10, 15, 20, 30)
@@ -75,7 +77,6 @@ def _intersect(chosen: tuple[str, ...], picked: str) -> tuple[str, ...]:
 def build(
     runner: Runner,
     filters: Filters,
-    lang: str,
     picks: CrossFilter = CrossFilter(),
     search: str = "",
     order: str = "newest",
@@ -91,27 +92,27 @@ def build(
     scoped = narrow(filters, picks)
     if scope == "all":
         scoped = replace(scoped, date_from=PROGRAMME_START)
-    table, matches = _table(runner, scoped, lang, _pick_params(picks, search), order, row_limit)
+    table, matches = _table(runner, scoped, _pick_params(picks, search), order, row_limit)
     return PageView(
         sheet="Agreements",
-        title=t("page.agreements", lang),
-        kpis=kpis.read("agreement_kpis", now, before, lang),
+        title=Text("page.agreements"),
+        kpis=kpis.read("agreement_kpis", now, before),
         panels=(
-            _monthly(runner, filters, lang),
-            *(_mix(dimension, mix_now, mix_before, lang) for dimension in MIX_DIMENSIONS),
-            _network(runner, scoped, lang, _pick_params(picks, search), top_n, scope),
+            _monthly(runner, filters),
+            *(_mix(dimension, mix_now, mix_before) for dimension in MIX_DIMENSIONS),
+            _network(runner, scoped, _pick_params(picks, search), top_n, scope),
             table,
         ),
-        notes=(t("agreements.list.shown", lang, shown=f"{table.frame.height:,}", total=f"{matches:,}"),),
+        notes=(Text.of("agreements.list.shown", shown=f"{table.frame.height:,}", total=f"{matches:,}"),),
     )
 
 
-def _monthly(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _monthly(runner: Runner, filters: Filters) -> Panel:
     frame = runner.run("agreement_signed_by_month", filters.params())
     return Panel(
         key="agreements.monthly",
-        title=t("agreements.monthly.title", lang),
-        definition=t("def.agreements_monthly", lang),
+        title=Text("agreements.monthly.title"),
+        definition=Text("def.agreements_monthly"),
         frame=frame,
         # drawn as bars of `signed` with the running total as a line (charts.agreements.monthly)
         chart=Chart(kind="bar", x="month", y="signed"),
@@ -120,48 +121,28 @@ def _monthly(runner: Runner, filters: Filters, lang: str) -> Panel:
     )
 
 
-def group_label(value: str, lang: str) -> str:
-    """A requester group: a company's sector, a company without one, or a non-company kind."""
-    if value == "other":
-        return t("agreements.group.other_company", lang)
-    if value == "company":
-        return t("agreements.group.company", lang)
-    if value in schema.COMPANY_SECTORS:
-        return enum_label("sector", value, lang)
-    return enum_label("kind", value, lang)
+# Where the words of a mix value are: a requester group is a company's sector, a company without
+# one ("company"), a company of another sector ("other") or a non-company kind.
+MIX_PREFIXES = {
+    "area": ("enum.area",),
+    "requester_group": ("agreements.group", "enum.sector", "enum.kind"),
+    "status": ("enum.agreement_status",),
+}
+MIX_COLUMN = {"area": "research_area", "requester_group": "requester_group", "status": "status"}
 
 
 def label(dimension: str, value: str, lang: str) -> str:
     """The label of a mix value (a research area, requester group or status) in `lang`."""
-    return _labeller(dimension, lang)(value)
+    return code_words(MIX_PREFIXES[dimension], value, lang)
 
 
-def _labeller(dimension: str, lang: str):
-    if dimension == "area":
-        return lambda value: enum_label("area", value, lang)
-    if dimension == "status":
-        return lambda value: enum_label("agreement_status", value, lang)
-    return lambda value: group_label(value, lang)
-
-
-MIX_COLUMN = {"area": "research_area", "requester_group": "requester_group", "status": "status"}
-MIX_VALUES = {"area": schema.RESEARCH_AREAS, "requester_group": REQUESTER_GROUPS, "status": schema.AGREEMENT_STATUSES}
-
-
-def mix_value(dimension: str, label: str, lang: str) -> str | None:
-    """The code behind a label of a mix chart (what a click on a bar gives back)."""
-    labeller = _labeller(dimension, lang)
-    return next((v for v in MIX_VALUES[dimension] if labeller(v) == label), None)
-
-
-def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> Panel:
+def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame) -> Panel:
     column = MIX_COLUMN[dimension]
     current = now.filter(pl.col("dimension") == dimension).select("value", "agreements")
     previous = before.filter(pl.col("dimension") == dimension).select(
         "value", pl.col("agreements").alias("previous")
     )
     total = current.get_column("agreements").sum()
-    labeller = _labeller(dimension, lang)
     frame = (
         current.join(previous, on="value", how="left")
         .with_columns(
@@ -169,84 +150,90 @@ def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame, lang: str) -> 
             (pl.col("agreements") / total if total else pl.lit(None, dtype=pl.Float64)).alias("share"),
         )
         .with_columns((pl.col("agreements") - pl.col("previous")).alias("change"))
-        .with_columns(pl.col("value").map_elements(labeller, return_dtype=pl.String).alias(column))
-        .sort(["agreements", column], descending=[True, False])
-        .select(column, "agreements", "share", "previous", "change")
+        .select(pl.col("value").alias(column), "agreements", "share", "previous", "change")
     )
     return Panel(
         key=f"agreements.by_{dimension}",
-        title=t(f"agreements.by_{dimension}.title", lang),
-        definition=t(f"def.agreements_by_{dimension}", lang),
+        title=Text(f"agreements.by_{dimension}.title"),
+        definition=Text(f"def.agreements_by_{dimension}"),
         frame=frame,
         chart=Chart(kind="hbar", x=column, y="agreements"),
         count_columns=("agreements", "previous"),
         margins=(Margin(("agreements", "previous")),),  # the KPI; the shares give it too
-        percent_columns=("share",),
         derived_columns=("change",),  # agreements - previous: would give a hidden previous back
+        percent_columns=("share",),
+        labels=(Codes(column, MIX_PREFIXES[dimension]),),
+        order=Order(("agreements", column), descending=(True, False)),
     )
 
 
-def _network(runner: Runner, filters: Filters, lang: str, picked: dict, top_n: int, scope: str) -> Panel:
+def _network(runner: Runner, filters: Filters, picked: dict, top_n: int, scope: str) -> Panel:
     raw = runner.run("agreement_network", filters.params() | picked | {"top_n": top_n})
-    # polars fills "{}" with the number of institutions folded into the node
-    other_requesters = t("agreements.network.other_requesters", lang, n="{}")
-    other_hospitals = t("agreements.network.other_hospitals", lang, n="{}")
-    frame = localise_names(raw, "requester_ko", "requester_en", "requester", lang)
-    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
-    frame = frame.with_columns(
-        pl.when(pl.col("requester_id").is_null())
-        .then(pl.format(other_requesters, pl.col("requester_members")))
-        .otherwise(pl.col("requester"))
-        .alias("requester"),
-        pl.when(pl.col("hospital_id").is_null())
-        .then(pl.format(other_hospitals, pl.col("hospital_members")))
-        .otherwise(pl.col("hospital"))
-        .alias("hospital"),
-    ).select(
-        "requester", "hospital", "agreements", "requester_agreements", "hospital_agreements",
-        "requester_rank", "hospital_rank", "requester_id", "hospital_id",
-    )
     return Panel(
         key="agreements.network",
-        title=t(f"agreements.network.title_{scope}", lang, n=top_n),
-        definition=t("def.agreements_network", lang, n=top_n),
-        frame=frame,
+        title=Text.of(f"agreements.network.title_{scope}", n=top_n),
+        definition=Text.of("def.agreements_network", n=top_n),
+        frame=raw.with_columns(
+            *_folded("requester", "agreements.network.other_requesters"),
+            *_folded("hospital", "agreements.network.other_hospitals"),
+        ),
         # not a generic kind: drawn by oversight.charts.agreements.network
         chart=Chart(kind="network", x="requester", y="agreements", color="hospital"),
         count_columns=("agreements", "requester_agreements", "hospital_agreements"),
         # published totals: the total columns
         margins=(Margin(("agreements",), by=("requester_id",)), Margin(("agreements",), by=("hospital_id",))),
+        labels=(Names("requester_ko", "requester_en", "requester"), Names("hospital_ko", "hospital_en", "hospital")),
+        columns=(
+            "requester", "hospital", "agreements", "requester_agreements", "hospital_agreements",
+            "requester_rank", "hospital_rank", "requester_id", "hospital_id",
+        ),
     )
 
 
-def _table(runner, filters: Filters, lang: str, picked: dict, order: str, row_limit: int) -> tuple[Panel, int]:
+def _folded(side: str, key: str) -> list[pl.Expr]:
+    """The name pair of a side's "other" node (no id: the institutions folded into it), e.g.
+    "other requesters (12)", written in both languages like an institution's name."""
+    return [
+        pl.when(pl.col(f"{side}_id").is_null())
+        # polars fills "{}" with the number of institutions folded into the node
+        .then(pl.format(i18n.t(key, lang, n="{}"), pl.col(f"{side}_members")))
+        .otherwise(pl.col(f"{side}_{lang}"))
+        .alias(f"{side}_{lang}")
+        for lang in i18n.LANGUAGES
+    ]
+
+
+def _table(runner, filters: Filters, picked: dict, order: str, row_limit: int) -> tuple[Panel, int]:
     raw = runner.run(
         "agreement_list",
         filters.params() | picked
         | {"agreement_order": order if order in ORDERS else "newest", "row_limit": row_limit},
     )
     matches = int(raw.get_column("matches")[0]) if raw.height else 0
-    frame = localise_names(raw, "requester_ko", "requester_en", "requester", lang)
-    frame = localise_names(frame, "hospitals_ko", "hospitals_en", "hospital_names", lang)
-    frame = frame.with_columns(
+    frame = raw.with_columns(
         pl.when(pl.col("requester_kind") == "company")
         .then(pl.col("requester_sector").fill_null("company"))
         .otherwise(pl.col("requester_kind"))
-        .map_elements(lambda value: group_label(value, lang), return_dtype=pl.String)
         .alias("requester_group")
-    )
-    frame = localise_enum(frame, "research_area", "area", lang)
-    frame = localise_enum(frame, "status", "agreement_status", lang).select(
-        "agreement_id", "signed_on", "requester", "requester_group", "hospital_names", "hospitals",
-        "research_area", "status", "title", "requests", "delivered", "ends_on",
     )
     panel = Panel(
         key="agreements.list",
-        title=t("agreements.list.title", lang),
-        definition=t("def.agreements_list", lang),
+        title=Text("agreements.list.title"),
+        definition=Text("def.agreements_list"),
         frame=frame,
         count_columns=("requests", "delivered"),
         margins=(Margin(("requests", "delivered")),),
+        labels=(
+            Names("requester_ko", "requester_en", "requester"),
+            Names("hospitals_ko", "hospitals_en", "hospital_names"),
+            Codes("requester_group", MIX_PREFIXES["requester_group"]),
+            Codes("research_area", MIX_PREFIXES["area"]),
+            Codes("status", MIX_PREFIXES["status"]),
+        ),
+        columns=(
+            "agreement_id", "signed_on", "requester", "requester_group", "hospital_names", "hospitals",
+            "research_area", "status", "title", "requests", "delivered", "ends_on",
+        ),
     )
     return panel, matches
 
@@ -266,27 +253,27 @@ def party_name(runner: Runner, institution_id: str, lang: str) -> str:
     return localised_name(row["name_ko"], row["name_en"], lang) if row else institution_id
 
 
-def detail(runner: Runner, lang: str, agreement_id: str) -> Detail | None:
+def detail(runner: Runner, agreement_id: str) -> Detail | None:
     """One agreement: its facts, its hospitals and its data requests (all of them, whatever the
     period: the detail describes the agreement itself). None when there is no such agreement."""
     head = first_row(runner.run("agreement_detail", {"agreement_id": agreement_id}))
     if not head:
         return None
-    parties = _parties(runner, agreement_id, lang)
+    parties = _parties(runner, agreement_id)
     view = PageView(
         sheet="Agreement",
-        title=t("agreements.detail.title", lang, id=head["agreement_id"]),
-        kpis=_detail_kpis(head, lang),
+        title=Text.of("agreements.detail.title", id=head["agreement_id"]),
+        kpis=_detail_kpis(head),
         panels=(
-            _facts(head, lang),
+            _facts(head),
             parties,
-            _requests(runner, agreement_id, lang),
+            _requests(runner, agreement_id),
         ),
     )
     return Detail(view, head["requester_id"], tuple(parties.frame.get_column("hospital_id").to_list()))
 
 
-def _detail_kpis(head: dict, lang: str) -> tuple[Kpi, ...]:
+def _detail_kpis(head: dict) -> tuple[Kpi, ...]:
     values = (
         ("hospitals", head["hospitals"], "count", True),
         ("requests", head["requests"], "count", True),
@@ -298,72 +285,65 @@ def _detail_kpis(head: dict, lang: str) -> tuple[Kpi, ...]:
     return tuple(
         Kpi(
             key=f"agreements.detail.{key}",
-            label=t(f"agreements.detail.kpi.{key}", lang),
+            label=Text(f"agreements.detail.kpi.{key}"),
             value=value,
             previous=None,
             unit=unit,
-            definition=t("def.agreement_detail", lang),
+            definition=Text("def.agreement_detail"),
             higher_is_better=better,
         )
         for key, value, unit, better in values
     )
 
 
-def _facts(head: dict, lang: str) -> Panel:
+def _facts(head: dict) -> Panel:
     """The agreement's facts as rows of (item, value): shown as text, written as a sheet."""
-    requester = localised_name(head["requester_ko"], head["requester_en"], lang)
     group = head["requester_sector"] if head["requester_kind"] == "company" else head["requester_kind"]
-    rows = [
+    return facts("agreements.detail.facts", Text("agreements.detail.facts.title"), Text("def.agreement_detail"), [
         ("agreement_id", head["agreement_id"]),
         ("title", head["title"] or "–"),
-        ("requester", requester),
+        ("requester", Name(head["requester_ko"], head["requester_en"])),
         ("requester_id", head["requester_id"]),
-        ("requester_group", group_label(group or "company", lang)),
-        ("research_area", enum_label("area", head["research_area"], lang)),
-        ("status", enum_label("agreement_status", head["status"], lang)),
+        ("requester_group", code_text(MIX_PREFIXES["requester_group"], group or "company")),
+        ("research_area", code_text(MIX_PREFIXES["area"], head["research_area"])),
+        ("status", code_text(MIX_PREFIXES["status"], head["status"])),
         ("signed_on", head["signed_on"].isoformat()),
         ("ends_on", head["ends_on"].isoformat() if head["ends_on"] else "–"),
-    ]
-    frame = pl.DataFrame(
-        {"item": [t(f"col.{key}", lang) for key, _ in rows], "value": [str(v) for _, v in rows]}
-    )
-    return Panel(
-        key="agreements.detail.facts",
-        title=t("agreements.detail.facts.title", lang),
-        definition=t("def.agreement_detail", lang),
-        frame=frame,
-    )
+    ])
 
 
-def _parties(runner: Runner, agreement_id: str, lang: str) -> Panel:
+def _parties(runner: Runner, agreement_id: str) -> Panel:
     frame = runner.run("agreement_parties", {"agreement_id": agreement_id})
-    frame = localise_region(localise_names(frame, "name_ko", "name_en", "hospital", lang), "region_code", lang)
-    frame = localise_enum(frame, "hospital_tier", "tier", lang, into="tier").select(
-        "hospital_id", "hospital", "region", "tier", "requests", "delivered", pl.col("median_lead_days").alias("median_days"),
-    )
     return Panel(
         key="agreements.detail.parties",
-        title=t("agreements.detail.parties.title", lang),
-        definition=t("def.agreement_detail", lang),
-        frame=frame,
+        title=Text("agreements.detail.parties.title"),
+        definition=Text("def.agreement_detail"),
+        frame=frame.with_columns(pl.col("median_lead_days").alias("median_days")),
         count_columns=("requests", "delivered"),
         margins=(Margin(("requests", "delivered")),),  # the agreement's row in the list
+        labels=(
+            Names("name_ko", "name_en", "hospital"), Region("region_code"),
+            Codes("hospital_tier", ("enum.tier",), into="tier"),
+        ),
+        columns=("hospital_id", "hospital", "region", "tier", "requests", "delivered", "median_days"),
     )
 
 
-def _requests(runner: Runner, agreement_id: str, lang: str) -> Panel:
-    frame = runner.run("agreement_requests", {"agreement_id": agreement_id})
-    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
-    frame = localise_enum(frame, "status", "request_status", lang)
-    frame = localise_enum(frame, "data_type", "data_type", lang)
-    frame = localise_enum(frame, "access_mode", "access_mode", lang).select(
-        "request_id", "hospital", "status", "data_type", "access_mode", "requested_on", "approved_on",
-        "delivered_on", "days_to_approval", "days_approval_to_delivery", "lead_days", "patients", "records",
-    )
+def _requests(runner: Runner, agreement_id: str) -> Panel:
     return Panel(
         key="agreements.detail.requests",
-        title=t("agreements.detail.requests.title", lang),
-        definition=t("def.lead_time", lang),
-        frame=frame,
+        title=Text("agreements.detail.requests.title"),
+        definition=Text("def.lead_time"),
+        frame=runner.run("agreement_requests", {"agreement_id": agreement_id}),
         count_columns=("patients", "records"),
+        labels=(
+            Names("hospital_ko", "hospital_en", "hospital"),
+            Codes("status", ("enum.request_status",)),
+            Codes("data_type", ("enum.data_type",)),
+            Codes("access_mode", ("enum.access_mode",)),
+        ),
+        columns=(
+            "request_id", "hospital", "status", "data_type", "access_mode", "requested_on", "approved_on",
+            "delivered_on", "days_to_approval", "days_approval_to_delivery", "lead_days", "patients", "records",
+        ),
     )

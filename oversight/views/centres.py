@@ -13,10 +13,9 @@ import polars as pl
 from oversight.filters import Filters
 from oversight.page_state import CrossFilter
 from oversight import kpis
-from oversight.i18n import t
 from oversight.queries import Runner
-from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Margin, PageView, Panel
+from oversight.views.common import first_row, picked_notes
+from oversight.views.model import Chart, Codes, Margin, Name, Names, PageView, Panel, Region, Text
 
 METRICS = ("sessions", "researcher_hours", "researchers")
 HISTORY_MONTHS = 6  # the trailing window of centre_usage_vs_history.sql
@@ -33,7 +32,6 @@ DIMENSIONS = ("centre_ids",)  # what the page's charts pick, as CrossFilter dime
 def build(
     runner: Runner,
     filters: Filters,
-    lang: str,
     selection: CrossFilter = CrossFilter(),
     metric: str = "sessions",
 ) -> PageView:
@@ -42,33 +40,35 @@ def build(
     params = filters.params() | selection.params(*DIMENSIONS)
     now = first_row(runner.run("centre_kpis", params))
     before = first_row(runner.run("centre_kpis", filters.previous().params() | selection.params(*DIMENSIONS)))
-    usage = _usage(runner, filters, lang)
+    usage = _usage(runner, filters)
     return PageView(
         sheet="Centres",
-        title=t("page.centres", lang),
-        kpis=kpis.read("centre_kpis", now, before, lang),
+        title=Text("page.centres"),
+        kpis=kpis.read("centre_kpis", now, before),
         panels=(
             usage,
-            _history(runner, filters, lang, metric),
-            _share(runner, params, lang),
-            _requests_by_type(runner, params, lang),
-            _directory(runner, filters, usage, lang),
-            *((_detail(usage, selection, lang),) if selection.get("centre_ids") else ()),
+            _history(runner, filters, metric),
+            _share(runner, params),
+            _requests_by_type(runner, params),
+            _directory(runner, filters, usage),
+            *((_detail(usage, selection),) if selection.get("centre_ids") else ()),
         ),
-        notes=tuple(f"{label}: {values}" for _, label, values in describe_selection(runner, selection, lang)),
+        notes=picked_notes(picked_texts(runner, selection)),
     )
 
 
-def describe_selection(runner: Runner, selection: CrossFilter, lang: str) -> list[tuple[str, str, str]]:
+def picked_texts(runner: Runner, selection: CrossFilter) -> list[tuple[str, Text, tuple]]:
+    """(dimension, its name, the chosen values) of what is picked, in no language."""
     if not selection.get("centre_ids"):
         return []
-    return [("centre_ids", t("col.centre", lang), ", ".join(centre_names(runner, selection.get("centre_ids"), lang)))]
+    return [("centre_ids", Text("col.centre"), centre_names(runner, selection.get("centre_ids")))]
 
 
-def centre_names(runner: Runner, centre_ids: tuple[str, ...], lang: str) -> list[str]:
-    centres = localise_names(runner.run("centre_designations", {}), "name_ko", "name_en", "name", lang)
-    names = dict(zip(centres.get_column("institution_id"), centres.get_column("name")))
-    return [names.get(c, c) for c in centre_ids]
+
+def centre_names(runner: Runner, centre_ids: tuple[str, ...]) -> tuple[Name | str, ...]:
+    centres = runner.run("centre_designations", {})
+    names = {row["institution_id"]: Name(row["name_ko"], row["name_en"]) for row in centres.iter_rows(named=True)}
+    return tuple(names.get(c, c) for c in centre_ids)
 
 
 def flag(value: float | None, trailing_median: float | None, history_months: int) -> str:
@@ -87,16 +87,16 @@ def flag(value: float | None, trailing_median: float | None, history_months: int
     return "usual"
 
 
-def _usage(runner: Runner, filters: Filters, lang: str) -> Panel:
-    raw = runner.run("centre_usage_by_month", filters.params())
-    frame = localise_names(raw, "name_ko", "name_en", "centre", lang).select(
-        "month", "centre", "centre_id", *METRICS
-    )
+USAGE_COLUMNS = ("month", "centre", "centre_id", *METRICS)
+
+
+def _usage(runner: Runner, filters: Filters) -> Panel:
     return Panel(
         key="centres.usage",
-        title=t("centres.usage.title", lang),
-        definition=t("def.centre_usage", lang),
-        frame=frame,
+        title=Text("centres.usage.title"),
+        definition=Text("def.centre_usage"),
+        frame=runner.run("centre_usage_by_month", filters.params()).select(
+            "month", "name_ko", "name_en", "centre_id", *METRICS),
         chart=Chart(kind="centre_usage", x="month", y="sessions", color="centre"),
         count_columns=("sessions", "researchers"),
         # published totals: KPI, chart, directory
@@ -105,43 +105,44 @@ def _usage(runner: Runner, filters: Filters, lang: str) -> Panel:
             Margin(("sessions",), by=("month",)),
             Margin(("sessions", "researchers"), by=("centre_id",)),
         ),
+        labels=(Names("name_ko", "name_en", "centre"),),
+        columns=USAGE_COLUMNS,
     )
 
 
-def _history(runner: Runner, filters: Filters, lang: str, metric: str) -> Panel:
+def _history(runner: Runner, filters: Filters, metric: str) -> Panel:
     raw = runner.run("centre_usage_vs_history", filters.params()).filter(pl.col("metric") == metric)
     flags = [
         flag(value, median, months)
         for value, median, months in raw.select("value", "trailing_median", "history_months").iter_rows()
     ]
-    frame = (
-        localise_names(raw, "name_ko", "name_en", "centre", lang)
-        .with_columns(
-            (pl.col("value") / pl.when(pl.col("trailing_median") > 0).then(pl.col("trailing_median"))).alias("ratio"),
-            pl.Series("flag", [t(f"centres.flag.{f}", lang) for f in flags], dtype=pl.String),
-            pl.lit(t(f"col.{metric}", lang)).alias("metric"),
-        )
-        .select("centre_id", "centre", "metric", "month", "value", "trailing_median", "ratio", "history_months", "flag")
+    frame = raw.with_columns(
+        (pl.col("value") / pl.when(pl.col("trailing_median") > 0).then(pl.col("trailing_median"))).alias("ratio"),
+        pl.Series("flag", flags, dtype=pl.String),
     )
     return Panel(
         key="centres.history",
-        title=t("centres.history.title", lang, metric=t(f"col.{metric}", lang).lower()),
-        definition=t(
-            "def.centre_history", lang, months=HISTORY_MONTHS, min=MIN_HISTORY,
+        title=Text.of("centres.history.title", metric=Text(f"col.{metric}", lower=True)),
+        definition=Text.of(
+            "def.centre_history", months=HISTORY_MONTHS, min=MIN_HISTORY,
             above=f"{ABOVE:.0%}", below=f"{BELOW:.0%}",
         ),
         frame=frame,
         chart=Chart(kind="centre_history", x="centre", y="value"),
         percent_columns=("ratio",),
+        labels=(Names("name_ko", "name_en", "centre"), Codes("flag", ("centres.flag",)), Codes("metric", ("col",))),
+        columns=(
+            "centre_id", "centre", "metric", "month", "value", "trailing_median", "ratio", "history_months", "flag",
+        ),
     )
 
 
-def _share(runner: Runner, params: dict, lang: str) -> Panel:
+def _share(runner: Runner, params: dict) -> Panel:
     frame = runner.run("centre_share_by_month", params)
     return Panel(
         key="centres.share",
-        title=t("centres.share.title", lang),
-        definition=t("def.centre_share", lang),
+        title=Text("centres.share.title"),
+        definition=Text("def.centre_share"),
         frame=frame,
         chart=Chart(kind="line", x="month", y="share", y_format=".0%"),
         count_columns=("requests", "centre_requests"),
@@ -150,21 +151,20 @@ def _share(runner: Runner, params: dict, lang: str) -> Panel:
     )
 
 
-def _requests_by_type(runner: Runner, params: dict, lang: str) -> Panel:
-    raw = runner.run("centre_requests_by_type", params)
-    frame = localise_enum(raw, "data_type", "data_type", lang)
+def _requests_by_type(runner: Runner, params: dict) -> Panel:
     return Panel(
         key="centres.requests_by_type",
-        title=t("centres.requests_by_type.title", lang),
-        definition=t("def.centre_requests_by_type", lang),
-        frame=frame,
+        title=Text("centres.requests_by_type.title"),
+        definition=Text("def.centre_requests_by_type"),
+        frame=runner.run("centre_requests_by_type", params),
         chart=Chart(kind="hbar", x="data_type", y="requests"),
         count_columns=("requests", "delivered"),
         margins=(Margin(("requests", "delivered")),),
+        labels=(Codes("data_type", ("enum.data_type",)),),
     )
 
 
-def _detail(usage: Panel, selection: CrossFilter, lang: str) -> Panel:
+def _detail(usage: Panel, selection: CrossFilter) -> Panel:
     """The chosen centres' months, with the hours a session lasted on average."""
     frame = (
         usage.frame.filter(pl.col("centre_id").is_in(list(selection.get("centre_ids"))))
@@ -176,15 +176,17 @@ def _detail(usage: Panel, selection: CrossFilter, lang: str) -> Panel:
     )
     return Panel(
         key="centres.detail",
-        title=t("centres.detail.title", lang),
-        definition=t("def.centre_usage", lang),
+        title=Text("centres.detail.title"),
+        definition=Text("def.centre_usage"),
         frame=frame,
         count_columns=("sessions", "researchers"),
         margins=(Margin(("sessions", "researchers"), by=("centre_id",)),),  # the directory
+        labels=usage.labels,
+        columns=(*USAGE_COLUMNS, "hours_per_session"),
     )
 
 
-def _directory(runner: Runner, filters: Filters, usage: Panel, lang: str) -> Panel:
+def _directory(runner: Runner, filters: Filters, usage: Panel) -> Panel:
     """The centres designated by the period's end, with their use in the period."""
     centres = runner.run("centre_designations", {}).filter(pl.col("safe_centre_since") <= filters.date_to)
     if filters.regions:
@@ -196,15 +198,13 @@ def _directory(runner: Runner, filters: Filters, usage: Panel, lang: str) -> Pan
         pl.col("months_reported").fill_null(0).cast(pl.Int64),
         *(pl.col(m).fill_null(0) for m in METRICS),
     )
-    frame = localise_region(localise_names(frame, "name_ko", "name_en", "centre", lang), "region_code", lang)
-    frame = frame.rename({"institution_id": "centre_id"}).select(
-        "centre_id", "centre", "region", "safe_centre_since", "months_reported", *METRICS
-    )
     return Panel(
         key="centres.directory",
-        title=t("centres.directory.title", lang),
-        definition=t("def.centre_usage", lang),
-        frame=frame,
+        title=Text("centres.directory.title"),
+        definition=Text("def.centre_usage"),
+        frame=frame.rename({"institution_id": "centre_id"}),
         count_columns=("sessions", "researchers"),
         margins=(Margin(("sessions",)),),  # the KPI
+        labels=(Names("name_ko", "name_en", "centre"), Region("region_code")),
+        columns=("centre_id", "centre", "region", "safe_centre_since", "months_reported", *METRICS),
     )

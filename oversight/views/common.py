@@ -1,33 +1,32 @@
-"""Helpers the views share: localising names and enum values in frames."""
+"""Helpers the views share."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from oversight import i18n
-from oversight.regions import region_name
-
-
-def localise_names(frame: pl.DataFrame, ko: str, en: str, into: str, lang: str) -> pl.DataFrame:
-    """Replace a pair of name columns by one, in `lang` with the other language as fallback."""
-    first, second = (ko, en) if lang == "ko" else (en, ko)
-    return frame.with_columns(pl.coalesce(pl.col(first), pl.col(second)).alias(into)).drop(ko, en)
-
-
-def localise_enum(frame: pl.DataFrame, column: str, enum: str, lang: str, into: str | None = None) -> pl.DataFrame:
-    values = frame.get_column(column).unique().drop_nulls().to_list()
-    mapping = {v: i18n.enum_label(enum, v, lang) for v in values}
-    # return_dtype: an empty frame would otherwise give a Null column that cannot be concatenated
-    return frame.with_columns(
-        pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String).alias(into or column)
-    )
-
-
-def localise_region(frame: pl.DataFrame, column: str, lang: str, into: str = "region") -> pl.DataFrame:
-    values = frame.get_column(column).unique().drop_nulls().to_list()
-    mapping = {v: region_name(v, lang) for v in values}
-    return frame.with_columns(pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String).alias(into))
+from oversight.views.localise import words
+from oversight.views.model import Codes, Names, Panel, Phrase, Text
 
 
 def first_row(frame: pl.DataFrame) -> dict:
     return frame.row(0, named=True) if frame.height else {}
+
+
+def picked_notes(picked: list[tuple[str, Text, Phrase]]) -> tuple[Text, ...]:
+    """What is picked on a page's charts, one note a dimension ("Hospital: Garam Hospital, ...")."""
+    return tuple(Text.of("xfilter.note", label=label, values=values) for _, label, values in picked)
+
+
+def facts(key: str, title: Text, definition: Text, rows: list[tuple[str, Phrase]]) -> Panel:
+    """Facts of one thing as rows of (item, value): shown as text, written as a sheet. The items
+    are column names (col.*); the values, words and all, are written in both languages, like a
+    name pair."""
+    frame = pl.DataFrame({
+        "item": [item for item, _ in rows],
+        **{f"value_{lang}": [str(words(value, lang)) for _, value in rows] for lang in i18n.LANGUAGES},
+    })
+    return Panel(
+        key=key, title=title, definition=definition, frame=frame,
+        labels=(Codes("item", ("col",)), Names("value_ko", "value_en", "value")),
+    )

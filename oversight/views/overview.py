@@ -7,18 +7,14 @@ import polars as pl
 from oversight import programme
 from oversight.filters import Filters
 from oversight import kpis
-from oversight.i18n import t
 from oversight.queries import Runner
-from oversight.views.common import first_row, localise_enum, localise_names, localise_region
-from oversight.views.model import Chart, Margin, PageView, Panel
-
-# KPI key -> (column of overview_kpis, unit, higher is better)
+from oversight.views.common import first_row
+from oversight.views.model import Chart, Codes, Margin, Name, Names, Order, PageView, Panel, Region, Text
 
 
 def build(
     runner: Runner,
     filters: Filters,
-    lang: str,
     quality_threshold: float = programme.QUALITY_ALERT_THRESHOLD,
     waiting_days: int = programme.WAITING_ALERT_DAYS,
 ) -> PageView:
@@ -27,81 +23,82 @@ def build(
     before = first_row(runner.run("overview_kpis", filters.previous().params()))
     return PageView(
         sheet="Overview",
-        title=t("page.overview", lang),
-        kpis=kpis.read("overview_kpis", now, before, lang),
+        title=Text("page.overview"),
+        kpis=kpis.read("overview_kpis", now, before),
         panels=(
-            _adoption(runner, filters, lang),
-            _quality_alerts(runner, filters, lang, quality_threshold),
-            _waiting(runner, filters, lang, waiting_days),
+            _adoption(runner, filters),
+            _quality_alerts(runner, filters, quality_threshold),
+            _waiting(runner, filters, waiting_days),
         ),
     )
 
 
-def milestones(lang: str) -> tuple:
+def milestones() -> tuple:
     """The programme's milestones, drawn as labelled lines on trends."""
-    return tuple((day, t(key, lang)) for day, key in programme.MILESTONES)
+    return tuple((day, Text(key)) for day, key in programme.MILESTONES)
 
 
-def centre_designations(runner: Runner, lang: str) -> tuple:
+def centre_designations(runner: Runner) -> tuple:
     """Each safe centre's designation, drawn as a marker named on hover."""
-    centres = localise_names(runner.run("centre_designations", {}), "name_ko", "name_en", "name", lang)
     return tuple(
-        (row["safe_centre_since"], t("event.centre_designated", lang, name=row["name"]))
-        for row in centres.iter_rows(named=True)
+        (row["safe_centre_since"], Text.of("event.centre_designated", name=Name(row["name_ko"], row["name_en"])))
+        for row in runner.run("centre_designations", {}).iter_rows(named=True)
     )
 
 
-def _adoption(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _adoption(runner: Runner, filters: Filters) -> Panel:
     params = filters.params()
-    institutions = localise_enum(
-        runner.run("institutions_by_month", params), "kind", "kind", lang, into="series"
-    ).select("month", "series", "cumulative")
+    institutions = runner.run("institutions_by_month", params).select(
+        "month", pl.col("kind").alias("series"), "cumulative",
+    )
     agreements = (
         runner.run("agreements_by_month", params)
         .group_by("month")
         .agg(pl.col("cumulative").sum())
-        .with_columns(pl.lit(t("overview.series.agreements", lang)).alias("series"))
+        .with_columns(pl.lit("agreements").alias("series"))
         .select("month", "series", "cumulative")
     )
     frame = pl.concat([institutions, agreements]).sort("month", "series")
-    kinds = tuple(i for i, series in enumerate(frame.get_column("series").to_list())
-                  if series != t("overview.series.agreements", lang))
+    kinds = tuple(i for i, series in enumerate(frame.get_column("series").to_list()) if series != "agreements")
     return Panel(
         key="overview.adoption",
-        title=t("overview.adoption.title", lang),
-        definition=t("def.adoption", lang),
+        title=Text("overview.adoption.title"),
+        definition=Text("def.adoption"),
         frame=frame,
         chart=Chart(
             kind="line", x="month", y="cumulative", color="series",
-            events=milestones(lang), markers=centre_designations(runner, lang),
-            markers_label=t("event.centre_designations", lang),
+            events=milestones(), markers=centre_designations(runner),
+            markers_label=Text("event.centre_designations"),
         ),
         count_columns=("cumulative",),
         margins=(Margin(("cumulative",), by=("month",), rows=kinds),),  # the kinds' sum: the institutions KPI
+        labels=(Codes("series", ("enum.kind", "overview.series")),),
+        order=Order(("month", "series")),
     )
 
 
-def _quality_alerts(runner: Runner, filters: Filters, lang: str, threshold: float) -> Panel:
-    frame = runner.run("quality_alerts", filters.params() | {"threshold": threshold})
-    frame = localise_region(localise_names(frame, "name_ko", "name_en", "name", lang), "region_code", lang)
-    frame = frame.select("institution_id", "name", "region", "assessed_on", "score", "previous_score", "passed", "failed")
+def _quality_alerts(runner: Runner, filters: Filters, threshold: float) -> Panel:
     return Panel(
         key="overview.quality_alerts",
-        title=t("overview.quality_alerts.title", lang, threshold=f"{threshold:.0%}"),
-        definition=t("def.quality_score", lang),
-        frame=frame,
+        title=Text.of("overview.quality_alerts.title", threshold=f"{threshold:.0%}"),
+        definition=Text("def.quality_score"),
+        frame=runner.run("quality_alerts", filters.params() | {"threshold": threshold}),
         percent_columns=("score", "previous_score"),
+        labels=(Names("name_ko", "name_en", "name"), Region("region_code")),
+        columns=("institution_id", "name", "region", "assessed_on", "score", "previous_score", "passed", "failed"),
     )
 
 
-def _waiting(runner: Runner, filters: Filters, lang: str, min_days: int) -> Panel:
-    frame = runner.run("waiting_requests", filters.params() | {"min_days": min_days})
-    frame = localise_names(frame, "hospital_ko", "hospital_en", "hospital", lang)
-    frame = localise_names(frame, "requester_ko", "requester_en", "requester", lang)
-    frame = localise_enum(frame, "stage", "request_status", lang).select("request_id", "hospital", "requester", "requested_on", "stage", "days_waiting")
+def _waiting(runner: Runner, filters: Filters, min_days: int) -> Panel:
     return Panel(
         key="overview.waiting",
-        title=t("overview.waiting.title", lang, days=min_days),
-        definition=t("def.waiting", lang),
-        frame=frame,
+        title=Text.of("overview.waiting.title", days=min_days),
+        definition=Text("def.waiting"),
+        frame=runner.run("waiting_requests", filters.params() | {"min_days": min_days}),
+        labels=(
+            Names("hospital_ko", "hospital_en", "hospital"),
+            Names("requester_ko", "requester_en", "requester"),
+            Codes("stage", ("enum.request_status",)),
+        ),
+        columns=("request_id", "hospital", "requester", "requested_on", "stage", "days_waiting"),
     )

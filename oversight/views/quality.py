@@ -9,6 +9,7 @@ checks, not-applicable checks left out, with the counts beside it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 
@@ -16,11 +17,11 @@ import polars as pl
 
 from oversight import programme
 from oversight.filters import Filters
-from oversight.i18n import enum_label, t
+from oversight.i18n import LANGUAGES, t
 from oversight.queries import Runner
 from oversight.regions import region_name
-from oversight.views.common import localise_names, localise_region
-from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
+from oversight.views.localise import labelled
+from oversight.views.model import Chart, Codes, Kpi, Margin, Name, Names, PageView, Panel, Region, Text, code_text
 
 DEFAULT_THRESHOLD = programme.QUALITY_ALERT_THRESHOLD
 # A hospital improved (regressed) when its score rose (fell) by more than this between its latest
@@ -40,25 +41,23 @@ QUARTERS_SHOWN = 8  # the quarterly chart: the last two years up to the period's
 
 # --- labels -----------------------------------------------------------------------------------
 
-def dimension_label(value: str, lang: str) -> str:
-    if value == "overall":
-        return t("quality.dimension.overall", lang)
-    if value in CATEGORIES:
-        return enum_label("category", value, lang)
-    return enum_label("context", value, lang)
-
-
 def quarter_label(quarter: dt.date, lang: str) -> str:
     return t("quality.quarter_label", lang, year=quarter.year, q=(quarter.month - 1) // 3 + 1)
 
 
-def _labelled(frame: pl.DataFrame, column: str, labels: dict[str, str], into: str | None = None) -> pl.DataFrame:
-    return frame.with_columns(pl.col(column).replace_strict(labels, default=pl.col(column)).alias(into or column))
+def quarter_text(quarter: dt.date) -> Text:
+    return Text.of("quality.quarter_label", year=quarter.year, q=(quarter.month - 1) // 3 + 1)
 
 
-def _hospital_names(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    frame = localise_names(frame, "name_ko", "name_en", "hospital", lang)
-    return frame.with_columns(pl.coalesce("hospital", "institution_id").alias("hospital"))
+# The words of a dimension: "overall", a category or a context.
+DIMENSION_PREFIXES = ("quality.dimension", "enum.category", "enum.context")
+# A hospital is named in the language, else in the other, else by its id.
+HOSPITAL = Names("name_ko", "name_en", "hospital")
+
+
+def _hospital_name_pair(frame: pl.DataFrame) -> pl.DataFrame:
+    """The name pair of HOSPITAL, the id standing in where a hospital has no name at all."""
+    return frame.with_columns(pl.coalesce("name_ko", "name_en", "institution_id").alias("name_ko"))
 
 
 # --- network ----------------------------------------------------------------------------------
@@ -73,13 +72,13 @@ def hospital_options(runner: Runner, filters: Filters, lang: str) -> pl.DataFram
     """The hospitals the page can open (assessed up to the period's end), by name."""
     overall = latest_scores(runner, filters).filter(pl.col("dimension") == "overall")
     return (
-        _hospital_names(overall, lang)
+        labelled(_hospital_name_pair(overall), (HOSPITAL,), lang)
         .select("institution_id", "hospital", "score", "infrastructure_since")
         .sort("hospital", "institution_id")
     )
 
 
-def build(runner: Runner, filters: Filters, lang: str, threshold: float = DEFAULT_THRESHOLD) -> PageView:
+def build(runner: Runner, filters: Filters, threshold: float = DEFAULT_THRESHOLD) -> PageView:
     """The network: every hospital's latest scores, their spread and trend, and who changed."""
     latest = latest_scores(runner, filters)
     before = latest_scores(runner, filters, filters.previous().date_to)
@@ -88,21 +87,21 @@ def build(runner: Runner, filters: Filters, lang: str, threshold: float = DEFAUL
         runner.run("quality_quarter_scores", filters.previous().params())
     )
     now_quarter = _quarter_of(filters.date_to)
-    kpis = _network_kpis(latest, before, quarters, quarters_before, filters, threshold, lang)
+    kpis = _network_kpis(latest, before, quarters, quarters_before, filters, threshold)
     return PageView(
         sheet="Quality",
-        title=t("page.quality", lang),
+        title=Text("page.quality"),
         kpis=kpis,
         panels=(
-            _heatmap(latest, threshold, lang),
-            _distribution(latest, threshold, lang),
-            _flagged(latest, threshold, lang),
-            _monthly_trend(runner, filters, lang),
-            _quarter_counts(quarters, lang),
-            _quarter_hospitals(quarters, now_quarter, lang),
-            _event_time(runner, filters, lang),
+            _heatmap(latest, threshold),
+            _distribution(latest, threshold),
+            _flagged(latest, threshold),
+            _monthly_trend(runner, filters),
+            _quarter_counts(quarters),
+            _quarter_hospitals(quarters, now_quarter),
+            _event_time(runner, filters),
         ),
-        notes=(_network_summary(kpis, latest, threshold, now_quarter, lang),),
+        notes=(_network_summary(kpis, latest, threshold, now_quarter),),
     )
 
 
@@ -127,49 +126,51 @@ def network_figures(latest: pl.DataFrame, threshold: float) -> dict:
     }
 
 
-def _network_kpis(latest, before, quarters, quarters_before, filters, threshold, lang) -> tuple[Kpi, ...]:
+def _network_kpis(latest, before, quarters, quarters_before, filters, threshold) -> tuple[Kpi, ...]:
     now, then = network_figures(latest, threshold), network_figures(before, threshold)
     changes_now = quarter_change_counts(quarters, _quarter_of(filters.date_to))
     changes_then = quarter_change_counts(quarters_before, _quarter_of(filters.previous().date_to))
     pct = threshold_label(threshold)
-    quarter_name = quarter_label(_quarter_of(filters.date_to), lang)
+    quarter_name = quarter_text(_quarter_of(filters.date_to))
 
     def kpi(key, value, previous, unit, detail="", better=True, definition=None):
         return Kpi(
-            key=f"quality.{key}", label=t(f"quality.kpi.{key}", lang, threshold=pct), value=value,
-            previous=previous, unit=unit, definition=definition or t(f"def.quality_{key}", lang),
+            key=f"quality.{key}", label=Text.of(f"quality.kpi.{key}", threshold=pct), value=value,
+            previous=previous, unit=unit, definition=definition or Text(f"def.quality_{key}"),
             detail=detail, higher_is_better=better,
         )
 
     return (
         kpi(
             "network_score", now["network_score"], then["network_score"], "percent",
-            detail=t("quality.detail.counts", lang, passed=f"{now['passed']:,}",
-                     applicable=f"{now['passed'] + now['failed']:,}"),
-            definition=t("def.quality_score", lang),
+            detail=Text.of("quality.detail.counts", passed=f"{now['passed']:,}",
+                           applicable=f"{now['passed'] + now['failed']:,}"),
+            definition=Text("def.quality_score"),
         ),
         kpi(
             "median_score", now["median_score"], then["median_score"], "percent",
-            detail=t("quality.detail.spread", lang, p25=_pct(now["p25"]), p75=_pct(now["p75"])),
+            detail=Text.of("quality.detail.spread", p25=_pct(now["p25"]), p75=_pct(now["p75"])),
         ),
         kpi(
             "hospitals", now["hospitals"], then["hospitals"], "count",
-            detail=t("quality.detail.hospitals", lang, n=int((overall_scores(latest)["assessed_on"] >= filters.date_from).sum())),
+            detail=Text.of(
+                "quality.detail.hospitals", n=int((overall_scores(latest)["assessed_on"] >= filters.date_from).sum()),
+            ),
         ),
         kpi(
             "below_threshold", now["below_threshold"], then["below_threshold"], "count", better=False,
-            detail=t("quality.detail.of_hospitals", lang, n=now["hospitals"]),
-            definition=t("def.quality_below_threshold", lang),
+            detail=Text.of("quality.detail.of_hospitals", n=now["hospitals"]),
+            definition=Text("def.quality_below_threshold"),
         ),
         kpi(
             "improved", changes_now["improved"], changes_then["improved"], "count",
-            detail=t("quality.detail.quarter", lang, quarter=quarter_name, compared=changes_now["compared"]),
-            definition=t("def.quality_quarter_change", lang),
+            detail=Text.of("quality.detail.quarter", quarter=quarter_name, compared=changes_now["compared"]),
+            definition=Text("def.quality_quarter_change"),
         ),
         kpi(
             "regressed", changes_now["regressed"], changes_then["regressed"], "count", better=False,
-            detail=t("quality.detail.quarter", lang, quarter=quarter_name, compared=changes_now["compared"]),
-            definition=t("def.quality_quarter_change", lang),
+            detail=Text.of("quality.detail.quarter", quarter=quarter_name, compared=changes_now["compared"]),
+            definition=Text("def.quality_quarter_change"),
         ),
     )
 
@@ -183,21 +184,21 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
 
 
-def _network_summary(kpis: tuple[Kpi, ...], latest: pl.DataFrame, threshold: float, quarter: dt.date, lang: str) -> str:
+def _network_summary(kpis: tuple[Kpi, ...], latest: pl.DataFrame, threshold: float, quarter: dt.date) -> Text:
     values = {k.key.removeprefix("quality."): k for k in kpis}
     if not values["hospitals"].value:
-        return t("quality.summary.none", lang)
+        return Text("quality.summary.none")
     score = values["network_score"]
-    change = "" if score.change is None else t("quality.summary.change", lang, change=f"{score.change * 100:+.1f}")
-    return t(
-        "quality.summary.network", lang,
+    change = "" if score.change is None else Text.of("quality.summary.change", change=f"{score.change * 100:+.1f}")
+    return Text.of(
+        "quality.summary.network",
         score=_pct(score.value), change=change, hospitals=f"{values['hospitals'].value:,}",
         below=f"{values['below_threshold'].value:,}", threshold=threshold_label(threshold),
-        quarter=quarter_label(quarter, lang), improved=values["improved"].value, regressed=values["regressed"].value,
+        quarter=quarter_text(quarter), improved=values["improved"].value, regressed=values["regressed"].value,
     )
 
 
-def _heatmap(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+def _heatmap(latest: pl.DataFrame, threshold: float) -> Panel:
     """Hospitals (worst overall score first) by overall, category and context scores."""
     order = (
         overall_scores(latest).sort("score", "institution_id", nulls_last=True)
@@ -214,18 +215,20 @@ def _heatmap(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
             (pl.col("score") < threshold).alias("below_threshold"),
         )
     )
-    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
-    frame = _labelled(frame, "dimension_value", {v: dimension_label(v, lang) for _, v in DIMENSIONS}, "quality_dimension")
     return Panel(
         key="quality.heatmap",
-        title=t("quality.heatmap.title", lang),
-        definition=t("def.quality_heatmap", lang),
-        frame=frame.select(
+        title=Text("quality.heatmap.title"),
+        definition=Text("def.quality_heatmap"),
+        frame=_hospital_name_pair(frame),
+        chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
+        percent_columns=("score",),
+        labels=(
+            HOSPITAL, Region("region_code"), Codes("dimension_value", DIMENSION_PREFIXES, into="quality_dimension"),
+        ),
+        columns=(
             "institution_id", "hospital", "region", "assessed_on", "quality_dimension", "score",
             "passed", "failed", "not_applicable", "applicable", "below_threshold",
         ),
-        chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
-        percent_columns=("score",),
     )
 
 
@@ -259,15 +262,15 @@ def score_bins(scores: Sequence[float | None], threshold: float, width: float = 
     )
 
 
-def _distribution(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+def _distribution(latest: pl.DataFrame, threshold: float) -> Panel:
     bins = score_bins(overall_scores(latest)["score"].to_list(), threshold)
     frame = bins.with_columns(
         pl.format("{}–{}%", (pl.col("band_lower") * 100).round(1), (pl.col("band_upper") * 100).round(1)).alias("score_band"),
     ).select("score_band", "band_lower", "band_upper", "hospitals", "below_threshold")
     return Panel(
         key="quality.distribution",
-        title=t("quality.distribution.title", lang),
-        definition=t("def.quality_distribution", lang),
+        title=Text("quality.distribution.title"),
+        definition=Text("def.quality_distribution"),
         frame=frame,
         chart=Chart(kind="bar", x="score_band", y="hospitals"),
         count_columns=("hospitals",),
@@ -276,7 +279,7 @@ def _distribution(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
     )
 
 
-def _flagged(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
+def _flagged(latest: pl.DataFrame, threshold: float) -> Panel:
     weakest = (
         latest.filter(pl.col("dimension") == "category", pl.col("score").is_not_null())
         .sort("score", "dimension_value").group_by("institution_id", maintain_order=True).first()
@@ -289,26 +292,26 @@ def _flagged(latest: pl.DataFrame, threshold: float, lang: str) -> Panel:
         .sort("score", "institution_id")
         .with_columns(((pl.col("score") - pl.col("previous_score")) * 100).round(1).alias("score_change"))
     )
-    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
-    frame = _labelled(frame, "weakest_category", {c: dimension_label(c, lang) for c in CATEGORIES})
     return Panel(
         key="quality.flagged",
-        title=t("quality.flagged.title", lang, threshold=threshold_label(threshold)),
-        definition=t("def.quality_below_threshold", lang),
-        frame=frame.select(
+        title=Text.of("quality.flagged.title", threshold=threshold_label(threshold)),
+        definition=Text("def.quality_below_threshold"),
+        frame=_hospital_name_pair(frame),
+        percent_columns=("score", "previous_score", "weakest_score"),
+        labels=(HOSPITAL, Region("region_code"), Codes("weakest_category", DIMENSION_PREFIXES)),
+        columns=(
             "institution_id", "hospital", "region", "assessed_on", "score", "passed", "failed",
             "previous_score", "score_change", "weakest_category", "weakest_score",
         ),
-        percent_columns=("score", "previous_score", "weakest_score"),
     )
 
 
-def _monthly_trend(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _monthly_trend(runner: Runner, filters: Filters) -> Panel:
     frame = runner.run("quality_scores_by_month", filters.params())
     return Panel(
         key="quality.trend",
-        title=t("quality.trend.title", lang),
-        definition=t("def.quality_trend", lang),
+        title=Text("quality.trend.title"),
+        definition=Text("def.quality_trend"),
         frame=frame.select(
             "month", "hospitals", *(pl.col(q).alias(f"score_{q}") for q in ("p10", "p25", "median", "p75", "p90")),
             "network_score", "passed", "failed",
@@ -338,6 +341,9 @@ def quarter_comparisons(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+QUARTER_CHANGE = Codes("quarter_change", ("quality.quarter_change",), into="change")
+
+
 def quarter_change_counts(comparisons: pl.DataFrame, quarter: dt.date) -> dict[str, int]:
     rows = comparisons.filter(pl.col("quarter") == quarter)
     counts = {c: int((rows["quarter_change"] == c).sum()) for c in QUARTER_CHANGES}
@@ -345,8 +351,7 @@ def quarter_change_counts(comparisons: pl.DataFrame, quarter: dt.date) -> dict[s
     return counts
 
 
-def _quarter_counts(comparisons: pl.DataFrame, lang: str) -> Panel:
-    labels = {c: t(f"quality.quarter_change.{c}", lang) for c in QUARTER_CHANGES}
+def _quarter_counts(comparisons: pl.DataFrame) -> Panel:
     quarters = comparisons["quarter"].unique().sort().to_list()[-QUARTERS_SHOWN:]
     grid = pl.DataFrame(
         {"quarter": [q for q in quarters for _ in QUARTER_CHANGES], "quarter_change": [c for _ in quarters for c in QUARTER_CHANGES]},
@@ -356,40 +361,42 @@ def _quarter_counts(comparisons: pl.DataFrame, lang: str) -> Panel:
     frame = (
         grid.join(counts, on=["quarter", "quarter_change"], how="left", maintain_order="left")
         .with_columns(pl.col("hospitals").fill_null(0))
-        .with_columns(pl.col("quarter").map_elements(lambda q: quarter_label(q, lang), return_dtype=pl.String).alias("quarter_label"))
-    )
-    frame = _labelled(frame, "quarter_change", labels, "change").select(
-        pl.col("quarter_label").alias("quarter"), "change", "hospitals"
+        # a quarter's name, e.g. "2026 Q1", written in both languages like a name pair
+        .with_columns(*(
+            pl.col("quarter").map_elements(lambda q, lang=lang: quarter_label(q, lang), return_dtype=pl.String)
+            .alias(f"quarter_{lang}") for lang in LANGUAGES
+        ))
     )
     return Panel(
         key="quality.quarters",
-        title=t("quality.quarters.title", lang),
-        definition=t("def.quality_quarter_change", lang),
+        title=Text("quality.quarters.title"),
+        definition=Text("def.quality_quarter_change"),
         frame=frame,
         chart=Chart(kind="stacked_bar", x="quarter", y="hospitals", color="change"),
         count_columns=("hospitals",),
         margins=(Margin(("hospitals",), by=("quarter",)),),  # bar heights
+        labels=(Names("quarter_ko", "quarter_en", "quarter"), QUARTER_CHANGE),
+        columns=("quarter", "change", "hospitals"),
     )
 
 
-def _quarter_hospitals(comparisons: pl.DataFrame, quarter: dt.date, lang: str) -> Panel:
-    labels = {c: t(f"quality.quarter_change.{c}", lang) for c in QUARTER_CHANGES}
+def _quarter_hospitals(comparisons: pl.DataFrame, quarter: dt.date) -> Panel:
     frame = (
         comparisons.filter(pl.col("quarter") == quarter, pl.col("quarter_change") != "not_compared")
         .sort("change", "institution_id")
         .with_columns((pl.col("change") * 100).round(1).alias("score_change"))
     )
-    frame = localise_region(_hospital_names(frame, lang), "region_code", lang)
-    frame = _labelled(frame, "quarter_change", labels, "change")
     return Panel(
         key="quality.quarter_hospitals",
-        title=t("quality.quarter_hospitals.title", lang, quarter=quarter_label(quarter, lang)),
-        definition=t("def.quality_quarter_change", lang),
-        frame=frame.select(
+        title=Text.of("quality.quarter_hospitals.title", quarter=quarter_text(quarter)),
+        definition=Text("def.quality_quarter_change"),
+        frame=_hospital_name_pair(frame),
+        percent_columns=("previous_score", "score"),
+        labels=(HOSPITAL, Region("region_code"), QUARTER_CHANGE),
+        columns=(
             "institution_id", "hospital", "region", "previous_assessed_on", "previous_score",
             "assessed_on", "score", "score_change", "change",
         ),
-        percent_columns=("previous_score", "score"),
     )
 
 
@@ -411,12 +418,12 @@ def event_time_summary(per_hospital: pl.DataFrame, years: tuple[int, int] = EVEN
     return window.join(summary, on="event_year", how="left").with_columns(pl.col("hospitals").fill_null(0)).sort("event_year")
 
 
-def _event_time(runner: Runner, filters: Filters, lang: str) -> Panel:
+def _event_time(runner: Runner, filters: Filters) -> Panel:
     frame = event_time_summary(runner.run("quality_event_time", filters.params()))
     return Panel(
         key="quality.event_time",
-        title=t("quality.event_time.title", lang),
-        definition=t("def.quality_event_time", lang),
+        title=Text("quality.event_time.title"),
+        definition=Text("def.quality_event_time"),
         frame=frame,
         chart=Chart(kind="line", x="event_year", y="score_median", y_format=".0%"),
         count_columns=("hospitals",),
@@ -435,7 +442,6 @@ def hospital_assessments(runner: Runner, filters: Filters, institution_id: str) 
 def build_hospital(
     runner: Runner,
     filters: Filters,
-    lang: str,
     institution_id: str,
     threshold: float = DEFAULT_THRESHOLD,
     assessed_on: dt.date | None = None,
@@ -458,21 +464,22 @@ def build_hospital(
     )
     if previous is None:  # a first assessment: its failures, none of them new against anything
         changes = changes.with_columns(pl.lit("failed").alias("change"))
-    name = _hospital_names(info, lang).row(0, named=True)
+    head = _hospital_name_pair(info).row(0, named=True)
+    name = Name(head["name_ko"], head["name_en"])
     return PageView(
         sheet="Quality hospital",
-        title=name["hospital"],
-        kpis=_hospital_kpis(history, changes, chosen, previous, lang),
+        title=name,
+        kpis=_hospital_kpis(history, changes, chosen, previous),
         panels=(
-            _hospital_trend(history, lang),
-            _dqd_overview(breakdown, lang),
-            _table_scores(breakdown, lang),
-            _change_summary(changes, previous, lang),
-            _failed_checks(changes, lang),
-            _errored_checks(changes, lang),
-            *(_change_list(changes, change, lang) for change in CHANGES),
+            _hospital_trend(history),
+            _dqd_overview(breakdown),
+            _table_scores(breakdown),
+            _change_summary(changes, previous),
+            _failed_checks(changes),
+            _errored_checks(changes),
+            *(_change_list(changes, change) for change in CHANGES),
         ),
-        notes=(_hospital_note(name, len(dates), chosen, previous, lang),),
+        notes=(_hospital_note(name, head, len(dates), chosen, previous),),
     )
 
 
@@ -483,76 +490,81 @@ def _score_at(history: pl.DataFrame, day: dt.date | None, value: str) -> dict:
     return rows.row(0, named=True) if rows.height else {}
 
 
-def _hospital_kpis(history, changes, chosen, previous, lang) -> tuple[Kpi, ...]:
-    compared = t("quality.detail.vs_previous_assessment", lang, date=previous) if previous else t("quality.detail.first_assessment", lang)
+def _hospital_kpis(history, changes, chosen, previous) -> tuple[Kpi, ...]:
+    compared = (Text.of("quality.detail.vs_previous_assessment", date=previous) if previous
+                else Text("quality.detail.first_assessment"))
     kpis = []
     for value in ("overall", *CATEGORIES):
         now, then = _score_at(history, chosen, value), _score_at(history, previous, value)
         kpis.append(Kpi(
             key=f"quality.hospital.{value}",
-            label=t("quality.kpi.hospital_score", lang, dimension=dimension_label(value, lang)),
+            label=Text.of("quality.kpi.hospital_score", dimension=code_text(DIMENSION_PREFIXES, value)),
             value=now.get("score"),
             previous=then.get("score"),
             unit="percent",
-            definition=t("def.quality_score", lang) + " " + compared,
-            detail=t("quality.detail.counts", lang, passed=f"{now.get('passed', 0):,}",
-                     applicable=f"{now.get('passed', 0) + now.get('failed', 0):,}"),
+            definition=Text.of("text.sentences", first=Text("def.quality_score"), second=compared),
+            detail=Text.of("quality.detail.counts", passed=f"{now.get('passed', 0):,}",
+                           applicable=f"{now.get('passed', 0) + now.get('failed', 0):,}"),
         ))
     for change in CHANGES:
         count = int((changes["change"] == change).sum()) if previous else None
         kpis.append(Kpi(
             key=f"quality.hospital.{change}",
-            label=t(f"quality.kpi.{change}", lang),
+            label=Text(f"quality.kpi.{change}"),
             value=count,
             previous=None,
             unit="count",
-            definition=t("def.quality_check_changes", lang),
+            definition=Text("def.quality_check_changes"),
             detail=compared,
             higher_is_better=change == "resolved",
         ))
     return tuple(kpis)
 
 
-def _hospital_note(name: dict, assessments: int, chosen: dt.date, previous: dt.date | None, lang: str) -> str:
-    parts = [name["hospital"], region_name(name["region_code"], lang) if name.get("region_code") else ""]
-    if name.get("hospital_tier"):
-        parts.append(enum_label("tier", name["hospital_tier"], lang))
+def _hospital_note(name: Name, head: dict, assessments: int, chosen: dt.date, previous: dt.date | None) -> Text:
+    """Who the hospital is and which assessments are compared, as parts joined by dots."""
+    parts: list = [name]
+    if head.get("region_code"):
+        parts.append(Name(region_name(head["region_code"], "ko"), region_name(head["region_code"], "en")))
+    if head.get("hospital_tier"):
+        parts.append(code_text("enum.tier", head["hospital_tier"]))
     parts.append(
-        t("quality.note.infrastructure", lang, year=name["infrastructure_since"]) if name.get("infrastructure_since")
-        else t("quality.note.no_infrastructure", lang)
+        Text.of("quality.note.infrastructure", year=head["infrastructure_since"]) if head.get("infrastructure_since")
+        else Text("quality.note.no_infrastructure")
     )
-    parts.append(t("quality.note.assessments", lang, n=assessments))
+    parts.append(Text.of("quality.note.assessments", n=assessments))
     parts.append(
-        t("quality.note.compared", lang, date=chosen, previous=previous) if previous
-        else t("quality.note.first", lang, date=chosen)
+        Text.of("quality.note.compared", date=chosen, previous=previous) if previous
+        else Text.of("quality.note.first", date=chosen)
     )
-    return " · ".join(p for p in parts if p)
+    return functools.reduce(lambda first, second: Text.of("text.dotted", first=first, second=second), parts)
 
 
-def _hospital_trend(history: pl.DataFrame, lang: str) -> Panel:
+def _hospital_trend(history: pl.DataFrame) -> Panel:
     shown = ("overall", *CATEGORIES)
     frame = (
         history.filter(pl.col("dimension_value").is_in(shown))
         .with_columns(pl.col("dimension_value").replace_strict({v: i for i, v in enumerate(shown)}).alias("order"))
         .sort("order", "assessed_on")
     )
-    frame = _labelled(frame, "dimension_value", {v: dimension_label(v, lang) for v in shown}, "series")
     return Panel(
         key="quality.hospital.trend",
-        title=t("quality.hospital.trend.title", lang),
-        definition=t("def.quality_score", lang),
-        frame=frame.select("assessed_on", "series", "score", "passed", "failed", "not_applicable"),
+        title=Text("quality.hospital.trend.title"),
+        definition=Text("def.quality_score"),
+        frame=frame,
         chart=Chart(kind="line", x="assessed_on", y="score", color="series", y_format=".0%"),
         percent_columns=("score",),
+        labels=(Codes("dimension_value", DIMENSION_PREFIXES, into="series"),),
+        columns=("assessed_on", "series", "score", "passed", "failed", "not_applicable"),
     )
 
 
-def _dqd_overview(breakdown: pl.DataFrame, lang: str) -> Panel:
+def _dqd_overview(breakdown: pl.DataFrame) -> Panel:
     """The Data Quality Dashboard's overview: categories by context, and totals."""
     cells = breakdown.filter(pl.col("level") == "category_context")
     rows = []
     for category in (*CATEGORIES, None):
-        row = {"category": dimension_label(category, lang) if category else t("quality.total", lang)}
+        row = {"category": category or "total"}
         for context in CONTEXTS:
             if category:
                 part = cells.filter(pl.col("category") == category, pl.col("context") == context)
@@ -568,10 +580,11 @@ def _dqd_overview(breakdown: pl.DataFrame, lang: str) -> Panel:
     frame = pl.DataFrame(rows, orient="row", infer_schema_length=None)
     return Panel(
         key="quality.hospital.overview",
-        title=t("quality.hospital.overview.title", lang),
-        definition=t("def.quality_dqd_overview", lang),
+        title=Text("quality.hospital.overview.title"),
+        definition=Text("def.quality_dqd_overview"),
         frame=frame,
         percent_columns=("verification_score", "validation_score", "score"),
+        labels=(Codes("category", (*DIMENSION_PREFIXES, "quality")),),  # "total" is quality.total
     )
 
 
@@ -585,7 +598,7 @@ def _counts(part: pl.DataFrame, prefix: str = "", with_not_applicable: bool = Fa
     return counts
 
 
-def _table_scores(breakdown: pl.DataFrame, lang: str) -> Panel:
+def _table_scores(breakdown: pl.DataFrame) -> Panel:
     frame = (
         breakdown.filter(pl.col("level") == "cdm_table")
         .with_columns((pl.col("passed") + pl.col("failed")).alias("applicable"))
@@ -594,19 +607,25 @@ def _table_scores(breakdown: pl.DataFrame, lang: str) -> Panel:
     )
     return Panel(
         key="quality.hospital.tables",
-        title=t("quality.hospital.tables.title", lang),
-        definition=t("def.quality_score", lang),
+        title=Text("quality.hospital.tables.title"),
+        definition=Text("def.quality_score"),
         frame=frame,
         chart=Chart(kind="hbar", x="cdm_table", y="score"),
         percent_columns=("score",),
     )
 
 
-def _change_labels(lang: str) -> dict[str, str]:
-    return {c: t(f"quality.change.{c}", lang) for c in CHANGES} | {"failed": ""}
+CATEGORY = Codes("category", DIMENSION_PREFIXES)
+CHECK_LABELS = (
+    Codes("status", ("quality.status",)),
+    Codes("previous_status", ("quality.status",)),
+    Codes("change", ("quality.change",)),  # the change of a first assessment's failure is blank
+    CATEGORY,
+    Codes("context", DIMENSION_PREFIXES),
+)
 
 
-def _change_summary(changes: pl.DataFrame, previous: dt.date | None, lang: str) -> Panel:
+def _change_summary(changes: pl.DataFrame, previous: dt.date | None) -> Panel:
     """Failed checks by category and change; with no assessment before, just the failures."""
     kinds = CHANGES if previous is not None else ("failed",)
     grid = pl.DataFrame(
@@ -617,66 +636,61 @@ def _change_summary(changes: pl.DataFrame, previous: dt.date | None, lang: str) 
         grid.join(counts, on=["category", "change"], how="left", maintain_order="left")
         .with_columns(pl.col("check_count").fill_null(0))
     )
-    frame = _labelled(frame, "category", {c: dimension_label(c, lang) for c in CATEGORIES})
-    frame = _labelled(frame, "change", _change_labels(lang) | {"failed": t("quality.status.failed", lang)})
     return Panel(
         key="quality.hospital.changes",
-        title=t("quality.hospital.changes.title" if previous is not None else "quality.changes.first_title", lang),
-        definition=t("def.quality_check_changes", lang),
+        title=Text("quality.hospital.changes.title" if previous is not None else "quality.changes.first_title"),
+        definition=Text("def.quality_check_changes"),
         frame=frame.select("category", "change", "check_count"),
         chart=Chart(kind="stacked_bar", x="category", y="check_count", color="change"),
+        labels=(CATEGORY, Codes("change", ("quality.change", "quality.status"))),  # a first one's: failed
     )
 
 
-def _check_frame(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    statuses = {s: t(f"quality.status.{s}", lang) for s in ("passed", "failed", "not_applicable", "error")}
-    frame = frame.with_columns(
+def _check_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
         pl.col("status").fill_null("absent"),
         pl.col("previous_status").fill_null("absent"),
         (pl.col("violation_pct") - pl.col("threshold_pct")).round(3).alias("excess_pct"),
         pl.col("violation_pct").round(3),
         pl.col("previous_violation_pct").round(3),
+        # a first assessment's failures changed from nothing: no words (no key has the empty code)
+        pl.col("change").replace("failed", ""),
     )
-    statuses["absent"] = t("quality.status.absent", lang)
-    frame = _labelled(frame, "status", statuses)
-    frame = _labelled(frame, "previous_status", statuses)
-    frame = _labelled(frame, "change", _change_labels(lang))
-    frame = _labelled(frame, "category", {c: dimension_label(c, lang) for c in CATEGORIES})
-    return _labelled(frame, "context", {c: dimension_label(c, lang) for c in CONTEXTS})
 
 
-def _failed_checks(changes: pl.DataFrame, lang: str) -> Panel:
+def _failed_checks(changes: pl.DataFrame) -> Panel:
     """Every check that failed in the assessment, worst excess over its threshold first."""
     failed = changes.filter(pl.col("status") == "failed").sort(
         pl.col("violation_pct") - pl.col("threshold_pct"), "check_id", descending=[True, False]
     )
-    frame = _check_frame(failed, lang).select(
-        "check_id", "category", "context", "cdm_table", "violated_rows", "denominator_rows",
-        "violation_pct", "threshold_pct", "excess_pct", "change", "previous_violation_pct",
-    )
     return Panel(
         key="quality.hospital.failed",
-        title=t("quality.hospital.failed.title", lang),
-        definition=t("def.quality_violation", lang),
-        frame=frame,
+        title=Text("quality.hospital.failed.title"),
+        definition=Text("def.quality_violation"),
+        frame=_check_frame(failed),
+        labels=CHECK_LABELS,
+        columns=(
+            "check_id", "category", "context", "cdm_table", "violated_rows", "denominator_rows",
+            "violation_pct", "threshold_pct", "excess_pct", "change", "previous_violation_pct",
+        ),
     )
 
 
-def _errored_checks(changes: pl.DataFrame, lang: str) -> Panel:
+def _errored_checks(changes: pl.DataFrame) -> Panel:
     """Checks that did not run (DQD's isError): counted as failed, listed apart with DQD's message."""
     errored = changes.filter(pl.col("status") == "error").sort("check_id")
-    frame = _check_frame(errored, lang).select("check_id", "category", "context", "cdm_table", "change", "message")
     return Panel(
         key="quality.hospital.errored",
-        title=t("quality.hospital.errored.title", lang),
-        definition=t("def.quality_errored", lang),
-        frame=frame,
+        title=Text("quality.hospital.errored.title"),
+        definition=Text("def.quality_errored"),
+        frame=_check_frame(errored),
+        labels=CHECK_LABELS,
+        columns=("check_id", "category", "context", "cdm_table", "change", "message"),
     )
 
 
-def _change_list(changes: pl.DataFrame, change: str, lang: str) -> Panel:
+def _change_list(changes: pl.DataFrame, change: str) -> Panel:
     rows = changes.filter(pl.col("change") == change).sort("category", "check_id")
-    frame = _check_frame(rows, lang)
     if change == "resolved":
         columns = ("check_id", "category", "context", "cdm_table", "previous_violation_pct", "threshold_pct",
                    "violation_pct", "status")
@@ -685,7 +699,9 @@ def _change_list(changes: pl.DataFrame, change: str, lang: str) -> Panel:
                    "excess_pct", "previous_violation_pct", "previous_status")
     return Panel(
         key=f"quality.hospital.{change}",
-        title=t(f"quality.hospital.{change}.title", lang),
-        definition=t("def.quality_check_changes", lang),
-        frame=frame.select(columns),
+        title=Text(f"quality.hospital.{change}.title"),
+        definition=Text("def.quality_check_changes"),
+        frame=_check_frame(rows),
+        labels=CHECK_LABELS,
+        columns=columns,
     )

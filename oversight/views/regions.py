@@ -13,13 +13,11 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from oversight import geo
+from oversight import geo, i18n
 from oversight.filters import Filters
-from oversight.i18n import t
 from oversight.queries import Runner
 from oversight.regions import CAPITAL_AREA, REGION_CODES, by_code, normalise_region, regions
-from oversight.views.common import localise_enum, localise_names
-from oversight.views.model import Chart, Kpi, Margin, PageView, Panel
+from oversight.views.model import Chart, Codes, Kpi, Margin, Name, Names, PageView, Panel, Region, Text
 
 METRICS = ("institutions", "hospitals", "agreements", "requests_delivered", "records_delivered", "score")
 COUNT_METRICS = METRICS[:-1]  # counts have a per-million form; the quality score is a rate
@@ -99,13 +97,12 @@ def districts_ready(runner: Runner) -> bool:
 def build(
     runner: Runner,
     filters: Filters,
-    lang: str,
     metric: str = DEFAULT_METRIC,
     per_capita: bool = True,
     region: str | None = None,
-    map_view: tuple[Panel, ...] | None = None,
+    map_view: PageView | None = None,
 ) -> PageView:
-    """The whole page. `map_view` takes the panels of `map_panels` already built (the page
+    """The whole page. `map_view` takes the view of `map_panels` already built (the page
     draws the map first, then asks for the rest)."""
     metric = metric if metric in METRICS else DEFAULT_METRIC
     region = normalise_region(region) if region else None
@@ -115,33 +112,38 @@ def build(
     before = _figures(runner, filters.previous().params() | {"capital_area": list(CAPITAL_AREA), "regions": []})
     quarterly = _quarterly(runner, filters)
     panels = [
-        *(map_view if map_view is not None else map_panels(runner, filters, lang, region)),
-        _capital_share(quarterly, lang),
-        _inequality(quarterly, lang),
-        _trends(quarterly, filters, metric, per_capita, lang),
+        *(map_view if map_view is not None else map_panels(runner, filters, region)).panels,
+        _capital_share(quarterly),
+        _inequality(quarterly),
+        _trends(quarterly, filters, metric, per_capita),
     ]
     return PageView(
         sheet="Regions",
-        title=t("page.regions", lang),
-        kpis=_kpis(national, before, lang),
+        title=Text("page.regions"),
+        kpis=_kpis(national, before),
         panels=tuple(panels),
-        notes=_summary(national, lang),
+        notes=_summary(national),
     )
 
 
-def map_panels(runner: Runner, filters: Filters, lang: str, region: str | None = None) -> tuple[Panel, ...]:
+def map_panels(runner: Runner, filters: Filters, region: str | None = None) -> PageView:
     """What the map draws: the regional table, the chosen region's districts, the institutions."""
     region = normalise_region(region) if region else None
     figures = _figures(runner, filters.params() | {"capital_area": list(CAPITAL_AREA)})
-    panels = [_table(figures, filters, lang)]
+    panels = [_table(figures, filters)]
     if region is not None:
-        panels.append(_districts(runner, filters, region, lang))
-    panels.append(_institutions(runner, filters, region, lang))
-    return tuple(panels)
+        panels.append(_districts(runner, filters, region))
+    panels.append(_institutions(runner, filters, region))
+    return PageView(sheet="Regions", title=Text("page.regions"), panels=tuple(panels))
 
 
-def panel(panels: tuple[Panel, ...], key: str) -> Panel:
-    return next(p for p in panels if p.key == key)
+def region_name(code: str) -> Name:
+    """A region's name, Korean and English, as a name pair."""
+    return Name(by_code(code).name("ko"), by_code(code).name("en"))
+
+
+def _sentences(first: str, second: str) -> Text:
+    return Text.of("text.sentences", first=Text(first), second=Text(second))
 
 
 def _figures(runner: Runner, params: dict) -> dict[str, pl.DataFrame]:
@@ -188,17 +190,17 @@ def _reached(figures: dict[str, pl.DataFrame]) -> tuple[int, list[str]]:
     return len(reached), [c for c in REGION_CODES if c not in reached]
 
 
-def _kpis(now: dict, before: dict, lang: str) -> tuple[Kpi, ...]:
+def _kpis(now: dict, before: dict) -> tuple[Kpi, ...]:
     capital_people = population_share(CAPITAL_AREA)
-    population_note = t("regions.kpi.population_share", lang, share=f"{capital_people:.1%}")
+    population_note = Text.of("regions.kpi.population_share", share=f"{capital_people:.1%}")
     kpis = [
         Kpi(
             key=f"capital_share_{column}",
-            label=t(f"regions.kpi.capital_share_{column}", lang),
+            label=Text(f"regions.kpi.capital_share_{column}"),
             value=_share(now, column),
             previous=_share(before, column),
             unit="percent",
-            definition=t("def.capital_share", lang),
+            definition=Text("def.capital_share"),
             detail=population_note,
             higher_is_better=False,
         )
@@ -207,44 +209,44 @@ def _kpis(now: dict, before: dict, lang: str) -> tuple[Kpi, ...]:
     kpis += [
         Kpi(
             key=f"hoover_{column}",
-            label=t(f"regions.kpi.hoover_{column}", lang),
+            label=Text(f"regions.kpi.hoover_{column}"),
             value=_hoover(now, column),
             previous=_hoover(before, column),
             unit="percent",
-            definition=t("def.hoover", lang),
+            definition=Text("def.hoover"),
             higher_is_better=False,
         )
         for column in ("agreements", "requests_delivered")
     ]
     reached, missing = _reached(now)
     previous, _ = _reached(before)
-    names = ", ".join(by_code(c).name(lang) for c in missing)
+    names = tuple(region_name(c) for c in missing)
     kpis.append(
         Kpi(
             key="regions_with_agreements",
-            label=t("regions.kpi.regions_with_agreements", lang),
+            label=Text("regions.kpi.regions_with_agreements"),
             value=reached,
             previous=previous,
             unit="count",
-            definition=t("def.regions_with_agreements", lang),
-            detail=t("regions.kpi.regions_without", lang, names=names) if missing else t("regions.kpi.all_regions", lang),
+            definition=Text("def.regions_with_agreements"),
+            detail=Text.of("regions.kpi.regions_without", names=names) if missing else Text("regions.kpi.all_regions"),
         )
     )
     return tuple(kpis)
 
 
-def _summary(figures: dict, lang: str) -> tuple[str, ...]:
+def _summary(figures: dict) -> tuple[Text, ...]:
     """The page's answer in a sentence or two, written from the figures."""
     def share(column: str) -> str:
         value = _share(figures, column)
         return "–" if value is None else f"{value:.1%}"
 
-    notes = [t("regions.summary", lang, population=f"{population_share(CAPITAL_AREA):.1%}",
-               institutions=share("institutions"), agreements=share("agreements"),
-               requests=share("requests_delivered"))]
+    notes = [Text.of("regions.summary", population=f"{population_share(CAPITAL_AREA):.1%}",
+                     institutions=share("institutions"), agreements=share("agreements"),
+                     requests=share("requests_delivered"))]
     _, missing = _reached(figures)
     if missing:
-        notes.append(t("regions.summary_none", lang, names=", ".join(by_code(c).name(lang) for c in missing)))
+        notes.append(Text.of("regions.summary_none", names=tuple(region_name(c) for c in missing)))
     return tuple(notes)
 
 
@@ -263,14 +265,14 @@ TABLE_COLUMNS = (
 COUNTS = ("institutions", "hospitals", "agreements", "requests_delivered", "records_delivered")
 
 
-def _table(figures: dict[str, pl.DataFrame], filters: Filters, lang: str) -> Panel:
+def _table(figures: dict[str, pl.DataFrame], filters: Filters) -> Panel:
     """One row per region (those in the region filter), then the capital area, the other
     regions and all of them: the map's figures as text."""
     shown = [c for c in REGION_CODES if not filters.regions or c in filters.regions]
     base = pl.DataFrame(
         {
             "region_code": shown,
-            "region": [by_code(c).name(lang) for c in shown],
+            **{f"region_{lang}": [by_code(c).name(lang) for c in shown] for lang in i18n.LANGUAGES},
             "population": [by_code(c).population for c in shown],
         }
     )
@@ -293,21 +295,24 @@ def _table(figures: dict[str, pl.DataFrame], filters: Filters, lang: str) -> Pan
         totals.append(
             row.with_columns(
                 region_code=pl.lit(None, pl.String),
-                region=pl.lit(t(f"regions.scope.{scope}", lang)),
+                **{f"region_{lang}": pl.lit(i18n.t(f"regions.scope.{scope}", lang)) for lang in i18n.LANGUAGES},
                 population=pl.lit(sum(by_code(c).population for c in codes)),
             ).with_columns([pl.col(c).fill_null(0) for c in (*COUNTS, "passed", "failed")])
         )
     frame = pl.concat([regional.select(regional.columns), *[r.select(regional.columns) for r in totals]], how="vertical_relaxed")
-    frame = _with_per_million(frame).select(TABLE_COLUMNS)
     return Panel(
         key="regions.table",
-        title=t("regions.table.title", lang),
-        definition=" ".join([t("def.regional_figures", lang), t("def.per_capita", lang)]),
-        frame=frame,
+        title=Text("regions.table.title"),
+        definition=_sentences("def.regional_figures", "def.per_capita"),
+        frame=_with_per_million(frame),
         count_columns=COUNTS,
         margins=_region_margins(shown),
         percent_columns=("score",),
+        # a region's name, or the name of a total (the capital area, the other regions, all)
+        labels=(Names("region_ko", "region_en", "region"),),
+        columns=TABLE_COLUMNS,
     )
+
 
 
 def _region_margins(shown: list[str]) -> tuple[Margin, ...]:
@@ -316,40 +321,41 @@ def _region_margins(shown: list[str]) -> tuple[Margin, ...]:
     other = tuple(i for i, code in enumerate(shown) if code not in CAPITAL_AREA)
     return tuple(Margin(COUNTS, rows=rows) for rows in (capital, other, tuple(range(len(shown)))))
 
-
 DISTRICT_COLUMNS = (
     "district_code", "district", "institutions", "hospitals", "agreements", "requests_delivered",
     "records_delivered", "score", "passed", "failed",
 )
 
 
-def _districts(runner: Runner, filters: Filters, region: str, lang: str) -> Panel:
+def _districts(runner: Runner, filters: Filters, region: str) -> Panel:
     figures = _rename_quality(runner.run("district_figures", filters.params() | {"region_code": region}))
     drawn = [a.code for a in geo.districts_in(region)]
     located = [c for c in figures.get_column("district_code").to_list() if c is not None and c not in drawn]
     codes = drawn + sorted(located)
-    base = pl.DataFrame({"district_code": codes, "district": [geo.district_label(c, lang) or c for c in codes]},
-                        schema={"district_code": pl.String, "district": pl.String})
+    names = {f"district_{lang}": [geo.district_label(c, lang) or c for c in codes] for lang in i18n.LANGUAGES}
+    base = pl.DataFrame({"district_code": codes, **names},
+                        schema={"district_code": pl.String, **{name: pl.String for name in names}})
     unplaced = figures.filter(pl.col("district_code").is_null())
     if unplaced.height:
-        base = pl.concat([base, pl.DataFrame({"district_code": [None], "district": [t("regions.district.unplaced", lang)]},
-                                             schema=base.schema)])
+        unplaced_names = {f"district_{lang}": [i18n.t("regions.district.unplaced", lang)] for lang in i18n.LANGUAGES}
+        base = pl.concat([base, pl.DataFrame({"district_code": [None], **unplaced_names}, schema=base.schema)])
     frame = base.join(figures, on="district_code", how="left", nulls_equal=True).with_columns(
         [pl.col(c).fill_null(0) for c in (*COUNTS, "passed", "failed")]
-    ).select(DISTRICT_COLUMNS)
-    name = by_code(region).name(lang)
+    )
     return Panel(
         key="regions.districts",
-        title=t("regions.districts.title", lang, region=name),
-        definition=" ".join([t("def.districts", lang), t("def.regional_figures", lang)]),
+        title=Text.of("regions.districts.title", region=region_name(region)),
+        definition=_sentences("def.districts", "def.regional_figures"),
         frame=frame,
         count_columns=COUNTS,
         margins=(Margin(COUNTS),),  # the region's row in the table
         percent_columns=("score",),
+        labels=(Names("district_ko", "district_en", "district"),),
+        columns=DISTRICT_COLUMNS,
     )
 
 
-def _institutions(runner: Runner, filters: Filters, region: str | None, lang: str) -> Panel:
+def _institutions(runner: Runner, filters: Filters, region: str | None) -> Panel:
     frame = runner.run("region_institutions", filters.params())
     frame = frame.with_columns(pl.col("region_code").replace_strict(
         {c: normalise_region(c) or c for c in frame.get_column("region_code").unique().drop_nulls().to_list()},
@@ -357,43 +363,43 @@ def _institutions(runner: Runner, filters: Filters, region: str | None, lang: st
     ))
     if region is not None:
         frame = frame.filter(pl.col("region_code") == region)
-    frame = localise_names(frame, "name_ko", "name_en", "name", lang)
-    frame = localise_enum(frame, "kind", "kind", lang, into="kind_label")
-    regions_named = {c: by_code(c).name(lang) for c in REGION_CODES}
     frame = frame.with_columns(
-        pl.col("region_code").replace_strict(regions_named, default=None, return_dtype=pl.String).alias("region"),
-        pl.col("district_code").map_elements(lambda c: geo.district_label(c, lang), return_dtype=pl.String).alias("district"),
+        *(pl.col("district_code").map_elements(lambda c, lang=lang: geo.district_label(c, lang), return_dtype=pl.String)
+          .alias(f"district_{lang}") for lang in i18n.LANGUAGES),
         (pl.col("agreements") + pl.col("requests_delivered")).alias("activity"),
-    )
-    frame = frame.select(
-        "institution_id", "name", pl.col("kind_label").alias("kind"), "region", "district",
-        "agreements", "requests_delivered", "activity", "latitude", "longitude",
     )
     return Panel(
         key="regions.institutions",
-        title=t("regions.institutions.title", lang),
-        definition=t("def.institution_activity", lang),
+        title=Text("regions.institutions.title"),
+        definition=Text("def.institution_activity"),
         frame=frame,
+        labels=(
+            Names("name_ko", "name_en", "name"), Codes("kind", ("enum.kind",)), Region("region_code"),
+            Names("district_ko", "district_en", "district"),
+        ),
+        columns=(
+            "institution_id", "name", "kind", "region", "district",
+            "agreements", "requests_delivered", "activity", "latitude", "longitude",
+        ),
     )
 
 
-def _capital_share(quarterly: pl.DataFrame, lang: str) -> Panel:
+def _capital_share(quarterly: pl.DataFrame) -> Panel:
     capital = quarterly.with_columns(pl.col("region_code").is_in(list(CAPITAL_AREA)).alias("in_capital"))
     rows = []
     for column in CONCENTRATION_SERIES:
-        label = t(f"regions.series.{column}", lang)
         by_quarter = capital.group_by("quarter").agg(
             pl.col(column).filter(pl.col("in_capital")).sum().alias("capital"),
             pl.col(column).sum().alias("total"),
         )
-        rows.append(by_quarter.with_columns(pl.lit(label).alias("series")))
+        rows.append(by_quarter.with_columns(pl.lit(column).alias("series")))
     people = {r.code: r.population for r in regions()}
     capital_people = sum(people[c] for c in CAPITAL_AREA)
     quarters = quarterly.select("quarter").unique()
     rows.append(quarters.with_columns(
         pl.lit(capital_people).alias("capital"),
         pl.lit(sum(people.values())).alias("total"),
-        pl.lit(t("regions.series.population", lang)).alias("series"),
+        pl.lit("population").alias("series"),
     ))
     frame = pl.concat([r.select("quarter", "series", pl.col("capital").cast(pl.Int64), pl.col("total").cast(pl.Int64)) for r in rows])
     # Series in a fixed order (not alphabetical), so that each keeps its colour in both languages.
@@ -402,34 +408,36 @@ def _capital_share(quarterly: pl.DataFrame, lang: str) -> Panel:
     ).sort("quarter", maintain_order=True)
     return Panel(
         key="regions.capital_share",
-        title=t("regions.capital_share.title", lang),
-        definition=t("def.capital_share", lang),
+        title=Text("regions.capital_share.title"),
+        definition=Text("def.capital_share"),
         frame=frame,
         chart=Chart(kind="line", x="quarter", y="share", color="series", y_format=".0%"),
         percent_columns=("share",),
+        labels=(Codes("series", ("regions.series",)),),
     )
 
 
-def _inequality(quarterly: pl.DataFrame, lang: str) -> Panel:
+def _inequality(quarterly: pl.DataFrame) -> Panel:
     people = {r.code: r.population for r in regions()}
     rows = []
     for (quarter,), part in quarterly.group_by("quarter", maintain_order=True):
         for column in CONCENTRATION_SERIES:
             values = dict(zip(part.get_column("region_code").to_list(), part.get_column(column).to_list()))
-            rows.append({"quarter": quarter, "series": t(f"regions.series.{column}", lang),
+            rows.append({"quarter": quarter, "series": column,
                          "hoover": hoover_index(values, people)})
     frame = pl.DataFrame(rows, schema={"quarter": pl.Date, "series": pl.String, "hoover": pl.Float64})
     return Panel(
         key="regions.inequality",
-        title=t("regions.inequality.title", lang),
-        definition=t("def.hoover", lang),
+        title=Text("regions.inequality.title"),
+        definition=Text("def.hoover"),
         frame=frame.sort("quarter", maintain_order=True),
         chart=Chart(kind="line", x="quarter", y="hoover", color="series", y_format=".0%"),
         percent_columns=("hoover",),
+        labels=(Codes("series", ("regions.series",)),),
     )
 
 
-def _trends(quarterly: pl.DataFrame, filters: Filters, metric: str, per_capita: bool, lang: str) -> Panel:
+def _trends(quarterly: pl.DataFrame, filters: Filters, metric: str, per_capita: bool) -> Panel:
     shown = [c for c in REGION_CODES if not filters.regions or c in filters.regions]
     frame = quarterly.filter(pl.col("region_code").is_in(shown))
     population = pl.col("region_code").replace_strict({c: by_code(c).population for c in REGION_CODES}, default=None)
@@ -439,18 +447,15 @@ def _trends(quarterly: pl.DataFrame, filters: Filters, metric: str, per_capita: 
         value = (pl.col(metric) / population * MILLION).round(2)
     else:
         value = pl.col(metric).cast(pl.Float64)
-    frame = frame.select(
-        "region_code",
-        pl.col("region_code").replace_strict({c: by_code(c).name(lang) for c in REGION_CODES}, default=None).alias("region"),
-        "quarter",
-        value.alias("value"),
-    ).sort("region_code", "quarter")
+    frame = frame.select("region_code", "quarter", value.alias("value")).sort("region_code", "quarter")
     column = value_column(metric, per_capita)
     return Panel(
         key="regions.trends",
-        title=t("regions.trends.title", lang, metric=t(f"regions.metric.{column}", lang)),
-        definition=" ".join([t("def.region_trends", lang)] + ([t("def.per_capita", lang)] if column != metric else [])),
+        title=Text.of("regions.trends.title", metric=Text(f"regions.metric.{column}")),
+        definition=_sentences("def.region_trends", "def.per_capita") if column != metric else Text("def.region_trends"),
         frame=frame,
         chart=Chart(kind="tile_grid", x="quarter", y="value", color="region_code"),
         percent_columns=("value",) if metric == "score" else (),
+        labels=(Region("region_code"),),
+        columns=("region_code", "region", "quarter", "value"),
     )

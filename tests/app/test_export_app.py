@@ -11,6 +11,7 @@ from oversight import db, queries
 from oversight.export import context as ctx
 from oversight.pages import SHEETS
 from oversight.views import overview
+from oversight.views.localise import localise
 from ui import exports, presentation
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -35,7 +36,7 @@ def test_a_page_ends_with_its_downloads(app, lang, labels):
 
 def test_the_deferred_workbooks_are_the_page_and_the_whole_report(fixture_db):
     runner = queries.DatabaseRunner(db.read_only(fixture_db))
-    view = overview.build(runner, YEAR_2025, "ko")
+    view = localise(overview.build(runner, YEAR_2025), "ko")
     page = openpyxl.load_workbook(io.BytesIO(exports.page_workbook(view, ctx.report_context(runner, YEAR_2025, "ko"))))
     assert page.sheetnames == ["About", "Overview"]
     full = openpyxl.load_workbook(io.BytesIO(exports.full_workbook(str(fixture_db), YEAR_2025, "en", 5)))

@@ -21,6 +21,7 @@ from oversight import db, geo, queries
 from oversight.charts import regions as rc
 from oversight.filters import default_filters
 from oversight.views import regions as rv
+from oversight.views.localise import localise
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +43,7 @@ def expected_map(db_path: Path, lang: str = "ko", region: str | None = None, met
     """What the page draws by default, built from the same view: (deck, view)."""
     runner = queries.DatabaseRunner(db.read_only(db_path))
     data_date = runner.run("dataset_info", {}).row(0, named=True)["data_date"]
-    view = rv.build(runner, default_filters(data_date), lang, metric=metric, region=region)
+    view = localise(rv.build(runner, default_filters(data_date), metric=metric, region=region), lang)
     if region is None:
         deck, _ = rc.national_map(view.panel("regions.table"), None, rv.value_column(metric, True), lang)
     else:

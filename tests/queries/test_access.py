@@ -22,6 +22,7 @@ from oversight.charts import access as access_charts
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views import access
+from oversight.views.localise import localise, words
 
 D = dt.date
 H1_2026 = Filters(D(2026, 1, 1), D(2026, 6, 30))
@@ -212,7 +213,7 @@ def test_deliveries_by_month_for_2025(runner):
 
 
 def test_view_kpis_with_change_and_detail(runner):
-    view = access.build(runner, YEAR_2025, "en", min_deliveries=1)
+    view = localise(access.build(runner, YEAR_2025, min_deliveries=1), "en")
     kpis = {k.key: k for k in view.kpis}
     assert [k.key for k in view.kpis] == ["requests_made", "delivered", "median_lead_days", "p90_lead_days", "open_pipeline"]
     assert (kpis["requests_made"].value, kpis["requests_made"].previous, kpis["requests_made"].change) == (3, 1, 2)
@@ -223,7 +224,7 @@ def test_view_kpis_with_change_and_detail(runner):
 
 
 def test_view_funnel_shares_and_conversion(runner):
-    funnel = access.build(runner, YEAR_2025, "en").panel("access.funnel").frame
+    funnel = localise(access.build(runner, YEAR_2025), "en").panel("access.funnel").frame
     assert funnel.rows() == [
         ("Requested", 3, 1.0, None, 0),
         ("Under review", 3, 1.0, 1.0, 1),
@@ -235,7 +236,7 @@ def test_view_funnel_shares_and_conversion(runner):
 
 
 def test_view_panels_are_localised(runner):
-    ko = access.build(runner, YEAR_2025, "ko", min_deliveries=1)
+    ko = localise(access.build(runner, YEAR_2025, min_deliveries=1), "ko")
     by_type = ko.panel("access.lead_by_data_type").frame
     assert by_type.get_column("data_type").to_list() == ["유전체", "영상"]  # slowest first: 110, 50 days
     assert ko.panel("access.lead_by_hospital").frame.get_column("hospital").to_list() == ["가람병원", "하늘병원"]
@@ -251,7 +252,7 @@ def test_view_panels_are_localised(runner):
 
 def test_a_chart_is_not_narrowed_by_its_own_selection(runner):
     chosen = CrossFilter.of(data_types=("imaging",))
-    view = access.build(runner, YEAR_2025, "en", selection=chosen, min_deliveries=1)
+    view = localise(access.build(runner, YEAR_2025, selection=chosen, min_deliveries=1), "en")
     # the data-type chart keeps both types so another stays one click away ...
     assert view.panel("access.lead_by_data_type").frame.get_column("data_type").to_list() == ["Genomic", "Imaging"]
     # ... while the rest of the page shows imaging (R2 at H2) only
@@ -264,7 +265,7 @@ def test_a_chart_is_not_narrowed_by_its_own_selection(runner):
 
 
 def test_age_band_lists_its_requests_without_narrowing_the_page(runner):
-    view = access.build(runner, H1_2026, "en", selection=CrossFilter.of(age_band="d181_plus"))
+    view = localise(access.build(runner, H1_2026, selection=CrossFilter.of(age_band="d181_plus")), "en")
     assert view.panel("access.open_requests").frame.get_column("request_id").to_list() == ["R4"]
     assert view.panel("access.open_requests").title == "Open requests (Over 180 days, oldest first: 1 of 1)"
     assert {k.key: k.value for k in view.kpis}["open_pipeline"] == 2
@@ -272,7 +273,7 @@ def test_age_band_lists_its_requests_without_narrowing_the_page(runner):
 
 def test_selection_is_described_with_names(runner):
     chosen = CrossFilter.of(data_types=("emr",), access_modes=("safe_centre",), hospital_ids=("H1", "H3", "ZZ9"))
-    described = access.describe_selection(runner, chosen, "ko")
+    described = [(field, words(label, "ko"), words(values, "ko")) for field, label, values in access.picked_texts(runner, chosen)]
     assert described == [
         ("data_types", "자료 유형", "전자의무기록"),
         ("access_modes", "이용 방식", "안심활용센터"),
@@ -289,7 +290,7 @@ def test_the_ranking_rule_states_the_threshold_the_code_uses():
 
 
 def test_charts_carry_the_codes_the_page_selects(runner):
-    view = access.build(runner, YEAR_2025, "ko", min_deliveries=1)
+    view = localise(access.build(runner, YEAR_2025, min_deliveries=1), "ko")
     by_type = view.panel("access.lead_by_data_type")
     fig = access_charts.figure(by_type, "ko", selected=("imaging",))
     assert [list(trace.customdata) for trace in fig.data] == [["genomic", "imaging"]] * 2
@@ -302,7 +303,7 @@ def test_charts_carry_the_codes_the_page_selects(runner):
 
 
 def test_lead_time_whiskers_reach_the_90th_percentile(runner):
-    panel = access.build(runner, YEAR_2025, "en").panel("access.lead_by_access_mode")
+    panel = localise(access.build(runner, YEAR_2025), "en").panel("access.lead_by_access_mode")
     fig = access_charts.figure(panel, "en")
     approval, delivery = fig.data
     assert (list(approval.x), list(approval.error_x.array)) == ([20.0], [8.0])  # median 20, p90 28
@@ -313,7 +314,7 @@ def test_lead_time_whiskers_reach_the_90th_percentile(runner):
 def test_every_panel_draws_in_both_languages_even_when_empty(runner, lang):
     empty = CrossFilter.of(data_types=("pathology",))  # no pathology request in the fixture
     for selection in (CrossFilter(), empty):
-        for panel in access.build(runner, YEAR_2025, lang, selection=selection).panels:
+        for panel in localise(access.build(runner, YEAR_2025, selection=selection), lang).panels:
             if panel.chart is not None:
                 figure = access_charts.figure(panel, lang)
                 assert (figure_points(figure) > 0) == (panel.frame.height > 0), panel.key

@@ -20,6 +20,7 @@ from oversight.page_state import CrossFilter
 from oversight.charts import agreements as agreement_charts
 from oversight.filters import PROGRAMME_START, Filters
 from oversight.views import agreements
+from oversight.views.localise import localise
 
 D = dt.date
 ALL_TO_2025 = replace(YEAR_2025, date_from=PROGRAMME_START)  # every agreement signed by 2025-12-31
@@ -229,7 +230,7 @@ def test_parties_and_requests_of_a1(runner):
 # --- the view --------------------------------------------------------------------------------------
 
 def test_view_kpis(runner):
-    view = agreements.build(runner, YEAR_2025, "en")
+    view = localise(agreements.build(runner, YEAR_2025), "en")
     assert [(k.label, k.value, k.previous, k.unit) for k in view.kpis] == [
         ("Agreements signed", 2, 1, "count"),
         ("Agreements in force", 3, 1, "count"),
@@ -243,7 +244,7 @@ def test_view_kpis(runner):
 
 
 def test_view_mix_with_shares_and_the_previous_period(runner):
-    view = agreements.build(runner, YEAR_2025, "en")
+    view = localise(agreements.build(runner, YEAR_2025), "en")
     assert view.panel("agreements.by_area").frame.rows() == [
         ("Medical imaging", 1, 0.5, 0, 1),  # 1 of 2 signed in 2025; none in 2024
         ("Neurology", 1, 0.5, 0, 1),
@@ -255,12 +256,12 @@ def test_view_mix_with_shares_and_the_previous_period(runner):
     assert view.panel("agreements.by_requester_group").frame.rows() == [
         ("AI & digital health", 1, 0.5, 0, 1), ("University", 1, 0.5, 0, 1),
     ]
-    korean = agreements.build(runner, YEAR_2025, "ko").panel("agreements.by_area").frame
+    korean = localise(agreements.build(runner, YEAR_2025), "ko").panel("agreements.by_area").frame
     assert korean["research_area"].to_list() == ["신경", "의료영상"]
 
 
 def test_view_list_and_its_note(runner):
-    view = agreements.build(runner, YEAR_2025, "en")
+    view = localise(agreements.build(runner, YEAR_2025), "en")
     listing = view.panel("agreements.list").frame
     assert listing.select("agreement_id", "requester", "requester_group", "hospital_names", "status").rows() == [
         ("A3", "Hanbat University", "University", "Noeul Hospital", "Signed"),
@@ -270,24 +271,24 @@ def test_view_list_and_its_note(runner):
 
 
 def test_a_focus_narrows_the_network_and_the_list_but_not_the_figures(runner):
-    view = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(area="neurology"))
+    view = localise(agreements.build(runner, YEAR_2025, picks=CrossFilter.of(area="neurology")), "en")
     assert view.panel("agreements.list").frame["agreement_id"].to_list() == ["A3"]
     assert view.panel("agreements.network").frame.select("requester_id", "hospital_id").rows() == [("U1", "H3")]
     assert view.kpis[0].value == 2  # the headline keeps the whole
     assert view.panel("agreements.by_area").frame.height == 2
 
-    by_group = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(requester_group="ai_digital_health"))
+    by_group = localise(agreements.build(runner, YEAR_2025, picks=CrossFilter.of(requester_group="ai_digital_health")), "en")
     assert by_group.panel("agreements.list").frame["agreement_id"].to_list() == ["A2"]
-    by_status = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(status="signed"))
+    by_status = localise(agreements.build(runner, YEAR_2025, picks=CrossFilter.of(status="signed")), "en")
     assert by_status.panel("agreements.list").frame["agreement_id"].to_list() == ["A3"]
-    by_party = agreements.build(runner, YEAR_2025, "en", picks=CrossFilter.of(party="H1"), scope="all")
+    by_party = localise(agreements.build(runner, YEAR_2025, picks=CrossFilter.of(party="H1"), scope="all"), "en")
     assert by_party.panel("agreements.list").frame["agreement_id"].to_list() == ["A2", "A1"]
-    searched = agreements.build(runner, YEAR_2025, "en", search="chest", scope="all")
+    searched = localise(agreements.build(runner, YEAR_2025, search="chest", scope="all"), "en")
     assert searched.panel("agreements.list").frame["agreement_id"].to_list() == ["A2"]
 
 
 def test_scope_all_covers_every_agreement_to_the_period_end(runner):
-    view = agreements.build(runner, YEAR_2025, "en", scope="all")
+    view = localise(agreements.build(runner, YEAR_2025, scope="all"), "en")
     assert view.panel("agreements.list").frame["agreement_id"].to_list() == ["A3", "A2", "A1"]
     assert view.panel("agreements.network").title == (
         "Requester–hospital network (all signed up to the period's end, top 15)"
@@ -295,19 +296,25 @@ def test_scope_all_covers_every_agreement_to_the_period_end(runner):
 
 
 def test_network_panel_names_the_other_nodes(runner):
-    frame = agreements.build(runner, YEAR_2025, "ko", top_n=1).panel("agreements.network").frame
+    frame = localise(agreements.build(runner, YEAR_2025, top_n=1), "ko").panel("agreements.network").frame
     assert frame.select("requester", "hospital", "agreements").rows() == [
         ("빛나AI", "가람병원", 1), ("기타 신청 기관 1곳", "기타 병원 1곳", 1),
     ]
 
 
-def test_mix_values_from_their_labels():
-    assert agreements.mix_value("area", "Neurology", "en") == "neurology"
-    assert agreements.mix_value("area", "신경", "ko") == "neurology"
-    assert agreements.mix_value("requester_group", "University", "en") == "university"
-    assert agreements.mix_value("requester_group", "Other companies", "en") == "other"
-    assert agreements.mix_value("status", "Terminated", "en") == "terminated"
-    assert agreements.mix_value("area", "No such area", "en") is None
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_mix_bars_carry_their_codes_whatever_the_language(runner, lang):
+    """A click on a mix bar gives back its code (customdata), not its words."""
+    panel = localise(agreements.build(runner, YEAR_2025), lang).panel("agreements.by_area")
+    fig = agreement_charts.mix(panel, lang, selected="neurology")
+    bars = dict(zip(fig.data[0].customdata, zip(fig.data[0].y, fig.data[0].marker.opacity)))
+    assert bars == {
+        "medical_imaging": (agreements.label("area", "medical_imaging", lang), agreement_charts.UNSELECTED_OPACITY),
+        "neurology": (agreements.label("area", "neurology", lang), 1.0),
+    }
+    assert agreements.label("area", "neurology", "ko") == "신경"
+    assert agreements.label("requester_group", "other", "en") == "Other companies"
+    assert agreements.label("requester_group", "university", "en") == "University"
 
 
 def test_focus_narrows_the_shared_filters():
@@ -321,18 +328,18 @@ def test_focus_narrows_the_shared_filters():
 def test_a_focus_outside_the_shared_filters_leaves_nothing(runner):
     neurology_only = replace(YEAR_2025, areas=("neurology",))
     assert agreements.narrow(neurology_only, CrossFilter.of(area="neurology")).areas == ("neurology",)
-    view = agreements.build(runner, neurology_only, "en", picks=CrossFilter.of(area="medical_imaging"))
+    view = localise(agreements.build(runner, neurology_only, picks=CrossFilter.of(area="medical_imaging")), "en")
     assert view.panel("agreements.list").frame.height == 0  # not widened back to medical imaging
     assert view.panel("agreements.network").frame.height == 0
     universities = replace(YEAR_2025, kinds=("university",))
-    view = agreements.build(runner, universities, "en", picks=CrossFilter.of(requester_group="ai_digital_health"))
+    view = localise(agreements.build(runner, universities, picks=CrossFilter.of(requester_group="ai_digital_health")), "en")
     assert view.panel("agreements.list").frame.height == 0
 
 
 def test_detail_view(runner):
-    found = agreements.detail(runner, "en", "A1")
+    found = agreements.detail(runner, "A1")
     assert (found.requester_id, found.hospital_ids) == ("C1", ("H1", "H2"))
-    view = found.view
+    view = localise(found.view, "en")
     assert view.title == "Agreement A1"
     assert [k.value for k in view.kpis] == [2, 3, 2, 1, 1500, 40.0]
     facts = dict(view.panel("agreements.detail.facts").frame.rows())
@@ -346,16 +353,16 @@ def test_detail_view(runner):
 
 
 def test_detail_in_korean_falls_back_to_english_names(runner):
-    view = agreements.detail(runner, "ko", "A3").view
+    view = localise(agreements.detail(runner, "A3").view, "ko")
     assert dict(view.panel("agreements.detail.facts").frame.rows())["신청 기관"] == "한밭대학교"
     assert view.panel("agreements.detail.parties").frame["hospital"].to_list() == ["Noeul Hospital"]
-    assert agreements.detail(runner, "ko", "nope") is None
+    assert agreements.detail(runner, "nope") is None
 
 
 # --- charts ----------------------------------------------------------------------------------------
 
 def test_network_chart_places_nodes_and_carries_ids(runner):
-    frame = agreements.build(runner, YEAR_2025, "en", top_n=1).panel("agreements.network").frame
+    frame = localise(agreements.build(runner, YEAR_2025, top_n=1), "en").panel("agreements.network").frame
     fig = agreement_charts.network(frame, "en")
     nodes = [trace for trace in fig.data if trace.mode == "markers+text"]
     assert [list(n.customdata) for n in nodes] == [["C2", ""], ["H1", ""]]  # "other" carries no id
@@ -384,13 +391,13 @@ def test_network_chart_highlights_a_selection_and_escapes_names():
 
 
 def test_mix_chart_fades_all_but_the_selected_bar(runner):
-    panel = agreements.build(runner, YEAR_2025, "en").panel("agreements.by_area")
-    fig = agreement_charts.mix(panel, "en", selected="Neurology")
+    panel = localise(agreements.build(runner, YEAR_2025), "en").panel("agreements.by_area")
+    fig = agreement_charts.mix(panel, "en", selected="neurology")
     assert list(fig.data[0].marker.opacity) == [agreement_charts.UNSELECTED_OPACITY, 1.0]
 
 
 def test_monthly_chart_has_bars_and_a_running_total(runner):
-    panel = agreements.build(runner, YEAR_2025, "en").panel("agreements.monthly")
+    panel = localise(agreements.build(runner, YEAR_2025), "en").panel("agreements.monthly")
     fig = agreement_charts.monthly(panel, "en")
     assert [trace.type for trace in fig.data] == ["bar", "scatter"]
     assert list(fig.data[0].y) == [0] * 7 + [1, 0, 1, 0, 0]
@@ -399,7 +406,7 @@ def test_monthly_chart_has_bars_and_a_running_total(runner):
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_has_a_definition_and_no_placeholder_left(runner, lang):
-    view = agreements.build(runner, YEAR_2025, lang)
-    detail = agreements.detail(runner, lang, "A1").view
+    view = localise(agreements.build(runner, YEAR_2025), lang)
+    detail = localise(agreements.detail(runner, "A1").view, lang)
     for panel in (*view.panels, *detail.panels):
         assert panel.definition and "{" not in panel.definition and "{" not in panel.title, panel.key

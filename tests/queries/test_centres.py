@@ -24,6 +24,7 @@ from oversight.charts import access as access_charts
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views import centres
+from oversight.views.localise import localise
 
 D = dt.date
 H1_2026 = Filters(D(2026, 1, 1), D(2026, 6, 30))
@@ -142,7 +143,7 @@ def test_history_window_is_the_six_months_before(history_runner):
 
 
 def test_flags_against_own_history(history_runner):
-    view = centres.build(history_runner, JULY_2025, "en")
+    view = localise(centres.build(history_runner, JULY_2025), "en")
     history = view.panel("centres.history").frame
     assert history.select("centre_id", "flag").rows() == [
         ("S1", "Well above usual"),  # 20 / 10.5 = 1.90
@@ -184,7 +185,7 @@ def test_the_history_rule_states_the_thresholds_the_code_uses():
 
 
 def test_view_kpis(runner):
-    kpis = {k.key: k for k in centres.build(runner, H1_2026, "en").kpis}
+    kpis = {k.key: k for k in localise(centres.build(runner, H1_2026), "en").kpis}
     assert (kpis["sessions"].value, kpis["sessions"].previous) == (25, 0)
     assert kpis["centre_share"].value == pytest.approx(2 / 3)
     assert kpis["centre_share"].detail == "2 of 3 requests"
@@ -192,7 +193,7 @@ def test_view_kpis(runner):
 
 
 def test_view_directory_and_detail(runner):
-    view = centres.build(runner, H1_2026, "ko", selection=CrossFilter.of(centre_ids=("H1",)))
+    view = localise(centres.build(runner, H1_2026, selection=CrossFilter.of(centre_ids=("H1",))), "ko")
     assert view.panel("centres.directory").frame.select(
         "centre_id", "centre", "region", "safe_centre_since", "months_reported", "sessions", "researcher_hours"
     ).rows() == [
@@ -209,21 +210,21 @@ def test_view_directory_and_detail(runner):
 
 
 def test_without_a_selection_there_is_no_detail_panel(runner):
-    keys = [p.key for p in centres.build(runner, H1_2026, "en").panels]
+    keys = [p.key for p in localise(centres.build(runner, H1_2026), "en").panels]
     assert "centres.detail" not in keys and "centres.directory" in keys
 
 
 def test_metric_choice(runner):
-    view = centres.build(runner, H1_2026, "en", metric="researcher_hours")
+    view = localise(centres.build(runner, H1_2026, metric="researcher_hours"), "en")
     history = view.panel("centres.history")
     assert history.frame.filter(history.frame["centre_id"] == "H1").select("value", "trailing_median").row(0) == (40.0, 35.5)
     assert "researcher hours" in history.title
     with pytest.raises(ValueError):
-        centres.build(runner, H1_2026, "en", metric="not_a_metric")
+        centres.build(runner, H1_2026, metric="not_a_metric")
 
 
 def test_charts_carry_centre_ids(runner):
-    view = centres.build(runner, H1_2026, "ko", selection=CrossFilter.of(centre_ids=("P1",)))
+    view = localise(centres.build(runner, H1_2026, selection=CrossFilter.of(centre_ids=("P1",))), "ko")
     usage = access_charts.figure(view.panel("centres.usage"), "ko", selected=("P1",))
     by_centre = {trace.customdata[0]: trace.opacity for trace in usage.data}
     assert by_centre == {"H1": access_charts.FADED, "P1": 1.0}
@@ -235,7 +236,7 @@ def test_charts_carry_centre_ids(runner):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_draws(runner, history_runner, lang):
     for r, filters in ((runner, H1_2026), (runner, Filters(D(2024, 1, 1), D(2024, 12, 31))), (history_runner, JULY_2025)):
-        for panel in centres.build(r, filters, lang).panels:
+        for panel in localise(centres.build(r, filters), lang).panels:
             if panel.chart is not None:
                 figure = access_charts.figure(panel, lang)
                 assert (figure_points(figure) > 0) == (panel.frame.height > 0), panel.key

@@ -21,6 +21,7 @@ from oversight.charts import access as access_charts
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views import consulting
+from oversight.views.localise import localise
 
 D = dt.date
 H1_2026 = Filters(D(2026, 1, 1), D(2026, 6, 30))
@@ -148,7 +149,7 @@ def test_lead_times_counting_one_topic_only(runner):
 
 
 def test_view_kpis(runner):
-    kpis = {k.key: k for k in consulting.build(runner, H1_2026, "en").kpis}
+    kpis = {k.key: k for k in localise(consulting.build(runner, H1_2026), "en").kpis}
     assert (kpis["consultations"].value, kpis["consultations"].previous) == (3, 0)
     assert kpis["satisfied_share"].value == 1.0
     assert kpis["satisfied_share"].detail == "Mean 4.50 of 5 from 2 responses"
@@ -156,7 +157,7 @@ def test_view_kpis(runner):
 
 
 def test_view_satisfaction_shares(runner):
-    frame = consulting.build(runner, H1_2026, "ko").panel("consulting.satisfaction").frame
+    frame = localise(consulting.build(runner, H1_2026), "ko").panel("consulting.satisfaction").frame
     assert frame.columns == ["topic", "rated", "mean_satisfaction", "share_1", "share_2", "share_3", "share_4", "share_5"]
     assert frame.row(0) == ("가명처리", 1, 5.0, 0.0, 0.0, 0.0, 0.0, 1.0)
     assert frame.row(1) == ("데이터 가공", 1, 4.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -164,7 +165,7 @@ def test_view_satisfaction_shares(runner):
 
 
 def test_view_requesters_are_named_and_topics_translated(runner):
-    frame = consulting.build(runner, H1_2026, "en").panel("consulting.requesters").frame
+    frame = localise(consulting.build(runner, H1_2026), "en").panel("consulting.requesters").frame
     assert frame.select("requester", "kind", "sector", "topics").rows() == [
         ("Hanbat University", "University", None, "CDM conversion"),
         ("Nuri Pharm", "Company", "Pharmaceutical", "De-identification"),
@@ -174,7 +175,7 @@ def test_view_requesters_are_named_and_topics_translated(runner):
 
 def test_the_page_states_association_not_causation(runner):
     for lang in ("ko", "en"):
-        view = consulting.build(runner, YEAR_2025, lang)
+        view = localise(consulting.build(runner, YEAR_2025), lang)
         note = t("consulting.association_note", lang)
         assert note in view.notes
         assert note in view.panel("consulting.lead_time").definition
@@ -184,7 +185,7 @@ def test_the_page_states_association_not_causation(runner):
 
 def test_a_topic_narrows_the_rest_but_not_its_own_charts(runner):
     chosen = CrossFilter.of(topics=("cdm_conversion",))
-    view = consulting.build(runner, H1_2026, "en", selection=chosen)
+    view = localise(consulting.build(runner, H1_2026, selection=chosen), "en")
     assert view.panel("consulting.by_topic").frame.height == 6
     assert view.panel("consulting.requesters").frame.get_column("institution_id").to_list() == ["U1"]
     assert {k.key: k.value for k in view.kpis}["consultations"] == 1
@@ -192,7 +193,7 @@ def test_a_topic_narrows_the_rest_but_not_its_own_charts(runner):
 
 
 def test_charts_carry_topic_codes(runner):
-    view = consulting.build(runner, H1_2026, "ko")
+    view = localise(consulting.build(runner, H1_2026), "ko")
     fig = access_charts.figure(view.panel("consulting.by_topic"), "ko", selected=("security",))
     assert list(fig.data[0].customdata) == list(schema.CONSULTATION_TOPICS)
     assert list(fig.data[0].marker.opacity) == [access_charts.FADED] * 4 + [1.0, access_charts.FADED]
@@ -206,7 +207,7 @@ def test_charts_carry_topic_codes(runner):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_draws(runner, lang):
     for filters in (H1_2026, YEAR_2025):
-        for panel in consulting.build(runner, filters, lang).panels:
+        for panel in localise(consulting.build(runner, filters), lang).panels:
             if panel.chart is not None:
                 figure = access_charts.figure(panel, lang)
                 assert (figure_points(figure) > 0) == (panel.frame.height > 0), panel.key

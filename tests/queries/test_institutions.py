@@ -16,6 +16,7 @@ from conftest import YEAR_2025
 from oversight.charts import institutions as institution_charts
 from oversight.filters import Filters
 from oversight.views import institutions
+from oversight.views.localise import localise, view_in
 
 D = dt.date
 TO_2025 = {"date_to": D(2025, 12, 31)}
@@ -181,7 +182,7 @@ def test_institution_agreements(runner):
 # --- the view --------------------------------------------------------------------------------------
 
 def test_view_kpis_and_panels(runner):
-    view = institutions.build(runner, YEAR_2025, "en")
+    view = localise(institutions.build(runner, YEAR_2025), "en")
     assert [(k.label, k.value, k.previous) for k in view.kpis] == [
         ("Hospitals in the programme", 3, 2),
         ("Active hospitals", 3, 2),
@@ -209,14 +210,14 @@ def test_view_kpis_and_panels(runner):
 
 
 def test_view_in_korean(runner):
-    view = institutions.build(runner, YEAR_2025, "ko")
+    view = localise(institutions.build(runner, YEAR_2025), "ko")
     hospitals = view.panel("institutions.hospitals").frame
     assert hospitals["name"].to_list() == ["가람병원", "Noeul Hospital", "하늘병원"]  # H3: English stands in
     assert view.kpis[0].label == "참여 병원"
 
 
 def test_profile_view_of_a_hospital_and_safe_centre(runner):
-    view = institutions.profile(runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "H1")
+    view = view_in(institutions.profile, runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "H1")
     assert view.title == "Garam Hospital"
     assert [p.key for p in view.panels] == [
         "institutions.profile.facts", "institutions.profile.activity", "institutions.profile.quality",
@@ -239,17 +240,17 @@ def test_profile_view_of_a_hospital_and_safe_centre(runner):
 
 
 def test_profile_view_of_a_requester(runner):
-    view = institutions.profile(runner, YEAR_2025, "ko", "C1")
+    view = view_in(institutions.profile, runner, YEAR_2025, "ko", "C1")
     assert view.title == "누리제약"
     keys = [p.key for p in view.panels]
     assert "institutions.profile.quality" not in keys and "institutions.profile.centre" not in keys
     assert view.kpis[2].label == "협약 병원"
     assert dict(view.panel("institutions.profile.facts").frame.rows())["분야"] == "제약"
-    assert institutions.profile(runner, YEAR_2025, "ko", "nobody") is None
+    assert institutions.profile(runner, YEAR_2025, "nobody") is None
 
 
 def test_profile_quality_panel_labels_categories(runner):
-    view = institutions.profile(runner, YEAR_2025, "en", "H1")
+    view = view_in(institutions.profile, runner, YEAR_2025, "en", "H1")
     quality = view.panel("institutions.profile.quality").frame
     assert quality.filter(quality["category"] == "Overall").select("assessed_on", "score").rows() == [
         (D(2025, 6, 30), 0.5), (D(2025, 12, 31), 0.75),
@@ -259,7 +260,7 @@ def test_profile_quality_panel_labels_categories(runner):
 # --- charts ----------------------------------------------------------------------------------------
 
 def test_workload_chart_one_point_per_hospital_with_its_id(runner):
-    panel = institutions.build(runner, YEAR_2025, "en").panel("institutions.workload")
+    panel = localise(institutions.build(runner, YEAR_2025), "en").panel("institutions.workload")
     fig = institution_charts.workload(panel, "en", selected="H2")
     points = {i: (x, y, sym) for trace in fig.data
               for i, x, y, sym in zip(trace.customdata, trace.x, trace.y, trace.marker.symbol)}
@@ -270,7 +271,7 @@ def test_workload_chart_one_point_per_hospital_with_its_id(runner):
 
 
 def test_top_requesters_chart(runner):
-    panel = institutions.build(runner, YEAR_2025, "en").panel("institutions.top_requesters")
+    panel = localise(institutions.build(runner, YEAR_2025), "en").panel("institutions.top_requesters")
     fig = institution_charts.top_requesters(panel, "en", selected="U1")
     assert list(fig.data[0].customdata) == ["C2", "U1"]
     assert list(fig.data[0].y) == ["Bitna AI", "Hanbat University"]
@@ -278,20 +279,20 @@ def test_top_requesters_chart(runner):
     # a hospital's profile open: no requester is faded
     other = institution_charts.top_requesters(panel, "en", selected="H1")
     assert list(other.data[0].marker.opacity) == [1.0, 1.0]
-    workload = institution_charts.workload(institutions.build(runner, YEAR_2025, "en").panel("institutions.workload"), "en", selected="C1")
+    workload = institution_charts.workload(localise(institutions.build(runner, YEAR_2025), "en").panel("institutions.workload"), "en", selected="C1")
     assert {o for trace in workload.data for o in trace.marker.opacity} == {1.0}
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_panel_has_a_definition(runner, lang):
-    view = institutions.build(runner, YEAR_2025, lang)
-    profile = institutions.profile(runner, YEAR_2025, lang, "H1")
+    view = localise(institutions.build(runner, YEAR_2025), lang)
+    profile = view_in(institutions.profile, runner, YEAR_2025, lang, "H1")
     for panel in (*view.panels, *profile.panels):
         assert panel.definition and "{" not in panel.definition and "{" not in panel.title, panel.key
 
 
 def test_profile_of_a_safe_centre_without_agreements(runner):
-    view = institutions.profile(runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "P1")
+    view = view_in(institutions.profile, runner, Filters(D(2026, 1, 1), D(2026, 6, 30)), "en", "P1")
     # the public agency signs nothing and requests nothing: no activity to draw
     assert view.panel("institutions.profile.activity").frame.height == 0
     # its centre: May reported (3 sessions); R7 (June) chose it

@@ -11,6 +11,7 @@ from fixture_quality import build_quality_fixture
 from oversight import db, queries
 from oversight.filters import Filters
 from oversight.views import quality
+from oversight.views.localise import localise, view_in
 
 D = dt.date.fromisoformat
 # tests/fixture_quality.py: the period's end falls in Q2 2026
@@ -102,7 +103,7 @@ def test_new_resolved_and_persisting_failures_of_h1(runner):
 
 
 def test_a_first_assessment_lists_its_failures_without_changes(runner):
-    view = quality.build_hospital(runner, Filters(D("2025-01-01"), D("2025-09-30")), "en", "H1")
+    view = view_in(quality.build_hospital, runner, Filters(D("2025-01-01"), D("2025-09-30")), "en", "H1")
     kpis = {k.key: k.value for k in view.kpis}
     assert kpis["quality.hospital.overall"] == 0.5
     assert [kpis[f"quality.hospital.{c}"] for c in quality.CHANGES] == [None, None, None]
@@ -147,7 +148,7 @@ def test_the_tolerance_is_the_one_the_definition_states():
 
 
 def test_network_view_on_the_quality_fixture(qrunner):
-    view = quality.build(qrunner, PERIOD, "en", threshold=0.9)
+    view = localise(quality.build(qrunner, PERIOD, threshold=0.9), "en")
     kpis = {k.key.removeprefix("quality."): k for k in view.kpis}
     # latest: QA 16/20, QB 91/100, QC 18/20, QD 18/20 -> (16 + 91 + 18 + 18) / (20 + 100 + 20 + 20)
     assert kpis["network_score"].value == pytest.approx(143 / 160)
@@ -170,7 +171,7 @@ def test_network_view_on_the_quality_fixture(qrunner):
 
 def test_the_threshold_decides_who_is_flagged(qrunner):
     counts = {
-        threshold: len(quality.build(qrunner, PERIOD, "en", threshold=threshold).panel("quality.flagged").frame)
+        threshold: len(localise(quality.build(qrunner, PERIOD, threshold=threshold), "en").panel("quality.flagged").frame)
         for threshold in (0.75, 0.9, 0.905, 0.95)
     }
     assert counts == {0.75: 0, 0.9: 1, 0.905: 3, 0.95: 4}
@@ -216,7 +217,7 @@ def test_the_event_window_keeps_years_from_minus_three_to_five():
 
 
 def test_hospital_view_changes_against_the_previous_assessment(qrunner):
-    view = quality.build_hospital(qrunner, PERIOD, "en", "QA")
+    view = view_in(quality.build_hospital, qrunner, PERIOD, "en", "QA")
     kpis = {k.key.removeprefix("quality.hospital."): k for k in view.kpis}
     assert (kpis["overall"].value, kpis["overall"].previous) == (0.8, 0.75)
     assert (kpis["new"].value, kpis["persisting"].value, kpis["resolved"].value) == (2, 2, 3)
@@ -231,7 +232,7 @@ def test_hospital_view_changes_against_the_previous_assessment(qrunner):
 
 
 def test_hospital_view_of_an_earlier_assessment(qrunner):
-    view = quality.build_hospital(qrunner, PERIOD, "en", "QA", assessed_on=D("2026-04-10"))
+    view = view_in(quality.build_hospital, qrunner, PERIOD, "en", "QA", assessed_on=D("2026-04-10"))
     kpis = {k.key.removeprefix("quality.hospital."): k.value for k in view.kpis}
     # 2026-04-10 (k000-k004 fail) against 2026-02-15 (k000-k005 fail)
     assert (kpis["new"], kpis["persisting"], kpis["resolved"]) == (0, 5, 1)
@@ -239,7 +240,7 @@ def test_hospital_view_of_an_earlier_assessment(qrunner):
 
 
 def test_dqd_overview_totals(qrunner):
-    frame = quality.build_hospital(qrunner, PERIOD, "en", "QA").panel("quality.hospital.overview").frame
+    frame = view_in(quality.build_hospital, qrunner, PERIOD, "en", "QA").panel("quality.hospital.overview").frame
     total = frame.filter(pl.col("category") == "Total").row(0, named=True)
     # verification: even numbers k000-k020 (11), failing k000, k020; k005 (n/a) is odd
     assert (total["verification_passed"], total["verification_failed"]) == (9, 2)
@@ -248,7 +249,7 @@ def test_dqd_overview_totals(qrunner):
 
 
 def test_an_unknown_hospital_has_no_view(qrunner):
-    assert quality.build_hospital(qrunner, PERIOD, "en", "NOPE") is None
+    assert quality.build_hospital(qrunner, PERIOD, "NOPE") is None
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from conftest import YEAR_2025
 from oversight import db, queries
 from oversight.regions import CAPITAL_AREA
 from oversight.views import regions as rv
+from oversight.views.localise import localise
 
 # Populations (reference/regions.csv), in thousands: the 17 regions total 51,326.
 P = 51_326
@@ -20,7 +21,7 @@ CAPITAL = SEOUL + INCHEON + GYEONGGI  # 26,018
 
 @pytest.fixture(scope="module")
 def view(runner):
-    return rv.build(runner, YEAR_2025, "en")
+    return localise(rv.build(runner, YEAR_2025), "en")
 
 
 def _rows(frame: pl.DataFrame, key: str) -> dict:
@@ -187,7 +188,7 @@ def test_regional_sums_equal_the_totals_for_counts_held_once(view):
 
 
 def test_the_region_filter_limits_the_table_not_the_concentration(runner):
-    filtered = rv.build(runner, YEAR_2025.__class__(YEAR_2025.date_from, YEAR_2025.date_to, regions=("11", "26")), "en")
+    filtered = localise(rv.build(runner, YEAR_2025.__class__(YEAR_2025.date_from, YEAR_2025.date_to, regions=("11", "26"))), "en")
     table = filtered.panel("regions.table").frame
     assert table.get_column("region_code").drop_nulls().to_list() == ["11", "26"]
     assert table.filter(pl.col("region") == "All")["institutions"].item() == 3  # H1, C1, H2
@@ -217,19 +218,19 @@ def test_inequality_by_quarter(view):
 
 
 def test_trends_per_million_for_every_region(runner):
-    panel = rv.build(runner, YEAR_2025, "en", metric="agreements", per_capita=True).panel("regions.trends")
+    panel = localise(rv.build(runner, YEAR_2025, metric="agreements", per_capita=True), "en").panel("regions.trends")
     frame = panel.frame
     assert frame.get_column("region_code").n_unique() == 17  # regions without data show zeros
     q4 = _rows(frame.filter(pl.col("quarter") == dt.date(2025, 10, 1)), "region_code")
     assert q4["52"]["value"] == round(1 / 1.755, 2)  # A3 per million residents of Jeonbuk
     assert q4["50"]["value"] == 0.0
-    score = rv.build(runner, YEAR_2025, "en", metric="score").panel("regions.trends").frame
+    score = localise(rv.build(runner, YEAR_2025, metric="score"), "en").panel("regions.trends").frame
     q4 = _rows(score.filter(pl.col("quarter") == dt.date(2025, 10, 1)), "region_code")
     assert q4["11"]["value"] == 0.75 and q4["26"]["value"] == 1.0 and q4["30"]["value"] is None
 
 
 def test_district_view_of_seoul(runner):
-    view = rv.build(runner, YEAR_2025, "en", region="11")
+    view = localise(rv.build(runner, YEAR_2025, region="11"), "en")
     districts = view.panel("regions.districts").frame
     assert districts.height == 25  # every ward, with zeros where nothing is
     rows = _rows(districts, "district_code")
@@ -242,7 +243,7 @@ def test_district_view_of_seoul(runner):
 
 
 def test_a_legacy_region_code_in_the_url_is_the_current_region(runner):
-    view = rv.build(runner, YEAR_2025, "ko", region="45")
+    view = localise(rv.build(runner, YEAR_2025, region="45"), "ko")
     assert view.panel("regions.districts").title.startswith("전북특별자치도")
 
 
@@ -261,7 +262,7 @@ def legacy_runner(fixture_db, tmp_path_factory):
 
 
 def test_legacy_and_current_codes_are_one_region(legacy_runner):
-    view = rv.build(legacy_runner, YEAR_2025, "en")
+    view = localise(rv.build(legacy_runner, YEAR_2025), "en")
     table = view.panel("regions.table").frame
     assert "45" not in table.get_column("region_code").to_list()
     jeonbuk = table.filter(pl.col("region_code") == "52").row(0, named=True)
@@ -273,7 +274,7 @@ def test_legacy_and_current_codes_are_one_region(legacy_runner):
 
 
 def test_an_institution_whose_point_lies_outside_its_region_has_no_district(legacy_runner):
-    view = rv.build(legacy_runner, YEAR_2025, "en", region="41")
+    view = localise(rv.build(legacy_runner, YEAR_2025, region="41"), "en")
     districts = view.panel("regions.districts").frame
     unplaced = districts.filter(pl.col("district_code").is_null()).row(0, named=True)
     assert unplaced["institutions"] == 1  # C2

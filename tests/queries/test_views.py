@@ -4,12 +4,13 @@ import pytest
 
 from conftest import YEAR_2025
 from oversight.pages import SHEETS
+from oversight.views.localise import view_in
 
 
 @pytest.mark.parametrize("sheet", list(SHEETS))
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_view_builds_with_titled_defined_panels(runner, sheet, lang):
-    view = SHEETS[sheet](runner, YEAR_2025, lang)
+    view = view_in(SHEETS[sheet], runner, YEAR_2025, lang)
     assert view.sheet == sheet
     assert view.panels, "a view shows at least one panel"
     for panel in view.panels:
@@ -27,5 +28,5 @@ def test_view_builds_when_nothing_is_in_scope(runner, sheet):
     """A filter that matches nothing (no institution in Jeju in the fixture) must not crash."""
     from dataclasses import replace
 
-    view = SHEETS[sheet](runner, replace(YEAR_2025, regions=("50",)), "ko")
+    view = view_in(SHEETS[sheet], runner, replace(YEAR_2025, regions=("50",)), "ko")
     assert view.sheet == sheet

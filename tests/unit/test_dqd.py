@@ -251,12 +251,13 @@ def test_the_hospital_page_lists_errored_checks_apart_with_their_message(db):
     from oversight import queries
     from oversight.filters import Filters
     from oversight.views import quality
+    from oversight.views.localise import view_in
 
     for generation in ("v1_camel", "v2"):
         loader.import_files([submission(generation)], db, by="test")
     runner = queries.DatabaseRunner(database.read_only(db))
-    view = quality.build_hospital(runner, Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), "en", "H1",
-                                  assessed_on=dt.date(2024, 3, 4))
+    view = view_in(quality.build_hospital, runner, Filters(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), "en", "H1",
+                   assessed_on=dt.date(2024, 3, 4))
     errored = next(p for p in view.panels if p.key == "quality.hospital.errored").frame
     assert errored.select("check_id", "message").rows() == [
         ("fkclass.drug_exposure.drug_concept_id", "Error executing SQL: canceling statement due to statement timeout")]

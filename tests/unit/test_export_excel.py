@@ -19,6 +19,7 @@ from oversight.export.suppression import suppress_panel
 from oversight.filters import Filters, default_filters
 from oversight.i18n import column_label
 from oversight.pages import SHEETS
+from oversight.views.localise import view_in
 
 CONTEXT = ctx.ReportContext(
     lang="ko",
@@ -79,7 +80,7 @@ def test_every_table_equals_its_views_frame(demo_db, lang, threshold):
     filters = default_filters(data_date)
     book = read(excel.build_report(runner, filters, lang, threshold=threshold))
     for name, build in SHEETS.items():
-        view = build(runner, filters, lang)
+        view = view_in(build, runner, filters, lang)
         sheet = book[name]
         tables = tables_in_order(sheet)
         kpi_table, panel_tables = (tables[0], tables[1:]) if view.kpis else (None, tables)

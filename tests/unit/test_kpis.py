@@ -3,6 +3,7 @@ languages, a known unit; the views read their KPIs from it."""
 
 from oversight import i18n, kpis, queries
 from oversight.views.model import Kpi
+from oversight.views.localise import localise_kpi
 
 from oversight.units import UNITS
 
@@ -30,7 +31,7 @@ def test_a_kpi_is_read_from_the_rows_of_the_period_and_the_one_before():
     now = {"signed": 6, "in_force": 9, "requesters": 4, "hospitals_per_agreement": 1.914,
            "hospital_links": 11, "signed_prev": None}
     before = {"signed": 4, "in_force": 9, "requesters": None, "hospitals_per_agreement": 1.912}
-    read = {k.key: k for k in kpis.read("agreement_kpis", now, before, "en")}
+    read = {k.key: localise_kpi(k, "en") for k in kpis.read("agreement_kpis", now, before)}
     assert list(read) == ["agreements.signed", "agreements.in_force", "agreements.requesters",
                           "agreements.hospitals_per_agreement"]
     signed = read["agreements.signed"]
@@ -40,4 +41,4 @@ def test_a_kpi_is_read_from_the_rows_of_the_period_and_the_one_before():
     per = read["agreements.hospitals_per_agreement"]
     assert (per.value, per.previous, per.change) == (1.91, 1.91, 0)  # what is shown is compared
     assert "11" in per.detail and "6" in per.detail
-    assert kpis.read("no_such_query", now, before, "en") == ()
+    assert kpis.read("no_such_query", now, before) == ()

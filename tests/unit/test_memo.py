@@ -114,3 +114,18 @@ def test_entries_go_once_their_weight_adds_up_past_the_bound():
     assert memo.get("a", lambda: "again") == "again"
     memo.get("huge", lambda: "x" * 50)  # larger than the bound alone: kept, everything else goes
     assert len(memo) == 1 and memo.weight == 50
+
+
+def test_one_build_serves_both_languages(served):
+    from ui import data
+
+    built = []
+
+    def counted(runner, filters):
+        built.append(filters)
+        return overview.build(runner, filters)
+
+    korean, english = data.view(counted, YEAR_2025, "ko"), data.view(counted, YEAR_2025, "en")
+    assert built == [YEAR_2025]
+    assert korean.title != english.title
+    assert korean.panel("overview.waiting").codes is english.panel("overview.waiting").codes

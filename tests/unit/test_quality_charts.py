@@ -11,6 +11,7 @@ from oversight import db, queries
 from oversight.charts import quality as charts
 from oversight.filters import Filters
 from oversight.views import quality
+from oversight.views.localise import localise, view_in
 from oversight.views.model import Panel
 
 PERIOD = Filters(dt.date(2025, 7, 1), dt.date(2026, 6, 30))
@@ -21,7 +22,7 @@ def views(tmp_path_factory):
     path = build_quality_fixture(tmp_path_factory.mktemp("charts") / "quality.duckdb")
     runner = queries.DatabaseRunner(db.read_only(path))
     return {
-        lang: (quality.build(runner, PERIOD, lang), quality.build_hospital(runner, PERIOD, lang, "QA"))
+        lang: (localise(quality.build(runner, PERIOD), lang), view_in(quality.build_hospital, runner, PERIOD, lang, "QA"))
         for lang in ("ko", "en")
     }
 

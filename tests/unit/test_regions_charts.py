@@ -9,11 +9,12 @@ from conftest import YEAR_2025
 from oversight.charts import regions as rc
 from oversight.filters import Filters
 from oversight.views import regions as rv
+from oversight.views.localise import localise
 
 
 @pytest.fixture(scope="module")
 def view(runner):
-    return rv.build(runner, YEAR_2025, "ko")
+    return localise(rv.build(runner, YEAR_2025), "ko")
 
 
 def _features(deck, layer_id):
@@ -52,7 +53,7 @@ def test_the_deck_requests_nothing_and_is_compact(view):
 
 
 def test_regions_outside_the_filter_are_grey(runner):
-    filtered = rv.build(runner, Filters(YEAR_2025.date_from, YEAR_2025.date_to, regions=("11",)), "ko")
+    filtered = localise(rv.build(runner, Filters(YEAR_2025.date_from, YEAR_2025.date_to, regions=("11",))), "ko")
     deck, _ = rc.national_map(filtered.panel("regions.table"), None, "institutions", "ko")
     fills = {f["properties"]["code"]: tuple(f["properties"]["fill"][:3]) for f in _features(deck, "regions")}
     assert fills["26"] == rc.NO_DATA and fills["11"] != rc.NO_DATA
@@ -60,7 +61,7 @@ def test_regions_outside_the_filter_are_grey(runner):
 
 
 def test_the_district_map_of_seoul(runner):
-    view = rv.build(runner, YEAR_2025, "en", region="11")
+    view = localise(rv.build(runner, YEAR_2025, region="11"), "en")
     deck, scale = rc.district_map(view.panel("regions.districts"), view.panel("regions.institutions"),
                                   "11", "institutions", "en")
     assert rc.layer_size(deck) == {"regions": 16, "districts": 25, "institutions": 2}
@@ -72,7 +73,7 @@ def test_the_district_map_of_seoul(runner):
 
 
 def test_text_from_data_stays_text(runner):
-    view = rv.build(runner, YEAR_2025, "en")
+    view = localise(rv.build(runner, YEAR_2025), "en")
     deck, _ = rc.national_map(view.panel("regions.table"), view.panel("regions.institutions"), "institutions", "en")
     assert set(deck._tooltip) == {"text", "style"}  # innerText: a name is never parsed as HTML
 
