@@ -29,6 +29,7 @@ def measure(db: Path, sheets: Sequence[str], runs: int) -> dict[str, dict[str, l
     from oversight.export import context, excel
     from oversight.export.suppression import suppress_panel
     from oversight.pages import SHEETS
+    from oversight.views.localise import view_in
 
     runner = queries.DatabaseRunner(database.read_only(db))
     info = runner.run("dataset_info", {}).row(0, named=True)
@@ -39,7 +40,7 @@ def measure(db: Path, sheets: Sequence[str], runs: int) -> dict[str, dict[str, l
         times: dict[str, list[float]] = {stage: [] for stage in STAGES}
         for _ in range(runs):
             started = time.perf_counter()
-            view = SHEETS[sheet](runner, chosen, "ko")
+            view = view_in(SHEETS[sheet], runner, chosen, "ko")
             times["view"].append(time.perf_counter() - started)
             started = time.perf_counter()
             for panel in view.panels:

@@ -71,11 +71,17 @@ def _open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 def _create_scope_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The shared-filter table macros of queries/macros/, in the in-memory catalog.
 
-    Their bodies bind to the attached file's tables, so they are created with `live` in use.
+    Their bodies bind to the attached file's tables, so they are created with `live` in use. A
+    macro over a table that a database written by an older version lacks is left out: the app
+    then says to run `refresh` (derived.missing_tables) instead of failing to open the file.
     """
     con.execute("use live")
     for macro in sorted(MACROS_DIR.glob("*.sql")):
-        con.execute(macro.read_text(encoding="utf-8"))
+        for statement in con.extract_statements(macro.read_text(encoding="utf-8")):
+            try:
+                con.execute(statement)
+            except duckdb.CatalogException:
+                continue
 
 
 class ReadOnlyDatabase:
