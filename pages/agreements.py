@@ -135,7 +135,9 @@ def mix_panel(dimension: str) -> None:
     key = f"agreements_mix_{dimension}_{_nonce()}"
     components.show_panel(
         panel, lang, data.drawn(agreement_charts.mix, panel, lang, selected=current) if panel.frame.height else None,
-        select=components.ChartSelect(key, lambda: _on_mix_click(dimension, key, current)),
+        select=components.ChartSelect(key, lambda: _on_mix_click(dimension, key, current),
+                                      picked=(current,) if current else (),
+                                      pick=lambda codes: state.write(PICKS[dimension], codes[-1:])),  # one bar at a time
     )
 
 
@@ -184,7 +186,8 @@ network_key = f"agreements_network_{_nonce()}"
 components.show_panel(
     network, lang, data.drawn(agreement_charts.network, network.frame, lang, selected=party) if network.frame.height else None,
     hint=t("agreements.network.click_hint", lang), mode_bar=False,
-    select=components.ChartSelect(network_key, lambda: _on_network_click(network_key, party)),
+    select=components.ChartSelect(network_key, lambda: _on_network_click(network_key, party),
+                                  picked=(party,) if party else (), pick=lambda ids: state.write(PICKS["party"], ids[-1:])),
 )
 
 # --- find an agreement ---------------------------------------------------------------------------

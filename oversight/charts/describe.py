@@ -13,6 +13,7 @@ The sentence says what the chart shows at a glance; the table under it has every
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import polars as pl
 
@@ -102,7 +103,7 @@ def choices(figure) -> dict[str, str]:
         for code, label in zip(codes, labels):
             code = code[0] if isinstance(code, (list, tuple)) and code else code
             if code is not None and str(code) not in found:
-                found[str(code)] = str(label)
+                found[str(code)] = html.unescape(str(label))  # plotly's labels are escaped (charts/safe.py)
     return found
 
 

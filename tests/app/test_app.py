@@ -145,3 +145,16 @@ def test_a_chart_pick_can_be_made_by_keyboard_from_the_list_under_the_chart(app)
     assert {m.label: m.value for m in at.metric} != before  # the KPIs narrowed to the topic
     picked = [m for m in at.multiselect if m.label == "Narrow the page by this chart"]
     assert picked[0].value == ["ethics_irb"] and picked[1].value == ["ethics_irb"]
+
+
+def test_an_agreements_bar_can_be_picked_by_keyboard_one_at_a_time(app):
+    from helpers import query_value
+
+    at = app({"lang": "en"})
+    at.switch_page("pages/agreements.py").run()
+    area = next(m for m in at.multiselect if m.label == "Narrow the page by this chart" and "Oncology" in m.options)
+    area.set_value(["oncology"]).run()
+    assert not at.exception and query_value(at, "agreements_area") == "oncology"
+    area = next(m for m in at.multiselect if m.label == "Narrow the page by this chart" and "Oncology" in m.options)
+    area.set_value(["oncology", "rare_disease"]).run()  # a second choice replaces the first, as a click does
+    assert query_value(at, "agreements_area") == "rare_disease"

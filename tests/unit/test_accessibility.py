@@ -101,9 +101,10 @@ def test_a_charts_points_are_offered_by_code_with_their_shown_label():
     from oversight.charts.describe import choices
 
     fig = go.Figure([
-        go.Bar(y=["Genomic", "EMR"], x=[3, 5], orientation="h", customdata=["genomic", "emr"]),
+        go.Bar(y=["Genomic", "EMR &amp; notes"], x=[3, 5], orientation="h", customdata=["genomic", "emr"]),
         go.Bar(y=["Genomic", "Claims"], x=[1, 2], orientation="h", customdata=[["genomic"], ["claims"]]),
         go.Scatter(x=[1], y=[2], hovertext=["Hanbit Hospital"], customdata=["HOSP-0001"]),
         go.Scatter(x=[1], y=[2]),  # a median line: nothing to pick
     ])
-    assert choices(fig) == {"genomic": "Genomic", "emr": "EMR", "claims": "Claims", "HOSP-0001": "Hanbit Hospital"}
+    # labels as read, not as plotly's escaped markup
+    assert choices(fig) == {"genomic": "Genomic", "emr": "EMR & notes", "claims": "Claims", "HOSP-0001": "Hanbit Hospital"}
