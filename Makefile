@@ -51,7 +51,8 @@ system-deps:
 # Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every
 # page in AppTest), the loader's hostile-input fuzzing, and the browser tests in Chromium (with the
 # load test). All run even when one fails; the exit status is a failure if any failed.
-# The fast suite runs on both cores (pytest-xdist): 204 s in one process, 131-144 s in two.
+# The fast suite runs on both cores (pytest-xdist): 204 s in one process, 101-102 s in two (the
+# load benchmark's harness test, which starts a server, runs with the browser and load tests).
 FAST_TESTS := -n 2 tests/unit tests/queries tests/app
 
 test: $(VENV)/.dev-installed system-deps

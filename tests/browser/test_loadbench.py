@@ -1,13 +1,18 @@
 """The load benchmark's harness (bench/loadbench.py, issue 12) against a real server: two sessions
-walk every viewer page through Streamlit's websocket protocol, with and without a filter."""
+walk every viewer page through Streamlit's websocket protocol, with and without a filter. With the
+load test, not in the fast suite: it starts a server and walks 36 page runs."""
 
 import asyncio
 import concurrent.futures
+
+import pytest
 
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import loadbench
+
+pytestmark = pytest.mark.browser
 
 
 def _run(coroutine):
