@@ -73,12 +73,13 @@ navigation = st.navigation(list(st_pages.values()), position="hidden")
 with st.sidebar:
     accessibility.skip_link(lang)
     with st.container(key=NAV_KEY):
+        shared = state.shared_query()  # the view's language and filters, carried by every link
         for section, pages in allowed.items():
             if pages:
                 st.header(t(section, lang))
                 for page in pages:
                     st.page_link(st_pages[page.slug], label=t(page.title_key, lang), icon=page.icon,
-                                 query_params=state.shared_query())
+                                 query_params=shared)
     st.divider()
     st.radio(
         t("app.language", lang),
