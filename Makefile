@@ -36,16 +36,18 @@ serve: $(VENV)/.app-installed $(DB) system-deps
 	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB)
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
-# renders the deck's charts; Noto CJK renders Korean; HAProxy fronts the replicas of `make serve`.
-# Installed when missing and running as root.
+# renders the deck's charts; Noto CJK renders Korean (and is embedded in the briefing PDF);
+# HAProxy fronts the replicas of `make serve`; poppler-utils reads the briefing back in the tests
+# (pdftotext, pdftoppm). Installed when missing and running as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy poppler-utils
 system-deps:
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& command -v haproxy >/dev/null 2>&1; then \
-		echo "chromium, fonts-noto-cjk and haproxy present"; \
+		&& command -v haproxy >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then \
+		echo "$(SYSTEM_PACKAGES) present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk haproxy >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-		echo "chromium, fonts-noto-cjk or haproxy missing: run 'sudo apt-get install chromium fonts-noto-cjk haproxy'"; \
+		echo "one of $(SYSTEM_PACKAGES) is missing: run 'sudo apt-get install $(SYSTEM_PACKAGES)'"; \
 	fi
 
 # Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every

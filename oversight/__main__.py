@@ -114,6 +114,17 @@ def cmd_deck(args: argparse.Namespace) -> int:
     print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
 
 
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from oversight.export import briefing
+
+    runner, chosen = _report_inputs(args)
+    started = time.perf_counter()
+    data = briefing.build_briefing(runner, chosen, args.lang, sheets=args.sheet or None)
+    _write(args.out, data)
+    print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Check a batch of files and load it, all or nothing. Exit 0 when loaded or unchanged,
     1 when refused (the problems are listed), 2 for a missing file, 3 when another load holds
@@ -271,6 +282,7 @@ def parser() -> argparse.ArgumentParser:
 
     export("report", cmd_report, "write the Excel report (cover sheet and one sheet per page)", ".xlsx")
     export("deck", cmd_deck, "write the meeting deck (16:9 slides of the key figures and charts)", ".pptx")
+    export("briefing", cmd_briefing, "write the one-page A4 briefing (headline figures, findings, charts)", ".pdf")
 
 
 
