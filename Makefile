@@ -37,12 +37,13 @@ serve: $(VENV)/.app-installed $(DB) system-deps
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
 # renders the deck's charts; Noto CJK renders Korean (and is embedded in the briefing PDF);
-# HAProxy fronts the replicas of `make serve`; poppler-utils reads the briefing back in the tests
-# (pdftotext, pdftoppm). Installed when missing and running as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy poppler-utils
+# HAProxy fronts the replicas of `make serve`; in the tests, poppler-utils draws the briefing's
+# pages (pdftoppm) and strace watches it open no network socket. Installed when missing and running as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy poppler-utils strace
 system-deps:
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& command -v haproxy >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then \
+		&& command -v haproxy >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+		&& command -v strace >/dev/null 2>&1; then \
 		echo "$(SYSTEM_PACKAGES) present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \

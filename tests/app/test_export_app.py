@@ -4,12 +4,13 @@ on request, and the presentation mode stepping through slides kept in the URL.""
 import io
 
 import openpyxl
+import pypdf
 import pytest
 from conftest import YEAR_2025
 
 from oversight import db, queries
 from oversight.export import context as ctx
-from oversight.pages import SHEETS
+from oversight.pages import PAGES, SHEETS
 from oversight.views import overview
 from oversight.views.localise import localise
 from ui import exports, presentation
@@ -22,15 +23,15 @@ def query(at) -> dict:
 
 
 @pytest.mark.parametrize("lang, labels", [
-    ("ko", ["이 페이지 엑셀", "전체 보고서 엑셀", "발표 자료 만들기"]),
-    ("en", ["This page (Excel)", "Full report (Excel)", "Prepare meeting deck"]),
+    ("ko", ["이 페이지 엑셀", "전체 보고서 엑셀", "한 장 브리핑 (PDF)", "발표 자료 만들기"]),
+    ("en", ["This page (Excel)", "Full report (Excel)", "One-page briefing (PDF)", "Prepare meeting deck"]),
 ])
 def test_a_page_ends_with_its_downloads(app, lang, labels):
     at = app({"lang": lang})
     assert not at.exception
     downloads = at.get("download_button")
-    assert [d.label for d in downloads] == labels[:2]
-    assert at.button(key="reports_deck_prepare").label == labels[2]
+    assert [d.label for d in downloads] == labels[:3]
+    assert at.button(key="reports_deck_prepare").label == labels[3]
     assert "reports_deck_download" not in [d.key for d in downloads]  # nothing built yet
 
 
@@ -41,6 +42,38 @@ def test_the_deferred_workbooks_are_the_page_and_the_whole_report(fixture_db):
     assert page.sheetnames == ["About", "Overview"]
     full = openpyxl.load_workbook(io.BytesIO(exports.full_workbook(str(fixture_db), YEAR_2025, "en", 5)))
     assert full.sheetnames == ["About", *SHEETS]
+
+
+def test_every_page_with_figures_offers_the_briefing(app):
+    for page in PAGES:
+        if page.view is None:
+            continue
+        at = app()
+        at.switch_page(page.script).run()
+        assert not at.exception, (page.slug, [e.value for e in at.exception])
+        briefing = [d for d in at.get("download_button") if d.key == "reports_briefing"]
+        assert [d.label for d in briefing] == ["한 장 브리핑 (PDF)"], page.slug
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_briefings_figures_are_the_screens(app, demo_db, lang):
+    """Each KPI card of the Overview as the screen shows it (label, value, change) is in the
+    briefing its download writes, in the same words and figures."""
+    at = app({"lang": lang})
+    cards = [(m.label, m.value, m.proto.delta) for m in at.metric]
+    assert len(cards) == 6
+    data = exports.briefing_pdf(str(demo_db), _filters(demo_db), lang, 5)
+    words = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages).split())
+    for label, value, delta in cards:
+        assert f"{label} {value} {delta}" in words, (label, value, delta)
+
+
+def _filters(db_path):
+    from oversight.filters import default_filters
+
+    runner = queries.DatabaseRunner(db.read_only(db_path))
+    info = runner.run("dataset_info", {}).row(0, named=True)
+    return default_filters(info["data_date"], info["data_until"])
 
 
 def test_the_deck_is_prepared_with_progress_then_offered(app):
