@@ -11,8 +11,8 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
-from oversight import charts, units
-from oversight.charts import describe
+from oversight import units
+from oversight.charts import describe, registry
 from oversight.config import SUPPRESSION_THRESHOLD
 from oversight.i18n import column_label, t
 from oversight.views.model import Kpi, PageView, Panel
@@ -116,18 +116,21 @@ class ChartSelect:
     pick: Callable[[tuple[str, ...]], None] | None = None
 
 
-def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, select: ChartSelect | None = None,
+def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, selected: registry.Selected = (),
+               options: dict | None = None, select: ChartSelect | None = None,
                hint: str | None = None, note: str | None = None, table_open: bool = False,
                mode_bar: bool = True) -> None:
     """Title, chart (its data one click away as a table) and definition: the one way a panel is drawn.
 
-    Without a `figure`, a panel with a generic chart is drawn by oversight.charts.figure. A chart
+    The chart is drawn by the builder its declared kind names in the chart registry
+    (`oversight.charts.registry`), with the codes `selected` on it drawn strong and the page's
+    `options` (e.g. the quality threshold); `figure` is such a drawing with something added. A chart
     whose points filter or open something passes `select`; `hint` (above the chart) says what a
     click does, `note` (below it) anything else the reader should know.
     """
     st.subheader(plain(panel.title))
     if (panel.chart is not None or figure is not None) and panel.frame.height:
-        fig = figure if figure is not None else data.drawn(charts.figure, panel, lang)
+        fig = figure if figure is not None else data.drawn(registry.draw, panel, lang, selected, **(options or {}))
         # No "download plot as PNG": a picture of the chart would leave the page without the
         # suppression the exports apply (issue 13); the workbook and the deck are the ways out.
         config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]} | (
