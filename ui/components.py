@@ -11,10 +11,11 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
-from oversight import units
+from oversight import findings, units
 from oversight.charts import describe, registry
 from oversight.config import SUPPRESSION_THRESHOLD
 from oversight.i18n import column_label, t
+from oversight.views.localise import words
 from oversight.views.model import Kpi, PageView, Panel
 from ui import accessibility, data, exports, state
 
@@ -175,6 +176,20 @@ def chart_summary(panel: Panel, lang: str) -> None:
     decodes colours (oversight/charts/describe.py)."""
     if described := data.drawn(describe.summary, panel, lang):
         st.caption(f"{t('chart.summary.label', lang)}: {plain(described)}")
+
+
+def what_changed(view: PageView, lang: str, shown: int = findings.KEY_MESSAGES[0]) -> None:
+    """The view's findings, the most significant first (oversight/findings.py): the top ones as
+    bullets, all of them one click away."""
+    ranked = data.drawn(findings.ranked, view)
+    if not ranked:
+        return
+    st.header(t("finding.what_changed", lang))
+    for finding in ranked[:shown]:
+        st.markdown("- " + plain(words(finding.sentence, lang)))
+    if len(ranked) > shown:
+        with st.expander(t("finding.all", lang, n=len(ranked))):
+            st.markdown("\n".join("- " + plain(words(f.title, lang)) for f in ranked))
 
 
 def page_footer(view: PageView, lang: str) -> None:
