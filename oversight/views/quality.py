@@ -220,7 +220,7 @@ def _heatmap(latest: pl.DataFrame, threshold: float) -> Panel:
         title=Text("quality.heatmap.title"),
         definition=Text("def.quality_heatmap"),
         frame=_hospital_name_pair(frame),
-        chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
+        chart=Chart(kind="quality_heatmap", x="quality_dimension", y="score", color="hospital"),
         percent_columns=("score",),
         labels=(
             HOSPITAL, Region("region_code"), Codes("dimension_value", DIMENSION_PREFIXES, into="quality_dimension"),
@@ -272,7 +272,7 @@ def _distribution(latest: pl.DataFrame, threshold: float) -> Panel:
         title=Text("quality.distribution.title"),
         definition=Text("def.quality_distribution"),
         frame=frame,
-        chart=Chart(kind="bar", x="score_band", y="hospitals"),
+        chart=Chart(kind="score_distribution", x="score_band", y="hospitals"),
         count_columns=("hospitals",),
         margins=(Margin(("hospitals",)), Margin(("hospitals",), by=("below_threshold",))),  # the KPIs
         percent_columns=("band_lower", "band_upper"),
@@ -316,7 +316,7 @@ def _monthly_trend(runner: Runner, filters: Filters) -> Panel:
             "month", "hospitals", *(pl.col(q).alias(f"score_{q}") for q in ("p10", "p25", "median", "p75", "p90")),
             "network_score", "passed", "failed",
         ),
-        chart=Chart(kind="line", x="month", y="score_median", y_format=".0%"),
+        chart=Chart(kind="quality_trend", x="month", y="score_median", y_format=".0%"),
         count_columns=("hospitals",),
         percent_columns=("score_p10", "score_p25", "score_median", "score_p75", "score_p90", "network_score"),
     )
@@ -372,7 +372,7 @@ def _quarter_counts(comparisons: pl.DataFrame) -> Panel:
         title=Text("quality.quarters.title"),
         definition=Text("def.quality_quarter_change"),
         frame=frame,
-        chart=Chart(kind="stacked_bar", x="quarter", y="hospitals", color="change"),
+        chart=Chart(kind="quarter_changes", x="quarter", y="hospitals", color="change"),
         count_columns=("hospitals",),
         margins=(Margin(("hospitals",), by=("quarter",)),),  # bar heights
         labels=(Names("quarter_ko", "quarter_en", "quarter"), QUARTER_CHANGE),
@@ -425,7 +425,7 @@ def _event_time(runner: Runner, filters: Filters) -> Panel:
         title=Text("quality.event_time.title"),
         definition=Text("def.quality_event_time"),
         frame=frame,
-        chart=Chart(kind="line", x="event_year", y="score_median", y_format=".0%"),
+        chart=Chart(kind="event_time", x="event_year", y="score_median", y_format=".0%"),
         count_columns=("hospitals",),
         percent_columns=("score_p25", "score_median", "score_p75"),
     )
@@ -552,7 +552,7 @@ def _hospital_trend(history: pl.DataFrame) -> Panel:
         title=Text("quality.hospital.trend.title"),
         definition=Text("def.quality_score"),
         frame=frame,
-        chart=Chart(kind="line", x="assessed_on", y="score", color="series", y_format=".0%"),
+        chart=Chart(kind="hospital_trend", x="assessed_on", y="score", color="series", y_format=".0%"),
         percent_columns=("score",),
         labels=(Codes("dimension_value", DIMENSION_PREFIXES, into="series"),),
         columns=("assessed_on", "series", "score", "passed", "failed", "not_applicable"),
@@ -610,7 +610,7 @@ def _table_scores(breakdown: pl.DataFrame) -> Panel:
         title=Text("quality.hospital.tables.title"),
         definition=Text("def.quality_score"),
         frame=frame,
-        chart=Chart(kind="hbar", x="cdm_table", y="score"),
+        chart=Chart(kind="table_scores", x="cdm_table", y="score"),
         percent_columns=("score",),
     )
 
@@ -641,7 +641,7 @@ def _change_summary(changes: pl.DataFrame, previous: dt.date | None) -> Panel:
         title=Text("quality.hospital.changes.title" if previous is not None else "quality.changes.first_title"),
         definition=Text("def.quality_check_changes"),
         frame=frame.select("category", "change", "check_count"),
-        chart=Chart(kind="stacked_bar", x="category", y="check_count", color="change"),
+        chart=Chart(kind="change_summary", x="category", y="check_count", color="change"),
         labels=(CATEGORY, Codes("change", ("quality.change", "quality.status"))),  # a first one's: failed
     )
 
