@@ -8,6 +8,9 @@ as JSON in `sys.inputs` and is placed there as a string, so a name such as `#pan
 Typst has nothing to download; fonts are the Noto CJK files found by fontconfig, embedded in
 the PDF. Charts are SVG (oversight.export.vector_charts), vector in the PDF.
 
+The findings are the programme's, ranked by oversight.findings as the Overview, the deck and
+presentation mode rank them; the charts are those that show the key findings.
+
 The figures are those of the views, suppressed as in every export: a KPI count of 1 to n-1 is
 "<n" and its change is not written; charts are drawn from the masked panel; the attention
 lists show hidden cells as their labels.
@@ -25,27 +28,28 @@ from pathlib import Path
 
 import typst
 
+from oversight import findings as ranking
 from oversight.charts.describe import summary
 from oversight.export import context as ctx
 from oversight.export import vector_charts
-from oversight.export.summary import change_sentence
 from oversight.export.suppression import kpi_small, masked_panel, suppress_panel
 from oversight.filters import Filters
 from oversight.i18n import column_label, t
 from oversight.queries import Runner
+from oversight.views.localise import words
 from oversight.views.model import Kpi, PageView, Panel
 
 MIME = "application/pdf"
 TEMPLATE = Path(__file__).with_name("briefing.typ")
 FONT_FAMILIES = ("Noto Sans CJK KR",)
 CHARTS = 3
-FINDINGS = 6
 ATTENTION_ROWS = 3
 CHART_PX = (200, 110)  # plot area of one chart, a third of the page's width
 # What needs attention: the alert panels, with the columns a reader needs to act on a row.
 ATTENTION = {
     "overview.quality_alerts": ("name", "region", "score", "previous_score"),
     "overview.waiting": ("hospital", "requester", "stage", "days_waiting"),
+    "quality.flagged": ("hospital", "region", "score", "weakest_category"),
 }
 
 
@@ -115,17 +119,20 @@ def compile_pdf(data: dict, svgs: Sequence[str]) -> bytes:
 class _Chart:
     view: PageView
     panel: Panel
+    finding: int | None = None  # the number of the key finding it shows
 
 
 def content(views: Sequence[PageView], context: ctx.ReportContext) -> dict:
     """Everything the page says, as plain JSON values (and each chart's SVG under "svg")."""
     lang, n = context.lang, context.threshold
     headline = next((v for v in views if v.kpis), None)
-    charts = chosen_charts(views)
     shown_kpis = headline.kpis if headline else ()
-    filters = [(label, value) for label, value in ctx.filter_lines(context.filters, lang)]
-    definitions = [(k.label, str(k.definition)) for k in shown_kpis]
-    definitions += [(c.panel.title, str(c.panel.definition)) for c in charts]
+    found = ranking.ranked_across(views, n)
+    key = ranking.key_messages([f for f in found if not f.attention])  # alerts have their own section
+    charts = chosen_charts(views, key)
+    definitions = [(k.label, k.definition) for k in shown_kpis]
+    definitions += [(k.label, k.definition) for k in _kpis_of(views, key) if k.label not in {d[0] for d in definitions}]
+    definitions += [(c.panel.title, c.panel.definition) for c in charts]
     definitions.append((t("defname.change", lang), t("def.change", lang)))
     info = context.info
     return {
@@ -133,20 +140,20 @@ def content(views: Sequence[PageView], context: ctx.ReportContext) -> dict:
         "title": t("briefing.title", lang),
         "subtitle": t("briefing.subtitle", lang),
         "demo": t("app.demo_banner", lang, seed=info.get("seed"), scale=info.get("scale")) if context.is_demo else None,
-        "filters": [list(pair) for pair in filters],
+        "filters": [list(pair) for pair in ctx.filter_lines(context.filters, lang)],
         "data_line": ctx.data_line(context),
         "generated": f"{t('reports.about.generated', lang)}: {context.generated_at:%Y-%m-%d %H:%M}",
         "generated_epoch": context.generated_at.timestamp(),
-        "headings": {key: t(f"briefing.{key}", lang) for key in (
+        "headings": {name: t(f"briefing.{name}", lang) for name in (
             "headline", "findings", "charts", "attention", "definitions", "suppression")},
         "headline_page": str(headline.title) if headline else "",
         "compared": t("reports.deck.compared", lang, start=context.filters.previous().date_from,
                       end=context.filters.previous().date_to),
         "kpis": [kpi_card(k, lang, n) for k in shown_kpis],
-        "findings": findings(views, headline, lang, n),
+        "findings": [finding_item(f, views, lang) for f in key],
         "charts": [chart_item(c, lang, n) for c in charts],
-        "attention": attention(views, lang, n),
-        "definitions": _halves([list(pair) for pair in definitions]),
+        "attention": [item for f in found if f.attention for item in attention_item(f, views, lang, n)],
+        "definitions": _halves([[str(a), str(b)] for a, b in definitions]),
         "suppression": ctx.suppression_rule(context),
     }
 
@@ -174,24 +181,35 @@ def kpi_card(kpi: Kpi, lang: str, n: int) -> dict:
             "previous": t("overview.kpi.previous_value", lang, value=previous), "detail": str(kpi.detail or "")}
 
 
-def findings(views: Sequence[PageView], headline: PageView | None, lang: str, n: int) -> list[str]:
-    """What changed, in sentences written from the headline KPIs (summary.change_sentence)."""
-    if headline is None:
-        return []
-    return [change_sentence(k, lang, n) for k in headline.kpis][:FINDINGS]
+def _kpis_of(views: Sequence[PageView], found: Sequence[ranking.Finding]) -> list[Kpi]:
+    by_key = {(v.sheet, k.key): k for v in views for k in v.kpis}
+    return [by_key[(f.sheet, f.kpi)] for f in found if (f.sheet, f.kpi) in by_key]
 
 
-def chosen_charts(views: Sequence[PageView]) -> list[_Chart]:
-    """Up to three charts, one a page in the order of the pages: the first each page draws that
-    the briefing can draw too."""
-    picked: list[_Chart] = []
+def _page_title(views: Sequence[PageView], sheet: str) -> str:
+    return next((str(v.title) for v in views if v.sheet == sheet), sheet)
+
+
+def finding_item(finding: ranking.Finding, views: Sequence[PageView], lang: str) -> dict:
+    """A key finding: its statement, then its context (the previous value, how unusual the change is)."""
+    return {"title": str(words(finding.title, lang)), "sentence": str(words(finding.sentence, lang)),
+            "page": _page_title(views, finding.sheet)}
+
+
+def chosen_charts(views: Sequence[PageView], key: Sequence[ranking.Finding] = ()) -> list[_Chart]:
+    """Up to three charts: those that show the key findings, in their order (the panel may be on
+    another page), then the first each page draws, one a page, in the order of the pages; only
+    charts the briefing draws as the page does."""
+    panels = {p.key: (v, p) for v in views for p in v.panels if vector_charts.drawable(p)}
+    picked: dict[str, _Chart] = {}
+    for number, finding in enumerate(key, start=1):
+        if finding.panel in panels and finding.panel not in picked:
+            picked[finding.panel] = _Chart(*panels[finding.panel], finding=number)
     for view in views:
-        panel = next((p for p in view.panels if vector_charts.drawable(p)), None)
-        if panel is not None:
-            picked.append(_Chart(view, panel))
-        if len(picked) == CHARTS:
-            break
-    return picked
+        first = next((p for p in view.panels if p.key in panels), None)
+        if first is not None and first.key not in picked and all(c.view is not view for c in picked.values()):
+            picked[first.key] = _Chart(view, first)
+    return list(picked.values())[:CHARTS]
 
 
 def chart_item(chart: _Chart, lang: str, n: int) -> dict:
@@ -199,6 +217,7 @@ def chart_item(chart: _Chart, lang: str, n: int) -> dict:
     width, height = CHART_PX
     return {
         "page": str(chart.view.title),
+        "finding": t("briefing.shows_finding", lang, n=chart.finding) if chart.finding else "",
         "title": str(chart.panel.title),
         "sentence": summary(masked, lang) or "",
         "suppressed": t("briefing.suppressed", lang, n=n) if suppression else "",
@@ -206,22 +225,18 @@ def chart_item(chart: _Chart, lang: str, n: int) -> dict:
     }
 
 
-def attention(views: Sequence[PageView], lang: str, n: int) -> list[dict]:
-    """The alert panels: how many rows each holds, and the first few to act on."""
-    items = []
-    for view in views:
-        for panel in view.panels:
-            columns = ATTENTION.get(panel.key)
-            if columns is None:
-                continue
-            shown = [c for c in columns if c in panel.frame.columns]
-            table = ctx.display_table(panel, suppress_panel(panel, n), rows=ATTENTION_ROWS)
-            items.append({
-                "title": str(panel.title),
-                "count": t("briefing.rows", lang, n=f"{panel.frame.height:,}"),
-                "more": t("briefing.more_rows", lang, n=f"{panel.frame.height - ATTENTION_ROWS:,}")
-                if panel.frame.height > ATTENTION_ROWS else "",
-                "header": [column_label(c, lang) for c in shown],
-                "rows": [list(row) for row in table.select(shown).iter_rows()],
-            })
-    return items
+def attention_item(finding: ranking.Finding, views: Sequence[PageView], lang: str, n: int) -> list[dict]:
+    """An alert raised: what it says and, unless its list is short enough to be a small count, the
+    first rows to act on. Nothing for a list the views do not hold."""
+    panel = next((p for v in views for p in v.panels if p.key == finding.panel), None)
+    if panel is None:
+        return []
+    rows = panel.frame.height if panel.frame.height >= n else 0
+    shown = [c for c in ATTENTION.get(panel.key, panel.columns or panel.frame.columns) if c in panel.frame.columns]
+    table = ctx.display_table(panel, suppress_panel(panel, n), rows=min(rows, ATTENTION_ROWS))
+    return [{
+        "title": str(words(finding.title, lang)),
+        "more": t("briefing.more_rows", lang, n=f"{rows - ATTENTION_ROWS:,}") if rows > ATTENTION_ROWS else "",
+        "header": [column_label(c, lang) for c in shown] if rows else [],
+        "rows": [list(row) for row in table.select(shown).iter_rows()] if rows else [],
+    }]

@@ -3,8 +3,10 @@
 The briefing (oversight.export.briefing) embeds them as vector images. Plotly draws SVG only
 through kaleido's Chromium, which takes 2.5-3 s to start (measured 3.1 s for the first SVG at
 load 0.15), more than the whole briefing may take; vl-convert runs Vega in-process (about
-0.5 s for the first chart, 0.1 s for each after). Only the generic kinds the page draws the
-same way are offered here (as for the deck's native charts); the caller picks among them.
+0.5 s for the first chart, 0.1 s for each after). A kind is drawn as the generic type the chart
+registry names for its native charts (`oversight.charts.registry.native_kind`, as the deck's
+native charts are: the agreements' bars and running total as its bars); only the bar, line and
+area types are drawn here, and the caller picks among the panels that have one.
 
 The panel comes masked (hidden counts are null: no bar, a gap in a line). Its data is passed
 as values in the spec and no base URL is allowed, so drawing fetches nothing. Text from data
@@ -20,7 +22,7 @@ import json
 import polars as pl
 import vl_convert
 
-from oversight.charts import DASHES, MUTED_TEXT, PALETTE, TEXT
+from oversight.charts import DASHES, MUTED_TEXT, PALETTE, TEXT, registry
 from oversight.i18n import column_label
 from oversight.views.model import Panel
 
@@ -33,7 +35,7 @@ _DASH_ARRAYS = {"solid": [1, 0], "dash": [6, 3], "dot": [1, 2], "dashdot": [6, 2
 
 
 def drawable(panel: Panel) -> bool:
-    return panel.chart is not None and panel.chart.kind in KINDS and panel.frame.height > 0
+    return registry.native_kind(panel) in KINDS and panel.frame.height > 0
 
 
 @functools.cache
@@ -64,7 +66,7 @@ def _value(value):
 
 
 def spec(masked: Panel, lang: str, width: int, height: int) -> dict:
-    chart, frame = masked.chart, masked.frame
+    chart, frame = registry.as_native(masked.chart), masked.frame
     if chart.kind == "hbar":
         height = max(height, 13 * frame.height)  # a bar a line of text high, whatever the width
     columns = [c for c in dict.fromkeys((chart.x, chart.y, chart.color)) if c]

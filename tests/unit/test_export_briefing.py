@@ -152,12 +152,14 @@ def test_the_headline_figures_are_the_overviews_kpis_as_the_screen_writes_them(d
 
 def test_small_counts_are_hidden_and_their_changes_not_written(runner):
     """2025 on the fixture: 2 agreements signed, 2 deliveries, 3 hospitals (presentation mode's case)."""
-    data = briefing.build_briefing(runner, YEAR_2025, "ko", sheets=["Overview"])
+    views = ctx.build_views(runner, YEAR_2025, "ko")
+    data = briefing.briefing_pdf(views, ctx.report_context(runner, YEAR_2025, "ko"))
     words = text(data)
-    for label in ("체결 협약", "제공 완료 신청", "협약 참여 병원"):
+    small = {"체결 협약": 2, "제공 완료 신청": 2, "협약 참여 병원": 3}
+    for label, value in small.items():
         assert f"{label} <5 직전 기간과 비교할 수 없음" in words
+        assert f"{label} {value}" not in words and f"{label}: {value}" not in words
     assert "참여 기관 7" in words
-    assert "체결 협약은 5건 미만입니다" in words  # the finding says so too, with no figure
 
 
 def test_a_chart_is_drawn_from_the_masked_panel():
@@ -253,3 +255,25 @@ def test_fonts_are_found_by_fontconfig():
     assert shutil.which("fc-match")
     dirs = briefing.font_dirs()
     assert dirs and all(any(Path(d).glob("NotoSansCJK*")) for d in dirs)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_key_findings_are_the_ranking_and_state_their_pages_kpi_figures(demo_db, demo_pdfs, lang):
+    """The findings section is oversight.findings' ranking (the Overview's, the deck's), and each
+    finding's figures are its page's KPI as the screen writes it."""
+    from oversight import findings
+    from oversight.views.localise import words
+
+    runner = queries.DatabaseRunner(db.read_only(demo_db))
+    views = ctx.build_views(runner, default_filters(demo_db), lang)
+    expected = findings.key_messages([f for f in findings.ranked_across(views) if not f.attention])
+    assert len(expected) >= 3
+    shown = briefing.content(views, ctx.report_context(runner, default_filters(demo_db), lang))["findings"]
+    assert [f["title"] for f in shown] == [words(f.title, lang) for f in expected]
+    kpis = {(v.sheet, k.key): k for v in views for k in v.kpis}
+    squeezed_pdf = squeezed(demo_pdfs[lang])
+    for finding, item in zip(expected, shown):
+        assert re.sub(r"\s+", "", item["title"]) in squeezed_pdf, item["title"]
+        kpi = kpis[(finding.sheet, finding.kpi)]
+        assert finding.value == kpi.value and finding.previous == kpi.previous
+        assert units.format_value(kpi.value, kpi.unit, lang) in item["title"]
