@@ -44,7 +44,7 @@ TEMPLATE = Path(__file__).with_name("briefing.typ")
 FONT_FAMILIES = ("Noto Sans CJK KR",)
 CHARTS = 3
 ATTENTION_ROWS = 3
-CHART_PX = (200, 110)  # plot area of one chart, a third of the page's width
+CHART_PX = (200, 88)  # plot area of one chart, a third of the page's width
 # What needs attention: the alert panels, with the columns a reader needs to act on a row.
 ATTENTION = {
     "overview.quality_alerts": ("name", "region", "score", "previous_score"),
@@ -154,18 +154,15 @@ def content(views: Sequence[PageView], context: ctx.ReportContext) -> dict:
         "charts": [chart_item(c, lang, n) for c in charts],
         "attention": [item for f in found if f.attention for item in attention_item(f, views, lang, n)],
         "definitions": _halves([[str(a), str(b)] for a, b in definitions]),
-        "suppression": ctx.suppression_rule(context),
+        "suppression": t("briefing.suppression_note", lang, n=n, m=n - 1),  # the rule in full: the workbook's cover
     }
 
 
 def _halves(entries: list[list[str]]) -> list[list[list[str]]]:
     """The entries in two columns of about the same length (Typst fills columns, never balances)."""
-    total, used = sum(len(a) + len(b) for a, b in entries), 0
-    for index, (figure, definition) in enumerate(entries):
-        used += len(figure) + len(definition)
-        if used >= total / 2:
-            return [entries[:index + 1], entries[index + 1:]]
-    return [entries, []]
+    sizes = [len(a) + len(b) for a, b in entries]
+    split = min(range(len(entries) + 1), key=lambda i: abs(sum(sizes[:i]) - sum(sizes[i:])))
+    return [entries[:split], entries[split:]]
 
 
 def kpi_card(kpi: Kpi, lang: str, n: int) -> dict:
