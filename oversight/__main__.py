@@ -92,15 +92,21 @@ def _write(out: Path, data: bytes) -> None:
     partial.replace(out)  # a reader never sees half a file
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from oversight.export import excel
-
+def _export(args: argparse.Namespace, build) -> int:
+    """Build a file of the filters given (build(runner, filters) -> bytes) and write it whole."""
     runner, chosen = _report_inputs(args)
     started = time.perf_counter()
-    data = excel.build_report(runner, chosen, args.lang, sheets=args.sheet or None)
+    data = build(runner, chosen)
     _write(args.out, data)
     print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from oversight.export import excel
+
+    return _export(args, lambda runner, chosen: excel.build_report(runner, chosen, args.lang,
+                                                                   sheets=args.sheet or None))
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
@@ -117,12 +123,8 @@ def cmd_deck(args: argparse.Namespace) -> int:
 def cmd_briefing(args: argparse.Namespace) -> int:
     from oversight.export import briefing
 
-    runner, chosen = _report_inputs(args)
-    started = time.perf_counter()
-    data = briefing.build_briefing(runner, chosen, args.lang, sheets=args.sheet or None)
-    _write(args.out, data)
-    print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
-    return 0
+    return _export(args, lambda runner, chosen: briefing.build_briefing(runner, chosen, args.lang,
+                                                                        sheets=args.sheet or None))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
