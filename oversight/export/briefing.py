@@ -134,6 +134,8 @@ def content(views: Sequence[PageView], context: ctx.ReportContext) -> dict:
     definitions += [(k.label, k.definition) for k in _kpis_of(views, key) if k.label not in {d[0] for d in definitions}]
     definitions += [(c.panel.title, c.panel.definition) for c in charts]
     definitions.append((t("defname.change", lang), t("def.change", lang)))
+    # the rule in short, with the definitions (the rule in full: the workbook's cover)
+    definitions.append((t("briefing.suppression", lang), t("briefing.suppression_note", lang, n=n, m=n - 1)))
     info = context.info
     return {
         "lang": lang,
@@ -145,7 +147,7 @@ def content(views: Sequence[PageView], context: ctx.ReportContext) -> dict:
         "generated": f"{t('reports.about.generated', lang)}: {context.generated_at:%Y-%m-%d %H:%M}",
         "generated_epoch": context.generated_at.timestamp(),
         "headings": {name: t(f"briefing.{name}", lang) for name in (
-            "headline", "findings", "charts", "attention", "definitions", "suppression")},
+            "headline", "findings", "charts", "attention", "definitions")},
         "headline_page": str(headline.title) if headline else "",
         "compared": t("reports.deck.compared", lang, start=context.filters.previous().date_from,
                       end=context.filters.previous().date_to),
@@ -154,7 +156,6 @@ def content(views: Sequence[PageView], context: ctx.ReportContext) -> dict:
         "charts": [chart_item(c, lang, n) for c in charts],
         "attention": [item for f in found if f.attention for item in attention_item(f, views, lang, n)],
         "definitions": _halves([[str(a), str(b)] for a, b in definitions]),
-        "suppression": t("briefing.suppression_note", lang, n=n, m=n - 1),  # the rule in full: the workbook's cover
     }
 
 
