@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixture import build_fixture
-from oversight import db, queries
+from oversight import db, queries, settings
 from oversight.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def chromium_path() -> str | None:
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if path is None:
-        if os.environ.get("OVERSIGHT_REQUIRE_BROWSER"):
+        if settings.REQUIRE_BROWSER.value():
             pytest.fail("Chromium is missing, and CI requires the browser tests to run")
         pytest.skip("Chromium is not installed (make test installs it when run as root)")
     return {
