@@ -1,6 +1,7 @@
 """The architecture's rules (docs/architecture.md), enforced."""
 
 import ast
+import itertools
 import re
 from pathlib import Path
 
@@ -19,6 +20,82 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module.split(".")[0])
     return names
+
+
+def _layer_table() -> list[dict]:
+    """The layer table of docs/architecture.md: layer, paths, the top-level names its files may import."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("\n## Layers, and where a change goes\n", 1)[1]
+    lines = section.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| layer |"))
+    rows = [line for line in itertools.takewhile(lambda line: line.startswith("|"), lines[start + 2:])]
+    table = []
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        table.append({"layer": cells[0], "paths": re.findall(r"`([^`]+)`", cells[1]),
+                      "may": set(re.findall(r"`([^`]+)`", cells[3]))})
+    return table
+
+
+PROJECT = {"app", "pages", "ui", "oversight", "bench", "deploy", "streamlit"}
+
+
+def _python_files() -> list[Path]:
+    tracked = [ROOT / "app.py", *ROOT.glob("*.py")]
+    for folder in ("pages", "ui", "oversight", "bench", "deploy"):
+        tracked += (ROOT / folder).rglob("*.py")
+    return sorted(set(p for p in tracked if "cache" not in p.relative_to(ROOT).parts))
+
+
+def _layer_of(path: Path, table: list[dict]) -> dict | None:
+    rel = path.relative_to(ROOT).as_posix()
+    return next((row for row in table for prefix in row["paths"] if rel == prefix or
+                 (prefix.endswith("/") and rel.startswith(prefix))), None)
+
+
+def _project_imports(path: Path, source: str | None = None) -> set[str]:
+    """The project's own top-level packages (and Streamlit) that a file imports; relative imports are its own."""
+    own = path.relative_to(ROOT).parts[0].removesuffix(".py")
+    names = set()
+    for node in ast.walk(ast.parse(source if source is not None else path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.add(own if node.level else node.module.split(".")[0])
+    return names & PROJECT
+
+
+def test_the_layer_table_is_read_and_points_down():
+    table = _layer_table()
+    assert [row["layer"] for row in table] == ["tools", "entry", "pages", "UI glue", "core", "SQL"]
+    by_package = {prefix.strip("/").removesuffix(".py"): i for i, row in enumerate(table) for prefix in row["paths"]}
+    for i, row in enumerate(table):
+        for name in row["may"] - {"streamlit"}:
+            assert by_package[name] >= i, f"{row['layer']} may import {name}, which is above it"
+
+
+def test_imports_follow_the_layer_table():
+    table = _layer_table()
+    files = _python_files()
+    assert len(files) > 90, "the walk must find the project's files"
+    unplaced = [str(p.relative_to(ROOT)) for p in files if _layer_of(p, table) is None]
+    assert unplaced == [], "files in no row of the layer table (docs/architecture.md)"
+    wrong = {}
+    for path in files:
+        row = _layer_of(path, table)
+        extra = _project_imports(path) - row["may"]
+        if extra:
+            wrong[str(path.relative_to(ROOT))] = sorted(extra)
+    assert wrong == {}, "imports the layer table does not allow"
+
+
+def test_the_layer_check_sees_a_wrong_import():
+    # A check that cannot fail proves nothing: a core module importing ui, or Streamlit, is caught.
+    table = _layer_table()
+    core = next(row for row in table if row["layer"] == "core")
+    probe = ROOT / "oversight" / "views" / "model.py"
+    source = "import streamlit as st\nfrom ui import data\nfrom . import model\nimport polars\n"
+    assert _project_imports(probe, source) - core["may"] == {"streamlit", "ui"}
 
 
 def test_core_never_imports_streamlit():
