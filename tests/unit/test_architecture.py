@@ -133,12 +133,39 @@ def test_no_dict_literal_repeats_a_key():
                 assert len(keys) == len(set(keys)), (path.name, keys)
 
 
+TEMPLATE = re.compile(r"\{[a-z_]+\}")  # str.format placeholders, filled with quoted identifiers
+
+
+def _composed(node: ast.Constant, parents: dict) -> bool:
+    """A piece of a statement composed around identifiers (a statement per contract table), or a loader
+    rule's predicate (oversight/loader/rules.py, composed into the check statements): SQL whose table or
+    columns vary, which no fixed file can hold. Everything else is a fixed statement."""
+    parent = parents.get(node)
+    if isinstance(parent, (ast.BinOp, ast.JoinedStr)) or TEMPLATE.search(node.value):
+        return True
+    call = parents.get(parent) if isinstance(parent, ast.keyword) else parent
+    return isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Reference"
+
+
+def _fixed_sql(source: str) -> list[str]:
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    return [node.value[:60] for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_WORDS.search(node.value)
+            and not _composed(node, parents)]
+
+
 def test_sql_lives_in_queries_only():
-    """No SQL text in the core beyond the database plumbing and the derived-table builder."""
-    allowed = {"db.py", "derived.py", "demo.py"}
-    for path in (ROOT / "oversight").rglob("*.py"):
-        if path.name in allowed or "loader" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                assert not SQL_WORDS.search(node.value), f"SQL in {path}: {node.value[:60]}"
+    """No fixed statement in the core, the loader, the database plumbing and the demo included: it is a
+    file in queries/ run by oversight.queries.execute. Only statements built around identifiers stay."""
+    found = {str(path.relative_to(ROOT)): _fixed_sql(path.read_text(encoding="utf-8"))
+             for path in [*(ROOT / "oversight").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]}
+    assert {path: sql for path, sql in found.items() if sql} == {}
+
+
+def test_the_sql_check_tells_a_fixed_statement_from_a_composed_one():
+    fixed = 'con.execute("insert into batches values (1) ")\nx = "select a from b"'
+    composed = ('con.execute("delete from " + ident(t) + " where x")\ny = "insert into {t} select 1 from z"\n'
+                'Reference("a", only_if="exists (select 1 from m_agreements a where a.x = c.x)")')
+    assert len(_fixed_sql(fixed)) == 2
+    assert _fixed_sql(composed) == []
