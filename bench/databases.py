@@ -23,7 +23,8 @@ SCALES = ("small", "medium", "large")
 
 def source_files(root: Path = ROOT) -> list[Path]:
     """What a demo database is built from."""
-    fixed = [root / "oversight" / name for name in ("demo.py", "demo_names.py", "schema.py", "derived.py")]
+    fixed = [root / "oversight" / name for name in ("demo_names.py", "schema.py", "derived.py")]
+    fixed += sorted((root / "oversight" / "demo").glob("*.py"))
     written = [p for pattern in ("derived_*.sql", "demo_*.sql", "record_*.sql") for p in (root / "queries").glob(pattern)]
     return [p for p in fixed if p.exists()] + sorted(written)
 
