@@ -222,3 +222,15 @@ def test_the_writers_write_what_the_readers_read_back(fixture_db, tmp_path):
     finally:
         con.close()
     assert set(WRITERS) >= {"record_batch", "clear_dataset_info", "record_dataset_info", "demo_quality_checks"}
+
+
+def test_the_consultation_topics_macro_lists_the_contract_topics_in_order(runner):
+    """queries/macros/shared.sql writes the topics once for SQL; the contract (schema.py) for the loader."""
+    from oversight import schema
+
+    cursor = runner.database.cursor()
+    try:
+        rows = cursor.execute("select topic, topic_order from consultation_topics() order by topic_order").fetchall()
+    finally:
+        cursor.close()
+    assert rows == [(topic, i) for i, topic in enumerate(schema.CONSULTATION_TOPICS, start=1)]
