@@ -37,18 +37,19 @@ serve: $(VENV)/.app-installed $(DB) system-deps
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
 # renders the deck's charts; Noto CJK renders Korean (and is embedded in the briefing PDF);
-# HAProxy fronts the replicas of `make serve`; in the tests, poppler-utils draws the briefing's
-# pages (pdftoppm) and strace watches it open no network socket. Installed when missing and running as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy poppler-utils strace
+# HAProxy fronts the replicas of `make serve`; LibreOffice Impress and poppler render the deck to
+# PDF and PNG in its test (no box overflows); poppler draws the briefing's pages (pdftoppm) and
+# strace watches the briefing open no network socket in theirs. Installed when missing and running as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy libreoffice-impress poppler-utils strace
 system-deps:
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& command -v haproxy >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
-		&& command -v strace >/dev/null 2>&1; then \
+		&& command -v haproxy >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 \
+		&& command -v pdftoppm >/dev/null 2>&1 && command -v strace >/dev/null 2>&1; then \
 		echo "$(SYSTEM_PACKAGES) present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-		echo "one of $(SYSTEM_PACKAGES) is missing: run 'sudo apt-get install $(SYSTEM_PACKAGES)'"; \
+		echo "missing: run 'sudo apt-get install $(SYSTEM_PACKAGES)'"; \
 	fi
 
 # Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every
@@ -65,7 +66,7 @@ test: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest tests/browser || failed="$$failed browser"; \
 	if [ -n "$$failed" ]; then echo "make test: failed suites:$$failed"; exit 1; fi
 
-test-fast: $(VENV)/.dev-installed
+test-fast: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest $(FAST_TESTS)
 
 test-fuzz: $(VENV)/.dev-installed

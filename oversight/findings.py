@@ -12,7 +12,7 @@ mode and the one-page briefing put first. The interface:
         kpi      the KPI's key (None for an attention list)
         sheet    the view it comes from
         unit, value, previous: the figures it states (None where suppressed), for read-back tests
-        attention True for a "needs attention" list
+        attention True for a "needs attention" list; worse True for a change for the worse
 
     ranked(view, threshold=None, usual=None) -> list[Finding]     one page's findings, best first
     ranked_across(views, threshold=None, usual=None) -> list[Finding]   the whole programme's:
@@ -38,7 +38,7 @@ Suppression-safe: a count under the threshold now or before is neither written n
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from oversight import config, programme, units
@@ -64,7 +64,7 @@ PANELS: dict[tuple[str, str], str] = {
     ("Overview", "institutions"): "overview.adoption",
     ("Overview", "hospitals_with_agreements"): "agreements.network",
     ("Overview", "agreements_signed"): "agreements.monthly",
-    ("Overview", "requests_delivered"): "access.deliveries",
+    ("Overview", "requests_delivered"): "access.funnel",
     ("Overview", "median_lead_days"): "access.lead_by_data_type",
     ("Overview", "quality_score"): "quality.trend",
     ("Agreements", "agreements.signed"): "agreements.monthly",
@@ -76,7 +76,7 @@ PANELS: dict[tuple[str, str], str] = {
     ("Institutions", "institutions.requesters"): "institutions.top_requesters",
     ("Institutions", "institutions.active_requesters"): "institutions.top_requesters",
     ("Access", "requests_made"): "access.funnel",
-    ("Access", "delivered"): "access.deliveries",
+    ("Access", "delivered"): "access.funnel",
     ("Access", "median_lead_days"): "access.lead_by_data_type",
     ("Access", "p90_lead_days"): "access.lead_by_hospital",
     ("Access", "open_pipeline"): "access.pipeline",
@@ -119,6 +119,7 @@ class Finding:
     value: float | None = None
     previous: float | None = None
     attention: bool = False
+    worse: bool = False  # a change for the worse (what needs attention, beside the alert lists)
 
 
 def _figure(value: float, unit: str) -> Text:
@@ -193,7 +194,7 @@ def kpi_finding(kpi: Kpi, sheet: str, threshold: int | None = None, usual: float
         f"finding.sentence.{direction}", previous=previous, ratio=f"{abs(change) / movement:,.1f}",
         verdict=Text(f"finding.verdict.{'worse' if worse else 'better'}"), **args,
     )
-    return Finding(score=round(score, 6), title=title, sentence=sentence, **common, **figures)
+    return Finding(score=round(score, 6), title=title, sentence=sentence, worse=worse, **common, **figures)
 
 
 def attention_finding(panel: Panel, sheet: str, threshold: int | None = None) -> Finding:
@@ -209,9 +210,7 @@ def attention_finding(panel: Panel, sheet: str, threshold: int | None = None) ->
         return Finding(score=ALERT_SCORE, title=text, sentence=text, **common)
     score = ALERT_SCORE + math.log1p(rows) / 2
     title = Text.of("finding.attention.title", title=panel.title, n=f"{rows:,}")
-    sentence = Text.of("finding.attention.sentence", title=panel.title, n=f"{rows:,}",
-                       definition=panel.definition)
-    return Finding(score=score, title=title, sentence=sentence, value=rows, **common)
+    return Finding(score=score, title=title, sentence=title, value=rows, **common)
 
 
 def _order(findings: Iterable[Finding]) -> list[Finding]:
@@ -246,8 +245,17 @@ def ranked_across(views: Iterable[PageView], threshold: int | None = None,
     return _order(found)
 
 
-def key_messages(findings: list[Finding], most: int = KEY_MESSAGES[1]) -> list[Finding]:
-    """The findings a meeting hears first: the top ones with a score, at least KEY_MESSAGES[0]
-    when there are that many."""
+def key_messages(findings: list[Finding], most: int = KEY_MESSAGES[1],
+                 shows: Callable[[str], bool] | None = None) -> list[Finding]:
+    """The findings a meeting hears first: the top ones with a score (at least KEY_MESSAGES[0]
+    when there are that many), one a chart: a finding shown by a chart an earlier one has is
+    left to the full list (requests made and delivered are one funnel), and so is one whose
+    chart `shows(panel key)` says cannot show it (e.g. most of it hidden as small counts)."""
     scored = [f for f in findings if f.score > 0]
-    return (scored if len(scored) >= KEY_MESSAGES[0] else findings)[:most]
+    chosen, charts = [], set()
+    for finding in scored if len(scored) >= KEY_MESSAGES[0] else findings:
+        if finding.panel is not None and (finding.panel in charts or (shows and not shows(finding.panel))):
+            continue
+        charts.add(finding.panel)
+        chosen.append(finding)
+    return chosen[:most]

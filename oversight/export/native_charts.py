@@ -64,6 +64,8 @@ def chart_data(masked: Panel, lang: str):
                     points.add_data_point(x, y)
         return data
     categories = list(dict.fromkeys(frame.get_column(chart.x).to_list()))
+    if frame.schema[chart.x].is_temporal():  # series starting at different months: one time axis
+        categories.sort()
     data = CategoryChartData()
     data.categories = [_label(c) for c in categories]
     for name, part in series:
@@ -104,6 +106,12 @@ def add_chart(slide, masked: Panel, lang: str, left, top, width, height):
         else:
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = colour
+    ticks = chart.value_axis.tick_labels  # thousands separated, rates as rates, as on screen
+    ticks.number_format = "0%" if chart_spec.y_format.endswith("%") or chart_spec.y in masked.percent_columns \
+        else "#,##0.##" if masked.frame.schema[chart_spec.y].is_float() else "#,##0"
+    ticks.number_format_is_linked = False
+    if chart_spec.kind in ("line", "bar", "stacked_bar", "hbar", "area") and chart_spec.y in masked.count_columns:
+        chart.value_axis.minimum_scale = 0  # counts from zero, as plotly draws them
     for axis, column in ((chart.category_axis, chart_spec.x), (chart.value_axis, chart_spec.y)):
         axis.has_title = True
         axis.axis_title.text_frame.text = plain_for_slides(column_label(column, lang))

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def declared_kinds() -> dict[str, str]:
     """Every Chart(kind="...") written in the views, by the file that declares it."""
     found = {}
-    for path in sorted((ROOT / "oversight" / "views").glob("*.py")):
+    for path in sorted((ROOT / "oversight" / "views").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Chart":
                 for keyword in node.keywords:
