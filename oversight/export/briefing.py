@@ -44,7 +44,7 @@ TEMPLATE = Path(__file__).with_name("briefing.typ")
 FONT_FAMILIES = ("Noto Sans CJK KR",)
 CHARTS = 3
 ATTENTION_ROWS = 3
-CHART_PX = (200, 88)  # plot area of one chart, a third of the page's width
+CHART_PX = (280, 200)  # one chart with its axes and legend, a third of the page's width
 # What needs attention: the alert panels, with the columns a reader needs to act on a row.
 ATTENTION = {
     "overview.quality_alerts": ("name", "region", "score", "previous_score"),

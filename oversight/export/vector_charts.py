@@ -52,7 +52,7 @@ def warm_up(font_dirs: tuple[str, ...] = ()) -> None:
 
 
 def svg(masked: Panel, lang: str, width: int, height: int, font_dirs: tuple[str, ...] = ()) -> str:
-    """The masked panel's chart as SVG text, `width` x `height` px of plot area."""
+    """The masked panel's chart as SVG text, `width` x `height` px with its axes and legend."""
     _fonts(font_dirs)
     locale = LOCALES.get(lang, "en-GB")
     return vl_convert.vegalite_to_svg(spec(masked, lang, width, height), allowed_base_urls=[],
@@ -68,7 +68,7 @@ def _value(value):
 def spec(masked: Panel, lang: str, width: int, height: int) -> dict:
     chart, frame = registry.as_native(masked.chart), masked.frame
     if chart.kind == "hbar":
-        height = max(height, 13 * frame.height)  # a bar a line of text high, whatever the width
+        height = max(height, 13 * frame.height + 50)  # a bar a line of text high, and the axis below
     columns = [c for c in dict.fromkeys((chart.x, chart.y, chart.color)) if c]
     rows = [{k: _value(v) for k, v in row.items()} for row in frame.select(columns).iter_rows(named=True)]
     temporal = frame.schema[chart.x] in (pl.Date, pl.Datetime) or isinstance(frame.schema[chart.x], pl.Datetime)
@@ -79,12 +79,12 @@ def spec(masked: Panel, lang: str, width: int, height: int) -> dict:
                      "axis": {"format": "%Y-%m", "labelAngle": -40, "labelOverlap": True}}
     else:
         category |= {"type": "nominal", "sort": [_value(v) for v in order] if order else None,
-                     "axis": {"labelLimit": 100}}
+                     "axis": {"labelLimit": 100, "labelAngle": -35}}
     measure = {"field": chart.y, "type": "quantitative", "title": column_label(chart.y, lang),
                "axis": {"format": chart.y_format} if chart.y_format else {}}
     encoding: dict = {"x": category, "y": measure}
     if chart.kind == "hbar":
-        encoding = {"y": category | {"title": None}, "x": measure}
+        encoding = {"y": category | {"title": None, "axis": {"labelLimit": 100}}, "x": measure}
     mark: dict = {"type": {"line": "line", "area": "area"}.get(chart.kind, "bar")}
     if chart.kind == "bar" or chart.kind == "hbar":
         mark |= {"color": PALETTE[0]}
@@ -94,7 +94,7 @@ def spec(masked: Panel, lang: str, width: int, height: int) -> dict:
         series = list(dict.fromkeys(frame.get_column(chart.color).to_list()))
         encoding["color"] = {"field": chart.color, "type": "nominal", "title": None, "sort": series,
                              "scale": {"domain": series, "range": list(PALETTE[:len(series)])},
-                             "legend": {"orient": "bottom", "columns": 2, "labelLimit": 150}}
+                             "legend": {"orient": "bottom", "columns": 2, "labelLimit": 120}}
         if chart.kind == "line":
             encoding["strokeDash"] = {"field": chart.color, "type": "nominal", "sort": series, "legend": None,
                                       "scale": {"domain": series, "range": [
@@ -102,6 +102,7 @@ def spec(masked: Panel, lang: str, width: int, height: int) -> dict:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": width, "height": height, "background": "white", "padding": 2,
+        "autosize": {"type": "fit", "contains": "padding"},  # axes and legend inside: every chart one size
         "data": {"values": json.loads(json.dumps(rows, default=str))},
         "mark": mark, "encoding": encoding,
         "config": {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelColor": MUTED_TEXT,
