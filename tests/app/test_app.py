@@ -56,7 +56,8 @@ def test_overview_says_what_changed_the_most_significant_first_and_all_one_click
     assert "달라진 점" in [h.value for h in at.header]
     runner = queries.DatabaseRunner(db.read_only(demo_db))
     info = runner.run("dataset_info", {}).row(0, named=True)
-    ranked = findings.ranked(localise(overview.build(runner, default_filters(info["data_date"], info["data_until"])), "ko"))
+    filters = default_filters(info["data_date"], info["data_until"])
+    ranked = findings.ranked(localise(overview.build(runner, filters), "ko"))
     bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert bullets[:3] == ["- " + components_plain(words(f.sentence, "ko")) for f in ranked[:3]]
     expander = next(e for e in at.expander if e.label.startswith("모든 변화 보기"))

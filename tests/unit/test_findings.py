@@ -12,7 +12,8 @@ from oversight.views.model import Kpi, PageView, Panel, Text
 
 
 def kpi(key, value, previous, unit="count", better=True, label=None):
-    return Kpi(key, label or key.replace("_", " ").capitalize(), value, previous, unit, "definition", higher_is_better=better)
+    return Kpi(key, label or key.replace("_", " ").capitalize(), value, previous, unit, "definition",
+               higher_is_better=better)
 
 
 def view(*kpis, panels=(), sheet="Overview"):
@@ -71,7 +72,8 @@ def test_an_alert_list_is_a_finding_and_a_short_one_is_not_counted_out():
                    pl.DataFrame({"institution_id": [f"H{i}" for i in range(35)]}))
     waiting = Panel("overview.waiting", "Waiting", "def", pl.DataFrame({"request_id": ["R1", "R2"]}))
     found = findings.ranked(view(kpi("regions", 17, 17), panels=(alerts, waiting)), threshold=5)
-    assert [f.key for f in found] == ["Overview.overview.quality_alerts", "Overview.overview.waiting", "Overview.regions"]
+    assert [f.key for f in found] == [
+        "Overview.overview.quality_alerts", "Overview.overview.waiting", "Overview.regions"]
     assert found[0].score == pytest.approx(findings.ALERT_SCORE + math.log1p(35) / 2)
     assert found[0].attention and found[0].value == 35
     assert words(found[1].title, "en") == "Waiting: fewer than 5"
@@ -79,11 +81,12 @@ def test_an_alert_list_is_a_finding_and_a_short_one_is_not_counted_out():
 
 def test_across_pages_a_figure_stated_twice_is_kept_once_from_the_first_page():
     overview = view(kpi("median_lead_days", 57.0, 41.0, "days", better=False), kpi("institutions", 520, 500))
-    access = view(kpi("median_lead_days", 57.0, 41.0, "days", better=False), kpi("open_pipeline", 300, 100, better=False),
-                  sheet="Access")
+    access = view(kpi("median_lead_days", 57.0, 41.0, "days", better=False),
+                  kpi("open_pipeline", 300, 100, better=False), sheet="Access")
     found = findings.ranked_across([overview, access])
     assert [f.key for f in found] == ["Access.open_pipeline", "Overview.median_lead_days", "Overview.institutions"]
-    assert [f.key for f in findings.key_messages(found, most=2)] == ["Access.open_pipeline", "Overview.median_lead_days"]
+    top = findings.key_messages(found, most=2)
+    assert [f.key for f in top] == ["Access.open_pipeline", "Overview.median_lead_days"]
 
 
 def test_no_value_no_finding_and_no_previous_says_so():
