@@ -36,16 +36,19 @@ serve: $(VENV)/.app-installed $(DB) system-deps
 	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB)
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
-# renders the deck's charts; Noto CJK renders Korean; HAProxy fronts the replicas of `make serve`.
+# renders the deck's charts; Noto CJK renders Korean; HAProxy fronts the replicas of `make serve`;
+# LibreOffice Impress and poppler render the deck to PDF and PNG in its test (no box overflows).
 # Installed when missing and running as root.
 system-deps:
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& command -v haproxy >/dev/null 2>&1; then \
-		echo "chromium, fonts-noto-cjk and haproxy present"; \
+		&& command -v haproxy >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 \
+		&& command -v pdftoppm >/dev/null 2>&1; then \
+		echo "chromium, fonts-noto-cjk, haproxy, libreoffice-impress and poppler-utils present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk haproxy >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk haproxy \
+			libreoffice-impress poppler-utils >/dev/null; \
 	else \
-		echo "chromium, fonts-noto-cjk or haproxy missing: run 'sudo apt-get install chromium fonts-noto-cjk haproxy'"; \
+		echo "missing: run 'sudo apt-get install chromium fonts-noto-cjk haproxy libreoffice-impress poppler-utils'"; \
 	fi
 
 # Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every
@@ -62,7 +65,7 @@ test: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest tests/browser || failed="$$failed browser"; \
 	if [ -n "$$failed" ]; then echo "make test: failed suites:$$failed"; exit 1; fi
 
-test-fast: $(VENV)/.dev-installed
+test-fast: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest $(FAST_TESTS)
 
 test-fuzz: $(VENV)/.dev-installed

@@ -29,16 +29,16 @@ from __future__ import annotations
 
 import enum
 import functools
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from oversight import settings
 from oversight.config import PROJECT_ROOT
 
 DEFAULT_ROLES_FILE = PROJECT_ROOT / "config" / "roles.toml"
-ROLES_ENV = "OVERSIGHT_ROLES"
-LOCAL_ENV = "OVERSIGHT_LOCAL_DATA_MANAGER"
+ROLES_ENV = settings.ROLES.name
+LOCAL_ENV = settings.LOCAL_DATA_MANAGER.name
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "x-real-ip", "forwarded")
 
@@ -81,8 +81,7 @@ class RolesConfig:
 
 
 def roles_path() -> Path:
-    env = os.environ.get(ROLES_ENV)
-    return Path(env) if env else DEFAULT_ROLES_FILE
+    return settings.ROLES.value() or DEFAULT_ROLES_FILE
 
 
 def load_roles(path: Path | None = None) -> RolesConfig:
@@ -150,7 +149,7 @@ class Access:
 
 
 def local_data_manager_enabled() -> bool:
-    return os.environ.get(LOCAL_ENV, "").strip() == "1"
+    return settings.LOCAL_DATA_MANAGER.value()
 
 
 def decide(request: Request, roles: RolesConfig, local_override: bool | None = None) -> Access:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from fixture import build_fixture
-from oversight import db, queries
+from bench.browser import CHROMIUM_ARGS, chromium_path
+from oversight import db, queries, settings
 from oversight.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,24 +48,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if path is None:
-        if os.environ.get("OVERSIGHT_REQUIRE_BROWSER"):
+        if settings.REQUIRE_BROWSER.value():
             pytest.fail("Chromium is missing, and CI requires the browser tests to run")
         pytest.skip("Chromium is not installed (make test installs it when run as root)")
     return {
         **browser_type_launch_args,
         "executable_path": path,
-        "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 

@@ -63,7 +63,9 @@ def download_buttons(view: PageView, lang: str) -> None:
 
 
 def deck_button(runner, filters: Filters, lang: str, stem: str) -> None:
-    signature = (filters, lang, runner.version)
+    """The meeting deck (at most deck.MEETING_SLIDES slides); the checkbox adds every page's slides."""
+    appendix = st.checkbox(t("reports.deck.appendix_option", lang), key="reports_deck_appendix")
+    signature = (filters, lang, runner.version, appendix)
     ready = st.session_state.get(_DECK_KEY)
     if ready is not None and ready[0] == signature:
         st.download_button(
@@ -90,7 +92,7 @@ def deck_button(runner, filters: Filters, lang: str, stem: str) -> None:
             built = deck.build_deck(
                 runner, filters, lang,
                 progress=lambda label, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=label),
-                notice=notices.append,
+                notice=notices.append, appendix=appendix,
             )
         except Exception as exc:  # noqa: BLE001 - the page stays usable; the reason is shown
             bar.empty()

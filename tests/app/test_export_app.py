@@ -55,14 +55,15 @@ def test_the_deck_is_prepared_with_progress_then_offered(app):
     assert at.button(key="reports_deck_prepare")
 
 
-def _sequence(db_path, lang: str = "ko") -> list:
-    """The slides the app builds for the default view of a database: each registered page's
-    KPIs, then what changed, then every charted panel."""
+def _sequence(db_path, lang: str = "ko", filters=None) -> list:
+    """The slides the app builds for the default view of a database: the key messages, a slide
+    per key finding, what needs attention; then each registered page's KPIs, what changed and
+    every charted panel."""
     from oversight.filters import default_filters
 
     runner = queries.DatabaseRunner(db.read_only(db_path))
     data_date = runner.run("dataset_info", {}).get_column("data_date")[0]
-    return presentation.slides(ctx.build_views(runner, default_filters(data_date), lang))
+    return presentation.slides(ctx.build_views(runner, filters or default_filters(data_date), lang))
 
 
 def _number_of(sequence, kind: str) -> int:
@@ -70,10 +71,17 @@ def _number_of(sequence, kind: str) -> int:
 
 
 def test_presentation_mode_steps_through_the_slides_and_keeps_its_place_in_the_url(app, demo_db):
+    from oversight.views.localise import words
+
     sequence = _sequence(demo_db)
+    attention = _number_of(sequence, "attention")
+    kpis = _number_of(sequence, "kpis")
     changes = _number_of(sequence, "changes")
-    assert sequence[0].kind == "kpis" and sequence[0].view.sheet == "Overview"
-    assert changes == 2 and sequence[2].kind == "chart" and sequence[2].view.sheet == "Overview"
+    # the deck's meeting slides first: key messages, a slide per key finding, what needs attention
+    assert sequence[0].kind == "messages" and attention >= 3
+    assert all(s.kind == "finding" for s in sequence[1:attention - 1])
+    assert kpis == attention + 1 and sequence[kpis - 1].view.sheet == "Overview"
+    assert changes == kpis + 1 and sequence[changes].kind == "chart" and sequence[changes].view.sheet == "Overview"
     pages = [s.view.sheet for s in sequence if s.kind == "kpis"]
     assert pages == [sheet for sheet in SHEETS if sheet in pages]  # page by page, in the report's order
 
@@ -83,14 +91,22 @@ def test_presentation_mode_steps_through_the_slides_and_keeps_its_place_in_the_u
     assert query(at)["present"] == "1" and query(at)["slide"] == "1"
     assert any("section[data-testid=\"stSidebar\"]" in h.proto.body and "display: none" in h.proto.body
                for h in at.get("html"))  # the style sheet that hides it
-    assert [t.value for t in at.title] == ["개요\\: 핵심 지표"]
-    assert len(at.metric) == 6
+    assert [t.value for t in at.title] == ["핵심 메시지"]
+    messages = " ".join(m.value for m in at.markdown)
+    finding = sequence[1].finding
+    assert components_plain(words(finding.title, "ko")) in messages
     assert at.button(key="present_previous").disabled
 
     at.button(key="present_next").click().run()
     assert query(at)["slide"] == "2"
+    assert [t.value for t in at.title] == [components_plain(words(finding.title, "ko"))]  # the action title
+    assert len(at.get("plotly_chart")) == 1
     at.button(key="present_previous").click().run()
     assert query(at)["slide"] == "1"
+
+    at = app({"present": "1", "slide": str(kpis)})
+    assert [t.value for t in at.title] == ["개요\\: 핵심 지표"]
+    assert len(at.metric) == 6
 
     at = app({"present": "1", "slide": str(changes)})
     assert [t.value for t in at.title] == ["직전 기간과 비교해 달라진 점"]
@@ -110,7 +126,7 @@ def test_a_link_opens_the_same_slide_and_odd_slide_numbers_are_kept_in_range(app
     sequence = _sequence(demo_db)
     last_title = sequence[-1].panel.title
     assert [t.value for t in app({"present": "1", "slide": "999"}).title] == [components_plain(last_title)]
-    assert [t.value for t in app({"present": "1", "slide": "abc"}).title] == ["개요\\: 핵심 지표"]
+    assert [t.value for t in app({"present": "1", "slide": "abc"}).title] == ["핵심 메시지"]
     english = app({"present": "1", "slide": str(_number_of(sequence, "changes")), "lang": "en"})
     assert [t.value for t in english.title] == ["What changed since the previous period"]
 
@@ -122,12 +138,15 @@ def components_plain(text: str) -> str:
 
 
 def test_presentation_mode_hides_small_counts(app, fixture_db):
-    at = app({"present": "1", "from": "2025-01-01", "to": "2025-12-31"}, db_path=fixture_db)
+    from conftest import YEAR_2025
+
+    kpis = _number_of(_sequence(fixture_db, filters=YEAR_2025), "kpis")
+    at = app({"present": "1", "slide": str(kpis), "from": "2025-01-01", "to": "2025-12-31"}, db_path=fixture_db)
     values = {m.label: m.value for m in at.metric}
     # 2025 on the fixture: 7 institutions, 2 agreements signed, 2 deliveries, 3 hospitals
     assert values["참여 기관"] == "7"
     assert values["체결 협약"] == values["제공 완료 신청"] == values["협약 참여 병원"] == "<5"
-    slide = _number_of(_sequence(fixture_db), "changes")
+    slide = _number_of(_sequence(fixture_db, filters=YEAR_2025), "changes")
     changes = app({"present": "1", "slide": str(slide), "from": "2025-01-01", "to": "2025-12-31"}, db_path=fixture_db)
     text = " ".join(m.value for m in changes.markdown)
     assert "체결 협약은 5건 미만입니다" in text

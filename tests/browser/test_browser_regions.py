@@ -17,7 +17,7 @@ from conftest import ROOT, start_server
 from helpers import external, wait_until_idle
 from playwright.sync_api import Page, expect
 
-from oversight import db, geo, queries
+from oversight import db, geo, queries, settings
 from oversight.charts import regions as rc
 from oversight.filters import default_filters
 from oversight.views import regions as rv
@@ -268,7 +268,7 @@ def map_render_seconds(page: Page, base: str) -> float:
 def bench_server(tmp_path_factory):
     """A server over the database to time (the large demo data), named by
     OVERSIGHT_REGIONS_BENCH_DB: timings on a shared machine are a benchmark, not a unit test."""
-    path = os.environ.get("OVERSIGHT_REGIONS_BENCH_DB")
+    path = settings.REGIONS_BENCH_DB.value()
     if not path:
         pytest.skip("set OVERSIGHT_REGIONS_BENCH_DB to a database (e.g. the large demo data) to time the map")
     srv = start_server(Path(path), tmp_path_factory.mktemp("bench") / "streamlit.log")

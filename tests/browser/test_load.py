@@ -20,13 +20,14 @@ import pytest
 from conftest import ROOT, start_server
 
 from oversight import pages as registry
+from oversight import settings
 
 pytestmark = pytest.mark.browser
 
 PROCESSES = 4
 SESSIONS_PER_PROCESS = 5
 # `make soak` repeats the walk for longer; `make test` does it once.
-ROUNDS = int(os.environ.get("OVERSIGHT_SOAK_ROUNDS", "1"))
+ROUNDS = settings.SOAK_ROUNDS.value()
 # url paths of the pages a viewer finds in the sidebar, but the default page, served at "/".
 PAGES = [page.slug for page in registry.viewer_pages() if not page.default]
 SHARES = [PAGES[i::PROCESSES] for i in range(PROCESSES)]

@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import shutil
 import tempfile
 import time
@@ -41,12 +40,13 @@ from hypothesis import strategies as st
 import fuzz_strategies as fs
 from conftest import ROOT
 from oversight import loader, schema
+from oversight import settings as oversight_settings
 from oversight.loader import problems, sources, template
 
 # `make test` tries the same inputs every run, within about a minute; `make soak`
 # (OVERSIGHT_FUZZ_SCALE=20) tries that many times more, new ones each run, and prints how to
 # replay a failure (@reproduce_failure).
-SCALE = float(os.environ.get("OVERSIGHT_FUZZ_SCALE", "1"))
+SCALE = oversight_settings.FUZZ_SCALE.value()
 SOAK = SCALE > 1
 FUZZ = settings(
     derandomize=not SOAK, database=None, deadline=None, print_blob=SOAK,
