@@ -84,17 +84,20 @@ soak: $(VENV)/.dev-installed system-deps
 # Every page at small, medium and large scale against its targets (issue 8): builds the demo
 # databases into bench/cache/ (kept until the generator changes), writes bench/results.md,
 # bench/scaling.png and the README's Benchmark section. Chromium measures memory with 20 sessions.
-# Then `make loadbench` (below) adds its own section: 6-10 minutes more.
+# Then `make loadbench` (below) adds its own section: 15-25 minutes more.
 bench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.loadbench $(LOADBENCH_ARGS)
 
 # Many sessions at once through Streamlit's websocket protocol (issue 12): one process and
 # REPLICAS replicas behind HAProxy, levels 1-100, over the medium demo (bench/cache) unless
-# LOADBENCH_DB is given; a section of bench/results.md and bench/loadbench.png. 6-10 minutes on 2 cores.
-#   make loadbench LEVELS=1,20,50 REPLICAS=2 LOADBENCH_DB=/tmp/medium.duckdb
+# LOADBENCH_DB is given; a section of bench/results.md and bench/loadbench.png. Both modes (issue 24):
+# every session the same views, and mixed (each its own region, language and period, changed in the
+# sidebar). 15-25 minutes on 2 cores; MODES=same or MODES=mixed for one.
+#   make loadbench LEVELS=1,20,50 REPLICAS=2 MODES=mixed LOADBENCH_DB=/tmp/medium.duckdb
 LEVELS ?= 1,5,10,20,50,100
-LOADBENCH_ARGS ?= --levels $(LEVELS) --replicas $(REPLICAS) $(if $(LOADBENCH_DB),--db $(LOADBENCH_DB))
+MODES ?= same,mixed
+LOADBENCH_ARGS ?= --levels $(LEVELS) --replicas $(REPLICAS) --modes $(MODES) $(if $(LOADBENCH_DB),--db $(LOADBENCH_DB))
 
 loadbench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench.loadbench $(LOADBENCH_ARGS)
