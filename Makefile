@@ -30,10 +30,12 @@ run: $(VENV)/.app-installed $(DB)
 
 # REPLICAS Streamlit processes on loopback behind HAProxy on PORT, sticky by cookie, all serving
 # DB (deploy/serve.py, docs/deployment.md); Ctrl-C stops them all. `make run` stays one process.
+# TLS_CERT and TLS_KEY (a PEM pair): HTTPS only, HTTP_PORT (if given) redirecting to it (docs/security.md).
 REPLICAS ?= $(shell nproc)
 
 serve: $(VENV)/.app-installed $(DB) system-deps
-	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB)
+	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB) \
+		$(if $(TLS_CERT),--tls-cert $(TLS_CERT) --tls-key $(TLS_KEY) $(if $(HTTP_PORT),--http-port $(HTTP_PORT)))
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
 # renders the deck's charts; Noto CJK renders Korean (and is embedded in the briefing PDF);
