@@ -36,16 +36,17 @@ serve: $(VENV)/.app-installed $(DB) system-deps
 	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB)
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
-# renders the deck's charts; Noto CJK renders Korean; HAProxy fronts the replicas of `make serve`.
+# renders the deck's charts; Noto CJK renders Korean; HAProxy fronts the replicas of `make serve`;
+# PostgreSQL is the state store's second backend, started by the tests (tests/postgres.py).
 # Installed when missing and running as root.
 system-deps:
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& command -v haproxy >/dev/null 2>&1; then \
-		echo "chromium, fonts-noto-cjk and haproxy present"; \
+		&& command -v haproxy >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "chromium, fonts-noto-cjk, haproxy and postgresql present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk haproxy >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk haproxy postgresql >/dev/null; \
 	else \
-		echo "chromium, fonts-noto-cjk or haproxy missing: run 'sudo apt-get install chromium fonts-noto-cjk haproxy'"; \
+		echo "chromium, fonts-noto-cjk, haproxy or postgresql missing: run 'sudo apt-get install chromium fonts-noto-cjk haproxy postgresql'"; \
 	fi
 
 # Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every
@@ -62,7 +63,7 @@ test: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest tests/browser || failed="$$failed browser"; \
 	if [ -n "$$failed" ]; then echo "make test: failed suites:$$failed"; exit 1; fi
 
-test-fast: $(VENV)/.dev-installed
+test-fast: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest $(FAST_TESTS)
 
 test-fuzz: $(VENV)/.dev-installed

@@ -157,3 +157,23 @@ def requests_seen(page):
     seen: list[str] = []
     page.on("request", lambda request: seen.append(request.url))
     return seen
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server on loopback for this test session (tests/postgres.py)."""
+    import postgres
+
+    with postgres.server(free_port()) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request, tmp_path) -> str:
+    """An empty state store of each kind: a SQLite file, and a fresh database on the real server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.sqlite'}"
+    import postgres
+
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    return postgres.fresh_database(request.getfixturevalue("postgres_server"), name)
