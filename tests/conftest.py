@@ -159,6 +159,20 @@ def requests_seen(page):
     return seen
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_state_store(tmp_path_factory):
+    """Every test, and every server a test starts, writes its audit trail and notes to a store of
+    the session's own, never to the project's data/state.sqlite."""
+    path = tmp_path_factory.mktemp("state") / "state.sqlite"
+    previous = os.environ.get(settings.STATE_URL.name)
+    os.environ[settings.STATE_URL.name] = f"sqlite:///{path}"
+    yield path
+    if previous is None:
+        os.environ.pop(settings.STATE_URL.name, None)
+    else:
+        os.environ[settings.STATE_URL.name] = previous
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL server on loopback for this test session (tests/postgres.py)."""
