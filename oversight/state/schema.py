@@ -20,3 +20,17 @@ audit_events = sa.Table(
     sa.Index("ix_audit_events_at", "at"),
     sa.Index("ix_audit_events_actor", "actor"),
 )
+
+notes = sa.Table(
+    "notes", metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("panel", sa.String(120), nullable=False),  # Panel.key, e.g. "access.monthly"
+    sa.Column("date_from", sa.Date(), nullable=False),
+    sa.Column("date_to", sa.Date(), nullable=False),
+    sa.Column("text", sa.String(1000), nullable=False),  # notes.MAX_LENGTH characters at most
+    sa.Column("author", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("date_from <= date_to", name="ck_notes_period"),
+    sa.Index("ix_notes_panel", "panel"),
+)
