@@ -287,6 +287,7 @@ class _Deck:
         text = (f"{note}  " if note else "") + f"{self.t('app.definition')}: {panel.definition}"
         if suppression:
             text += "  " + self.t("reports.deck.suppressed", n=self.context.threshold)
+        text = "\n".join((text, *self.context.notes.get(panel.key, ())))  # notes on the chart (issue 21)
         self.text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(6.95) - top, text, 11, color=MUTED)
         notes = slide.notes_slide.notes_text_frame
         notes.text = plain_for_slides(text)

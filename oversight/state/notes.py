@@ -154,14 +154,16 @@ def delete(actor: str, role: Role | None, note_id: int, *, view: str | None = No
                      connection=conn)
 
 
-def for_panels(panels: list[str] | tuple[str, ...], date_from: dt.date, date_to: dt.date, *,
+def for_panels(panels: list[str] | tuple[str, ...] | None, date_from: dt.date, date_to: dt.date, *,
                engine: sa.Engine | None = None) -> dict[str, list[Note]]:
-    """The notes on these panels whose period overlaps [date_from, date_to], oldest period first."""
-    if not panels:
+    """The notes on these panels (None: on every panel) whose period overlaps [date_from, date_to],
+    oldest period first."""
+    if panels is not None and not panels:
         return {}
-    query = (sa.select(table).where(table.c.panel.in_(list(panels)), table.c.date_from <= date_to,
-                                    table.c.date_to >= date_from)
+    query = (sa.select(table).where(table.c.date_from <= date_to, table.c.date_to >= date_from)
              .order_by(table.c.date_from, table.c.id))
+    if panels is not None:
+        query = query.where(table.c.panel.in_(list(panels)))
     found: dict[str, list[Note]] = {}
     with (engine or state_engine()).connect() as conn:
         for row in conn.execute(query):

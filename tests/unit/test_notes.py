@@ -27,7 +27,8 @@ def test_an_analyst_writes_a_note_for_a_month_and_everyone_reads_it_in_an_overla
                              engine=engine)
     assert list(found) == ["access.monthly"]
     (note,) = found["access.monthly"]
-    assert (note.id, note.text, note.author, note.period) == (note_id, "병원 X 시스템 이전으로 제출 지연", LEE, "2026-03")
+    assert (note.id, note.text, note.author, note.period) == (
+        note_id, "병원 X 시스템 이전으로 제출 지연", LEE, "2026-03")
     assert notes.for_panels(["access.monthly"], dt.date(2026, 4, 1), dt.date(2026, 12, 31), engine=engine) == {}
     events = audit.events(engine=engine)
     assert events["action"].to_list() == ["note_add"] and events["view"][0] == "/access?lang=ko"
