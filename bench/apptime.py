@@ -1,6 +1,7 @@
 """One page's timings in a fresh process, through Streamlit's AppTest (run by bench/run.py).
 
     python -m bench.apptime --db bench/cache/large.duckdb --page pages/overview.py
+    python -m bench.apptime --db bench/cache/large.duckdb --page pages/quality.py --query hospital=SEED-H-SMC
 
 Prints one JSON object on its last line. Wall seconds, with the process's CPU seconds beside
 them (all threads, DuckDB's included; less sensitive to other load on the machine). What each
@@ -35,6 +36,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench.timing import timed
+
 ROOT = Path(__file__).resolve().parent.parent
 # Regions a user would pick, largest first; each filter run picks the next, so each misses the cache.
 FILTER_REGIONS = ("11", "41", "26", "27", "28", "48", "47", "30", "29", "44", "43", "52", "46", "51", "31", "50", "36")
@@ -53,12 +56,12 @@ class QueryLog:
 
         original = queries.execute
 
-        def execute(cursor, name, params):
+        def execute(cursor, name, params, arrow=False):
             started = time.perf_counter()
             try:
-                return original(cursor, name, params)
+                return original(cursor, name, params, arrow=arrow)
             finally:
-                if self.enabled:
+                if self.enabled and not arrow:  # Arrow: the bench's own direct rerun, not the app's
                     bound = queries.bind(queries.get(name), params)
                     with self._lock:
                         self.calls.append({"name": name, "params": _jsonable(bound),
@@ -115,8 +118,7 @@ def _patch_pages_manager() -> None:
 def _drop_database_connections() -> None:
     from oversight import db
 
-    with db._instances_lock:
-        db._instances.clear()
+    db.forget_readers()
 
 
 def _clear_all_caches() -> None:
@@ -147,12 +149,11 @@ def _problems(at) -> list[str]:
 
 def _timed_run(at, timeout: float, cpu: list | None = None) -> float:
     """Wall seconds of one run; appends the process's CPU seconds (all threads) to `cpu`."""
-    cpu_started, started = time.process_time(), time.perf_counter()
-    at.run(timeout=timeout)
-    wall = time.perf_counter() - started
+    with timed() as timing:
+        at.run(timeout=timeout)
     if cpu is not None:
-        cpu.append(time.process_time() - cpu_started)
-    return wall
+        cpu.append(timing.cpu)
+    return timing.wall
 
 
 def direct_duckdb(db_path: Path, calls: list[dict]) -> tuple[list[float], float]:
@@ -165,17 +166,16 @@ def direct_duckdb(db_path: Path, calls: list[dict]) -> tuple[list[float], float]
 
     database = db.read_only(db_path)
     seconds = []
-    cpu_started = time.process_time()
-    for call in calls:
-        sql, params = queries.get(call["name"]).sql, from_jsonable(call["params"])
-        cursor = database.cursor()
-        try:
-            started = time.perf_counter()
-            cursor.sql(sql, params=params).to_arrow_table()
-            seconds.append(time.perf_counter() - started)
-        finally:
-            cursor.close()
-    return seconds, time.process_time() - cpu_started
+    with timed() as whole:
+        for call in calls:
+            cursor = database.cursor()
+            try:
+                with timed() as one:
+                    queries.execute(cursor, call["name"], from_jsonable(call["params"]), arrow=True)
+                seconds.append(one.wall)
+            finally:
+                cursor.close()
+    return seconds, whole.cpu
 
 
 def _peer_setup(db_path: Path, page: str):
@@ -192,7 +192,8 @@ def _peer_setup(db_path: Path, page: str):
     return peer, runner, default_filters(data_date)
 
 
-def measure(db_path: Path, page: str, cold_runs: int, warm_runs: int, uncached_runs: int, timeout: float) -> dict:
+def measure(db_path: Path, page: str, cold_runs: int, warm_runs: int, uncached_runs: int, timeout: float,
+            query: dict[str, str] | None = None) -> dict:
     os.environ["OVERSIGHT_DB"] = str(db_path)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
@@ -205,6 +206,7 @@ def measure(db_path: Path, page: str, cold_runs: int, warm_runs: int, uncached_r
     result: dict = {"page": page, "db": db_path.name, "import_seconds": time.perf_counter() - started}
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params.update(query or {})  # e.g. the quality page's hospital view: hospital=ID
     result["first_run"] = _timed_run(at, timeout)
     if _problems(at):
         result["error"] = "app.py: " + "; ".join(_problems(at))[:500]
@@ -260,10 +262,9 @@ def measure(db_path: Path, page: str, cold_runs: int, warm_runs: int, uncached_r
         result["duckdb_cpu"].append(cpu)
         per_query.append(seconds)
         if peer is not None:
-            cpu_started = time.process_time()
-            last = peers.run_peer(peer, runner.database.cursor, filters, "ko")
-            peer_runs.append({"read": last.read_seconds, "compute": last.compute_seconds,
-                              "cpu": time.process_time() - cpu_started})
+            with timed() as timing:
+                last = peers.run_peer(peer, runner.database.cursor, filters, "ko")
+            peer_runs.append({"read": last.read_seconds, "compute": last.compute_seconds, "cpu": timing.cpu})
     result["queries"] = [
         {"name": call["name"], "params": call["params"], "in_app_seconds": call["seconds"],
          "seconds": statistics.median(run[i] for run in per_query if len(run) == len(calls))}
@@ -279,13 +280,17 @@ def measure(db_path: Path, page: str, cold_runs: int, warm_runs: int, uncached_r
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--page", required=True, help="a path as listed in app.py, e.g. pages/overview.py")
+    parser.add_argument("--page", required=True, help="a page's script (oversight/pages.py), e.g. pages/overview.py")
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--warm-runs", type=int, default=10, help="also the filter runs")
     parser.add_argument("--uncached-runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--query", action="append", default=[], metavar="KEY=VALUE",
+                        help="a URL parameter of the view to time, e.g. hospital=SEED-H-SMC (repeatable)")
     args = parser.parse_args(argv)
-    result = measure(args.db.resolve(), args.page, args.cold_runs, args.warm_runs, args.uncached_runs, args.timeout)
+    query = dict(item.split("=", 1) for item in args.query)
+    result = measure(args.db.resolve(), args.page, args.cold_runs, args.warm_runs, args.uncached_runs, args.timeout,
+                     query)
     sys.stdout.write("\n" + json.dumps(result) + "\n")
     return 0
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from oversight import queries
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "cache"
 SCALES = ("small", "medium", "large")
@@ -21,8 +23,10 @@ SCALES = ("small", "medium", "large")
 
 def source_files(root: Path = ROOT) -> list[Path]:
     """What a demo database is built from."""
-    fixed = [root / "oversight" / name for name in ("demo.py", "demo_names.py", "schema.py", "derived.py")]
-    return [p for p in fixed if p.exists()] + sorted((root / "queries").glob("derived_*.sql"))
+    fixed = [root / "oversight" / name for name in ("demo_names.py", "schema.py", "derived.py")]
+    fixed += sorted((root / "oversight" / "demo").glob("*.py"))
+    written = [p for pattern in ("derived_*.sql", "demo_*.sql", "record_*.sql") for p in (root / "queries").glob(pattern)]
+    return [p for p in fixed if p.exists()] + sorted(written)
 
 
 def source_hash(root: Path = ROOT) -> str:
@@ -67,9 +71,9 @@ def table_rows(path: Path) -> dict[str, int]:
     """Rows per table (read-only)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where database_name = current_database() order by 1"
-        ).fetchall()]
-        return {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in names}
+        names = queries.execute(con, "database_tables", {})["table_name"].to_list()
+        # One statement per table: its name is an identifier, the one thing SQL text is built from.
+        return {name: con.execute("select count(*) from " + queries.quote_identifier(name)).fetchone()[0]
+                for name in names}
     finally:
         con.close()

@@ -22,14 +22,9 @@ from pathlib import Path
 
 import psutil
 
+from bench.browser import CHROMIUM_ARGS, wait_until_idle
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app && app.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stStatusWidget"]');
-}"""
 NAV_LINKS = ".st-key-page_nav a"  # app.py's menu (NAV_KEY)
 REGIONS = ("11", "41", "26", "27", "28", "48", "47", "30", "29", "44")
 
@@ -117,7 +112,7 @@ def stop_server(process: subprocess.Popen) -> None:
 def _wait_ready(page) -> None:
     # Every page opens with its title; a page that fails shows an exception instead.
     page.wait_for_selector('h1, [data-testid="stException"]', timeout=120_000)
-    page.wait_for_function(IDLE, timeout=120_000, polling=200)
+    wait_until_idle(page, 120_000, polling=200)
 
 
 def _exception(page) -> str | None:

@@ -119,6 +119,12 @@ _instances: dict[Path, ReadOnlyDatabase] = {}
 _instances_lock = threading.Lock()
 
 
+def forget_readers() -> None:
+    """Drop every reader, so the next `read_only` opens its file anew (the bench's cold runs)."""
+    with _instances_lock:
+        _instances.clear()
+
+
 def read_only(path: Path) -> ReadOnlyDatabase:
     """The process-wide reader of one file."""
     key = Path(path).resolve()

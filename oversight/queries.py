@@ -8,6 +8,20 @@ Each file opens with a header:
 
 `run(name, params)` passes exactly the parameters the header declares, taken from `params`
 (which may carry more, e.g. a whole filter set), and returns a polars DataFrame.
+
+A statement that writes says so instead of its columns, and returns nothing:
+
+    -- record_batch: a loaded batch, for the history
+    -- params: $batch_id varchar, ...
+    -- writes: batches
+
+A statement that reads a temporary table its caller stages says `-- staged: TABLE`: it runs only
+beside that caller (the loader's and the demo's tests run it), not on a database file.
+
+Readers and writers alike go through `execute`: the loader and the demo generator write their
+fixed statements from here too. Only statements whose table or columns vary (a statement per
+contract table, oversight/loader/staging.py) are composed in Python, and their identifiers go
+through `quote_identifier`, the one quoting function.
 """
 
 from __future__ import annotations
@@ -25,7 +39,7 @@ import polars as pl
 from oversight.config import MACROS_DIR, QUERIES_DIR
 
 _HEADER = re.compile(r"^--\s*(?P<name>[a-z0-9_]+):\s*(?P<answers>.+)$")
-_FIELD = re.compile(r"^--\s*(?P<field>params|columns):\s*(?P<value>.*)$")
+_FIELD = re.compile(r"^--\s*(?P<field>params|columns|writes|staged):\s*(?P<value>.*)$")
 _PARAM_USE = re.compile(r"(?<![$\w])\$([a-z_][a-z0-9_]*)")
 
 
@@ -41,6 +55,8 @@ class Query:
     columns: dict[str, str]
     sql: str
     path: Path
+    writes: str = ""  # the table a writing statement changes; "" for a reader
+    staged: str = ""  # the temporary table of its caller it reads (the loader's, the demo's): not in a database file
 
     def used_params(self) -> set[str]:
         body = "\n".join(line.split("--", 1)[0] for line in self.sql.splitlines())
@@ -67,15 +83,17 @@ def parse_query(path: Path) -> Query:
         if not match:
             break
         fields[match["field"]] = match["value"]
-    if "columns" not in fields:
-        raise QueryError(f"{path.name}: the header needs a '-- columns:' line")
+    if "columns" not in fields and "writes" not in fields:
+        raise QueryError(f"{path.name}: the header needs a '-- columns:' (or, for a writer, '-- writes:') line")
     return Query(
         name=head["name"],
         answers=head["answers"].strip(),
         params=_parse_pairs(fields.get("params", "")),
-        columns=_parse_pairs(fields["columns"]),
+        columns=_parse_pairs(fields.get("columns", "")),
         sql=text,
         path=path,
+        writes=fields.get("writes", "").strip(),
+        staged=fields.get("staged", "").strip(),
     )
 
 
@@ -122,10 +140,16 @@ def _to_duckdb(value: Any) -> Any:
     return list(value) if isinstance(value, (tuple, frozenset, set)) else value
 
 
-def execute(cursor: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> pl.DataFrame:
+def execute(cursor: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any], arrow: bool = False):
+    """Run a named statement: a polars frame (an Arrow table with `arrow`, DuckDB's own output, which the
+    benchmark times); a writer returns an empty frame."""
     query = get(name)
     try:
-        return cursor.sql(query.sql, params=bind(query, params)).pl()
+        if query.writes:
+            cursor.execute(query.sql, bind(query, params))
+            return pl.DataFrame()
+        result = cursor.sql(query.sql, params=bind(query, params))
+        return result.to_arrow_table() if arrow else result.pl()
     except duckdb.Error as exc:
         raise QueryError(f"query {name} failed: {exc}") from exc
 

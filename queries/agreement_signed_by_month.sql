@@ -7,11 +7,7 @@ with in_scope as (
     where signed_on <= $date_to
 ),
 
-months as (
-    select unnest(generate_series(
-        date_trunc('month', $date_from::date), date_trunc('month', $date_to::date), interval 1 month
-    ))::date as month
-),
+months as (select month from months_between($date_from, $date_to)),
 
 signed_before as (select count(*) as n from in_scope where signed_on < $date_from),
 

@@ -7,11 +7,7 @@ with in_scope as (
     where signed_on <= $date_to
 ),
 
-months as (
-    select unnest(generate_series(
-        (select min(month) from in_scope), date_trunc('month', $date_to::date), interval 1 month
-    ))::date as month
-),
+months as (select month from months_between((select min(month) from in_scope), $date_to)),
 
 kinds as (select distinct requester_kind from in_scope),
 

@@ -1,11 +1,7 @@
 -- centre_share_by_month: each month of the period, the requests made and how many of them were served through a safe utilisation centre (all centres, or the chosen ones), and that share
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $centre_ids varchar[]
 -- columns: month date, requests bigint, centre_requests bigint, share double
-with months as (
-    select unnest(generate_series(
-        date_trunc('month', $date_from::date), date_trunc('month', $date_to::date), interval 1 month
-    ))::date as month
-),
+with months as (select month from months_between($date_from, $date_to)),
 
 made as (
     select

@@ -1,21 +1,9 @@
 -- consultation_by_month: consultations and hours of advice in each month of the period by topic (every month and topic, with zeros)
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $topics varchar[]
 -- columns: month date, topic varchar, consultations bigint, hours double
-with months as (
-    select unnest(generate_series(
-        date_trunc('month', $date_from::date), date_trunc('month', $date_to::date), interval 1 month
-    ))::date as month
-),
+with months as (select month from months_between($date_from, $date_to)),
 
-topics (topic, topic_order) as (
-    values
-        ('deidentification', 1),
-        ('data_processing', 2),
-        ('cdm_conversion', 3),
-        ('ethics_irb', 4),
-        ('security', 5),
-        ('other', 6)
-),
+topics as (select topic, topic_order from consultation_topics()),
 
 held as (
     select

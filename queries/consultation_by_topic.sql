@@ -8,15 +8,7 @@ with held as (
     where k.held_on between $date_from and $date_to
 ),
 
-topics (topic, topic_order) as (
-    values
-        ('deidentification', 1),
-        ('data_processing', 2),
-        ('cdm_conversion', 3),
-        ('ethics_irb', 4),
-        ('security', 5),
-        ('other', 6)
-)
+topics as (select topic, topic_order from consultation_topics())
 
 select
     t.topic,

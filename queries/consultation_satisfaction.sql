@@ -9,15 +9,7 @@ with rated as (
         and k.satisfaction is not null
 ),
 
-topics (topic, topic_order) as (
-    values
-        ('deidentification', 1),
-        ('data_processing', 2),
-        ('cdm_conversion', 3),
-        ('ethics_irb', 4),
-        ('security', 5),
-        ('other', 6)
-),
+topics as (select topic, topic_order from consultation_topics()),
 
 scores as (select unnest(range(1, 6))::integer as score)
 

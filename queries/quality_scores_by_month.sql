@@ -8,13 +8,7 @@ with scores as (
         and s.assessed_on <= $date_to
 ),
 
-months as (
-    select unnest(generate_series(
-        date_trunc('month', (select min(assessed_on) from scores)),
-        date_trunc('month', $date_to::date),
-        interval 1 month
-    ))::date as month
-),
+months as (select month from months_between((select min(assessed_on) from scores), $date_to)),
 
 hospital_months as (
     select m.month, last_day(m.month) as month_end, h.institution_id,

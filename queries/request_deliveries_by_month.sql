@@ -1,11 +1,7 @@
 -- request_deliveries_by_month: requests delivered each month of the period, with the records and patients they delivered (months without deliveries included)
 -- params: $date_from date, $date_to date, $regions varchar[], $kinds varchar[], $sectors varchar[], $areas varchar[], $data_types varchar[], $access_modes varchar[], $hospital_ids varchar[]
 -- columns: month date, deliveries bigint, records bigint, patients bigint
-with months as (
-    select unnest(generate_series(
-        date_trunc('month', $date_from::date), date_trunc('month', $date_to::date), interval 1 month
-    ))::date as month
-),
+with months as (select month from months_between($date_from, $date_to)),
 
 delivered as (
     select

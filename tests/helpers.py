@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+# The "script finished" wait, shared with the bench and the load worker (bench/browser.py).
+from bench.browser import wait_until_idle  # noqa: F401
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 NAV_LINKS = ".st-key-page_nav a"  # the sidebar's page links (app.py NAV_KEY)
 
@@ -34,19 +37,6 @@ def query_value(at, key: str):
 
 # --- Chromium ------------------------------------------------------------------------------------
 
-def wait_until_idle(page, timeout: int = 30_000) -> None:
-    """Until the script has run and the status widget is gone (Streamlit's e2e tests wait so)."""
-    from playwright.sync_api import expect
-
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
-        }""",
-        timeout=timeout,
-    )
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
 
 
 def external(urls: list[str]) -> list[str]:

@@ -15,13 +15,8 @@ import time
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return app && app.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stStatusWidget"]');
-}"""
+from bench.browser import CHROMIUM_ARGS, chromium_path, wait_until_idle
+
 PROBLEMS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 # Twenty sessions at once saturate two cores: slow is measured (p95), and only an interaction
 # that has not finished after this long counts as failed.
@@ -30,7 +25,7 @@ STEP_TIMEOUT_MS = 180_000
 
 def settle(page) -> None:
     page.wait_for_timeout(150)  # let the rerun start before waiting for it to end
-    page.wait_for_function(IDLE, timeout=STEP_TIMEOUT_MS, polling=100)
+    wait_until_idle(page, STEP_TIMEOUT_MS, polling=100)
 
 
 def interactions(base: str, pages: list[str]):
@@ -63,7 +58,7 @@ def emit(record: dict) -> None:
 
 def run(base: str, pages: list[str], sessions: int, rounds: int = 1) -> None:
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         tabs = [browser.new_context().new_page() for _ in range(sessions)]
         for index, tab in enumerate(tabs):
             tab.set_default_navigation_timeout(STEP_TIMEOUT_MS)

@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from oversight import db as database
-from oversight import schema
+from oversight import queries, schema
 from oversight.loader import problems
 from oversight.loader.cells import DTYPES
 from oversight.loader.rules import REFERENCE_PARAMS, REFERENCES, Reference
@@ -40,7 +40,7 @@ def ident(name: str) -> str:
     """A contract table or column name, quoted; anything else is a programming error."""
     if name not in _KNOWN and not (name[:2] in ("s_", "m_", "l_") and name[2:] in schema.TABLES):
         raise ValueError(f"not an identifier of the contract: {name!r}")
-    return '"' + name + '"'
+    return queries.quote_identifier(name)
 
 
 def _cols(names: Iterable[str], alias: str = "") -> str:
@@ -79,8 +79,8 @@ class Stage:
         if live is not None and Path(live).exists():
             try:
                 self.con.execute("attach ? as live (read_only)", [str(live)])
-                versions = self.con.execute("select distinct contract_version from live.dataset_info").fetchall()
-            except duckdb.Error as exc:
+                versions = queries.execute(self.con, "live_contract_versions", {}).rows()
+            except (duckdb.Error, queries.QueryError) as exc:
                 self.con.close()
                 raise database.DatabaseUnreadable(f"{live}: {exc}") from exc
             if any(v != schema.CONTRACT_VERSION for (v,) in versions):
@@ -122,9 +122,7 @@ class Stage:
     def _live_columns(self, spec: schema.Table) -> str:
         """The loaded table's columns; a column added to the contract after the file was
         written reads as empty (the write adds it, db.rebuild)."""
-        present = {name for (name,) in self.con.execute(
-            "select column_name from duckdb_columns() where database_name = 'live' and table_name = ?", [spec.name]
-        ).fetchall()}
+        present = set(queries.execute(self.con, "live_columns", {"table_name": spec.name})["column_name"])
         return ", ".join(
             ("l." + ident(c.name)) if c.name in present else f"null::{c.sql_type} as {ident(c.name)}"
             for c in spec.columns
@@ -304,7 +302,7 @@ def apply(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], batch
             " select " + _cols(spec.column_names) + ", $batch from changed",
             {"batch": batch_id},
         )
-        new, changed = con.execute("select count(*) filter (where not _replaces), count(*) filter (where _replaces) from changed").fetchone()
+        new, changed = queries.execute(con, "changed_counts", {}).row(0)
         result[name] = Change(frame.height, new, changed, frame.height - new - changed)
         con.execute("drop table changed")
     if removed:
@@ -314,22 +312,18 @@ def apply(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], batch
 
 def record_batch(con: duckdb.DuckDBPyConnection, *, batch_id: str, loaded_at, loaded_by: str, files: list[dict],
                  changes: dict[str, Change], message: str) -> None:
-    con.execute(
-        "insert into batches (batch_id, loaded_at, loaded_by, source, files, rows_per_table, outcome, message)"
-        " values ($id, $at, $by, 'import', $files, $rows, 'loaded', $message)",
-        {
-            "id": batch_id, "at": loaded_at, "by": loaded_by,
-            "files": json.dumps(files, ensure_ascii=False),
-            "rows": json.dumps({t: c.rows for t, c in changes.items()}),
-            "message": message,
-        },
-    )
+    queries.execute(con, "record_batch", {
+        "batch_id": batch_id, "loaded_at": loaded_at, "loaded_by": loaded_by, "source": "import",
+        "files": json.dumps(files, ensure_ascii=False),
+        "rows_per_table": json.dumps({t: c.rows for t, c in changes.items()}),
+        "message": message,
+    })
 
 
 def describe_dataset(con: duckdb.DuckDBPyConnection, data_date, built_at) -> str:
     """Rewrite dataset_info after a load: 'submitted' once no demo row is left, 'mixed' while
     demo rows and submitted rows sit side by side (the banner then says so)."""
-    previous = con.execute("select kind, seed, scale, data_date from dataset_info limit 1").fetchall()
+    previous = queries.execute(con, "previous_dataset_info", {}).rows()
     demo_left = any(
         con.execute(
             "select exists (select 1 from " + ident(name) + " where batch_id in"
@@ -341,11 +335,9 @@ def describe_dataset(con: duckdb.DuckDBPyConnection, data_date, built_at) -> str
     seed, scale, old_date = (previous[0][1], previous[0][2], previous[0][3]) if previous else (None, None, None)
     if data_date is None:
         data_date = max(d for d in (old_date, built_at.date()) if d is not None)
-    con.execute("delete from dataset_info")
-    con.execute(
-        "insert into dataset_info (kind, seed, scale, built_at, data_date, contract_version)"
-        " values ($kind, $seed, $scale, $built, $date, $version)",
-        {"kind": kind, "seed": seed if demo_left else None, "scale": scale if demo_left else None,
-         "built": built_at, "date": data_date, "version": schema.CONTRACT_VERSION},
-    )
+    queries.execute(con, "clear_dataset_info", {})
+    queries.execute(con, "record_dataset_info", {
+        "kind": kind, "seed": seed if demo_left else None, "scale": scale if demo_left else None,
+        "built_at": built_at, "data_date": data_date, "contract_version": schema.CONTRACT_VERSION,
+    })
     return kind

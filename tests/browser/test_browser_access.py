@@ -5,7 +5,7 @@ request leaving the machine."""
 import re
 
 import pytest
-from helpers import external
+from helpers import external, wait_until_idle
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -19,16 +19,8 @@ SLOW = 90_000
 def settle(page: Page) -> None:
     """Wait until the script has run and every chart is drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=SLOW)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && !document.querySelector('[data-testid="stStatusWidget"]')
-                && charts.length > 0 && [...charts].every(c => c.querySelector('.main-svg'));
-        }""",
-        timeout=SLOW,
-    )
+    charts = "document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')"
+    wait_until_idle(page, SLOW, also=f"{charts}.length > 0 && [...{charts}].every(c => c.querySelector('.main-svg'))")
 
 
 def open_page(page: Page, url: str) -> None:

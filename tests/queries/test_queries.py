@@ -34,6 +34,7 @@ SAMPLE_PARAMS = YEAR_2025.params() | {
     "fastest": False,
     "age_band": "",
     "row_limit": 100,
+    "table_name": "institutions",
     "centre_ids": [],
     "topics": [],
     "agreement_statuses": [],
@@ -43,6 +44,8 @@ SAMPLE_PARAMS = YEAR_2025.params() | {
 }
 
 ALL = sorted(queries.registry())
+READERS = [name for name in ALL if not queries.get(name).writes and not queries.get(name).staged]
+WRITERS = [name for name in ALL if queries.get(name).writes]
 
 
 def test_there_are_queries():
@@ -62,8 +65,10 @@ def test_every_header_declares_what_it_answers_its_columns_and_exactly_the_param
         query = queries.get(name)
         if len(query.answers) <= 20:
             problems.append(f"{name}: say what the query answers")
-        if not query.columns:
-            problems.append(f"{name}: declare the columns")
+        if not query.columns and not query.writes:
+            problems.append(f"{name}: declare the columns (or, for a writer, the table it writes)")
+        if query.writes and query.columns:
+            problems.append(f"{name}: a writer returns no columns")
         if set(query.params) != query.used_params():
             problems.append(f"{name}: declares {sorted(query.params)}, uses {sorted(query.used_params())}")
     assert not problems, "\n".join(problems)
@@ -71,7 +76,7 @@ def test_every_header_declares_what_it_answers_its_columns_and_exactly_the_param
 
 def test_every_query_runs_on_the_fixture_and_returns_its_declared_columns_and_types(runner):
     problems = []
-    for name in ALL:
+    for name in READERS:
         query = queries.get(name)
         missing = set(query.params) - set(SAMPLE_PARAMS)
         if missing:
@@ -175,7 +180,7 @@ def test_sql_in_any_text_parameter_is_only_a_value(runner):
     """Every text and list parameter of every query, filled with SQL: each query still runs, and
     the database is unchanged (it is read-only anyway, but nothing must even be tried)."""
     failed = []
-    for name in ALL:
+    for name in READERS:  # the writers are tried on a copy, below
         params = dict(SAMPLE_PARAMS)
         for param, type_ in queries.get(name).params.items():
             if type_ == "varchar[]":
@@ -188,3 +193,44 @@ def test_sql_in_any_text_parameter_is_only_a_value(runner):
             failed.append(f"{name}: {exc}")
     assert not failed, "\n".join(failed)
     assert runner.run("overview_kpis", YEAR_2025.params()).row(0, named=True)["agreements_signed"] == 2
+
+
+def test_the_writers_write_what_the_readers_read_back(fixture_db, tmp_path):
+    """The loader's and the demo's fixed writes, through the one executor, on a copy of the fixture."""
+    import shutil
+
+    import duckdb
+
+    path = shutil.copy(fixture_db, tmp_path / "copy.duckdb")
+    con = duckdb.connect(str(path))
+    try:
+        at = dt.datetime(2026, 7, 1, 9, 30)
+        queries.execute(con, "record_batch", {
+            "batch_id": "b-2", "loaded_at": at, "loaded_by": "tester", "source": "import",
+            "files": "[]", "rows_per_table": '{"institutions": 1}', "message": "one new"})
+        queries.execute(con, "clear_dataset_info", {})
+        assert queries.execute(con, "previous_dataset_info", {}).height == 0
+        queries.execute(con, "record_dataset_info", {
+            "kind": "submitted", "seed": None, "scale": None, "built_at": at, "data_date": dt.date(2026, 6, 30),
+            "contract_version": 3})
+        assert queries.execute(con, "previous_dataset_info", {}).rows() == [("submitted", None, None,
+                                                                            dt.date(2026, 6, 30))]
+        batch = con.execute("select batch_id, loaded_at, source, outcome, message from batches "
+                            "where batch_id = 'b-2'").fetchall()
+        assert batch == [("b-2", at, "import", "loaded", "one new")]
+        assert queries.execute(con, "dataset_info", {})["batches"].to_list() == [2]
+    finally:
+        con.close()
+    assert set(WRITERS) >= {"record_batch", "clear_dataset_info", "record_dataset_info", "demo_quality_checks"}
+
+
+def test_the_consultation_topics_macro_lists_the_contract_topics_in_order(runner):
+    """queries/macros/shared.sql writes the topics once for SQL; the contract (schema.py) for the loader."""
+    from oversight import schema
+
+    cursor = runner.database.cursor()
+    try:
+        rows = cursor.execute("select topic, topic_order from consultation_topics() order by topic_order").fetchall()
+    finally:
+        cursor.close()
+    assert rows == [(topic, i) for i, topic in enumerate(schema.CONSULTATION_TOPICS, start=1)]

@@ -215,9 +215,9 @@ def test_export_commands_are_found_in_the_cli_help():
 
 
 def test_a_database_is_stale_when_what_builds_it_changes(tmp_path):
-    (tmp_path / "oversight").mkdir()
+    (tmp_path / "oversight" / "demo").mkdir(parents=True)
     (tmp_path / "queries").mkdir()
-    (tmp_path / "oversight" / "demo.py").write_text("scale = 1\n")
+    (tmp_path / "oversight" / "demo" / "tuning.py").write_text("scale = 1\n")
     (tmp_path / "queries" / "derived_x.sql").write_text("select 1\n")
     (tmp_path / "queries" / "other.sql").write_text("select 2\n")
     cache = tmp_path / "cache"
@@ -229,6 +229,9 @@ def test_a_database_is_stale_when_what_builds_it_changes(tmp_path):
     (tmp_path / "queries" / "other.sql").write_text("select 3\n")  # not a derived table: no rebuild
     assert databases.is_current("small", cache, tmp_path)
     (tmp_path / "queries" / "derived_x.sql").write_text("select 4\n")
+    assert not databases.is_current("small", cache, tmp_path)
+    databases.db_path("small", cache).with_suffix(".hash").write_text(databases.source_hash(tmp_path))
+    (tmp_path / "oversight" / "demo" / "tuning.py").write_text("scale = 2\n")  # the generator's figures
     assert not databases.is_current("small", cache, tmp_path)
 
 

@@ -350,7 +350,7 @@ def test_the_dashboard_alerts_have_something_to_show(con):
 
 @pytest.mark.parametrize("scale", demo.SCALES)
 def test_check_catalogue_of_every_scale(scale):
-    catalogue = demo._check_catalogue(np.random.default_rng(1), demo.SCALES[scale])
+    catalogue = demo.generate.check_catalogue(np.random.default_rng(1), demo.SCALES[scale])
     assert catalogue.height == catalogue["check_id"].n_unique() == demo.SCALES[scale].checks
     assert catalogue["concept_level"].sum() >= 0.15 * catalogue.height
     assert set(catalogue["category"]) == set(schema.QUALITY_CATEGORIES)
