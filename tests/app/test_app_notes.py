@@ -62,3 +62,18 @@ def test_a_hostile_note_is_refused_with_its_reason_and_nothing_is_stored(app, st
     at.run()
     assert any("The note was not stored" in e.value and "U+200B" in e.value for e in at.error)
     assert audit.events(engine=state.engine(store)).is_empty()
+
+
+def test_a_viewer_reads_the_notes_but_is_offered_no_form(app, store, monkeypatch):
+    from oversight.auth import Access, Role
+    from ui import access
+
+    at = app({"lang": "en"})
+    key = _new_note_areas(at)[0].key.removeprefix("note_text_").removesuffix("_new")
+    today = notes.month("2026-11")
+    notes.add("lee@mohw.example", Role.ANALYST, key, *today, "for everyone", engine=state.engine(store))
+    monkeypatch.setattr(access, "current", lambda: Access(Role.VIEWER, "signed_in"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(c.startswith("✎1 Note") and "for everyone" in c for c in _captions(at))
+    assert _new_note_areas(at) == [] and not any(b.label == "Add the note" for b in at.button)
