@@ -12,7 +12,6 @@ import urllib.parse
 import streamlit as st
 
 from oversight.state import audit
-from ui import access
 
 _PAGE_KEY = "audit_page"
 _SIGNED_IN_KEY = "audit_signed_in"
@@ -32,6 +31,8 @@ def view() -> str:
 
 
 def identity() -> tuple[str, str | None]:
+    from ui import access  # ui.access needs ui.components, which needs this module (via ui.exports)
+
     decided = access.current()
     return access.who(), decided.role.key if decided.role else None
 
