@@ -41,12 +41,14 @@ serve: $(VENV)/.app-installed $(DB) system-deps
 # renders the deck's charts; Noto CJK renders Korean (and is embedded in the briefing PDF);
 # HAProxy fronts the replicas of `make serve`; LibreOffice Impress and poppler render the deck to
 # PDF and PNG in its test (no box overflows); poppler draws the briefing's pages (pdftoppm) and
-# strace watches the briefing open no network socket in theirs. Installed when missing and running as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy libreoffice-impress poppler-utils strace
+# strace watches the briefing open no network socket in theirs; PostgreSQL is the state store's second
+# backend, started by the tests (tests/postgres.py). Installed when missing and running as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy libreoffice-impress poppler-utils strace postgresql
 system-deps:
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
 		&& command -v haproxy >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 \
-		&& command -v pdftoppm >/dev/null 2>&1 && command -v strace >/dev/null 2>&1; then \
+		&& command -v pdftoppm >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "$(SYSTEM_PACKAGES) present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \

@@ -129,9 +129,14 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, sele
     whose points filter or open something passes `select`; `hint` (above the chart) says what a
     click does, `note` (below it) anything else the reader should know.
     """
+    from ui import notes  # ui.notes needs this module's plain()
+
     st.subheader(plain(panel.title))
+    panel_notes = notes.for_panel(panel.key)
     if (panel.chart is not None or figure is not None) and panel.frame.height:
-        fig = figure if figure is not None else data.drawn(registry.draw, panel, lang, selected, **(options or {}))
+        fig = notes.annotate(
+            figure if figure is not None else data.drawn(registry.draw, panel, lang, selected, **(options or {})),
+            panel_notes)
         # No "download plot as PNG": a picture of the chart would leave the page without the
         # suppression the exports apply (issue 13); the workbook and the deck are the ways out.
         config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]} | (
@@ -153,6 +158,7 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, sele
     else:
         show_table(panel, lang)
     st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+    notes.section(panel.key, panel_notes, lang)
 
 
 def keyboard_pick(select: ChartSelect, fig: go.Figure, lang: str) -> None:

@@ -23,7 +23,7 @@ from oversight.export import briefing, deck, excel
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views.model import PageView
-from ui import data, state
+from ui import audit, data, state
 
 _DECK_KEY = "reports_deck"
 
@@ -38,7 +38,8 @@ def download_buttons(view: PageView, lang: str) -> None:
     with page_col:
         st.download_button(
             t("reports.ui.page_excel", lang),
-            data=functools.partial(page_workbook, view, context),
+            data=audit.audited(functools.partial(page_workbook, view, context), "export",
+                               f"workbook {view.sheet}"),
             file_name=f"oversight-{view.sheet.lower()}-{stem}.xlsx",
             mime=excel.MIME,
             icon=":material/table_view:",
@@ -50,7 +51,9 @@ def download_buttons(view: PageView, lang: str) -> None:
     with full_col:
         st.download_button(
             t("reports.ui.full_excel", lang),
-            data=functools.partial(full_workbook, str(runner.database.path), filters, lang, context.threshold),
+            data=audit.audited(
+                functools.partial(full_workbook, str(runner.database.path), filters, lang, context.threshold),
+                "export", "workbook report"),
             file_name=f"oversight-report-{stem}.xlsx",
             mime=excel.MIME,
             icon=":material/workspaces:",
@@ -112,6 +115,7 @@ def deck_button(runner, filters: Filters, lang: str, stem: str) -> None:
             st.error(t("reports.ui.deck_failed", lang, detail=type(exc).__name__))
             return
         st.session_state[_DECK_KEY] = (signature, built, time.perf_counter() - started, tuple(notices))
+        audit.log("export", "deck")
         bar.empty()
         st.rerun()
 

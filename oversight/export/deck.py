@@ -379,6 +379,7 @@ class _Deck:
         text = (f"{note}  " if note else "") + f"{self.t('app.definition')}: {panel.definition}"
         if suppression:
             text += "  " + self.t("reports.deck.suppressed", n=self.context.threshold)
+        text = "\n".join((text, *self.context.notes.get(panel.key, ())))  # notes on the chart (issue 21)
         if lead:
             self.text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.55), lead, 13, color=INK)  # two lines at most
             top += Inches(0.6)

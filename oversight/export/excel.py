@@ -279,6 +279,9 @@ class _Writer:
         self.text(sheet, row, 0, panel.title, bold=True, font_size=13)
         self.text(sheet, row + 1, 0, f"{self.context.t('app.definition')}: {panel.definition}", font_color=MUTED)
         row += 2
+        for line in self.context.notes.get(panel.key, ()):  # text cells: a note is never a formula
+            self.text(sheet, row, 0, line, italic=True)
+            row += 1
         frame = panel.frame
         suppression = suppress_panel(panel, self.context.threshold)
         if suppression:
