@@ -84,7 +84,8 @@ def trail(lang: str) -> None:
 
     days = settings.AUDIT_RETENTION_DAYS.value()
     st.caption(t("audit.page.intro", lang, days=f"{days:,}"))
-    today = dt.date.today()
+    seoul = dt.timezone(dt.timedelta(hours=9))
+    today = dt.datetime.now(seoul).date()  # the trail's days are Seoul's: after 15:00 UTC it is tomorrow there
     left, middle, right = st.columns(3)
     period = left.date_input(t("audit.page.period", lang), value=(today - dt.timedelta(days=30), today),
                              max_value=today, format="YYYY-MM-DD", key="data_audit_period")
@@ -92,7 +93,6 @@ def trail(lang: str) -> None:
     action = right.selectbox(t("audit.page.action", lang), [None, *audit.ACTIONS], key="data_audit_action",
                              format_func=lambda a: t(f"audit.action.{a}", lang) if a else t("audit.page.all", lang))
     start, end = (period[0], period[-1]) if isinstance(period, (tuple, list)) and period else (today, today)
-    seoul = dt.timezone(dt.timedelta(hours=9))
     try:
         audit.purge()
         found = audit.events(since=dt.datetime.combine(start, dt.time(), seoul),

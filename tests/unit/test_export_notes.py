@@ -48,7 +48,7 @@ def test_the_workbook_writes_a_note_under_its_panel_as_text_never_a_formula():
 
 def test_the_deck_shows_a_note_on_its_panels_slide():
     view, panel, context, line = _with_note()
-    slides = Presentation(io.BytesIO(deck.deck_bytes([view], context))).slides
+    slides = Presentation(io.BytesIO(deck.deck_bytes([view], context, appendix=True))).slides  # the page slides
     holding = [s for s in slides for shape in s.shapes if shape.has_text_frame and line in shape.text_frame.text]
     assert len(holding) == 1
     assert any(panel.title in shape.text_frame.text for shape in holding[0].shapes if shape.has_text_frame)
