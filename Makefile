@@ -30,22 +30,30 @@ run: $(VENV)/.app-installed $(DB)
 
 # REPLICAS Streamlit processes on loopback behind HAProxy on PORT, sticky by cookie, all serving
 # DB (deploy/serve.py, docs/deployment.md); Ctrl-C stops them all. `make run` stays one process.
+# TLS_CERT and TLS_KEY (a PEM pair): HTTPS only, HTTP_PORT (if given) redirecting to it (docs/security.md).
 REPLICAS ?= $(shell nproc)
 
 serve: $(VENV)/.app-installed $(DB) system-deps
-	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB)
+	$(PY) -m deploy.serve --replicas $(REPLICAS) --port $(PORT) --db $(DB) \
+		$(if $(TLS_CERT),--tls-cert $(TLS_CERT) --tls-key $(TLS_KEY) $(if $(HTTP_PORT),--http-port $(HTTP_PORT)))
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here) and
-# renders the deck's charts; Noto CJK renders Korean; HAProxy fronts the replicas of `make serve`.
-# Installed when missing and running as root.
+# renders the deck's charts; Noto CJK renders Korean (and is embedded in the briefing PDF);
+# HAProxy fronts the replicas of `make serve`; LibreOffice Impress and poppler render the deck to
+# PDF and PNG in its test (no box overflows); poppler draws the briefing's pages (pdftoppm) and
+# strace watches the briefing open no network socket in theirs; PostgreSQL is the state store's second
+# backend, started by the tests (tests/postgres.py). Installed when missing and running as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk haproxy libreoffice-impress poppler-utils strace postgresql
 system-deps:
 	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& command -v haproxy >/dev/null 2>&1; then \
-		echo "chromium, fonts-noto-cjk and haproxy present"; \
+		&& command -v haproxy >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1 \
+		&& command -v pdftoppm >/dev/null 2>&1 && command -v strace >/dev/null 2>&1 \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "$(SYSTEM_PACKAGES) present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk haproxy >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-		echo "chromium, fonts-noto-cjk or haproxy missing: run 'sudo apt-get install chromium fonts-noto-cjk haproxy'"; \
+		echo "missing: run 'sudo apt-get install $(SYSTEM_PACKAGES)'"; \
 	fi
 
 # Every suite, each its own step: the fast one (unit, queries on the known-answer fixture, every
@@ -62,7 +70,7 @@ test: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest tests/browser || failed="$$failed browser"; \
 	if [ -n "$$failed" ]; then echo "make test: failed suites:$$failed"; exit 1; fi
 
-test-fast: $(VENV)/.dev-installed
+test-fast: $(VENV)/.dev-installed system-deps
 	$(PY) -m pytest $(FAST_TESTS)
 
 test-fuzz: $(VENV)/.dev-installed
@@ -80,17 +88,20 @@ soak: $(VENV)/.dev-installed system-deps
 # Every page at small, medium and large scale against its targets (issue 8): builds the demo
 # databases into bench/cache/ (kept until the generator changes), writes bench/results.md,
 # bench/scaling.png and the README's Benchmark section. Chromium measures memory with 20 sessions.
-# Then `make loadbench` (below) adds its own section: 6-10 minutes more.
+# Then `make loadbench` (below) adds its own section: 15-25 minutes more.
 bench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.loadbench $(LOADBENCH_ARGS)
 
 # Many sessions at once through Streamlit's websocket protocol (issue 12): one process and
 # REPLICAS replicas behind HAProxy, levels 1-100, over the medium demo (bench/cache) unless
-# LOADBENCH_DB is given; a section of bench/results.md and bench/loadbench.png. 6-10 minutes on 2 cores.
-#   make loadbench LEVELS=1,20,50 REPLICAS=2 LOADBENCH_DB=/tmp/medium.duckdb
+# LOADBENCH_DB is given; a section of bench/results.md and bench/loadbench.png. Both modes (issue 24):
+# every session the same views, and mixed (each its own region, language and period, changed in the
+# sidebar). 15-25 minutes on 2 cores; MODES=same or MODES=mixed for one.
+#   make loadbench LEVELS=1,20,50 REPLICAS=2 MODES=mixed LOADBENCH_DB=/tmp/medium.duckdb
 LEVELS ?= 1,5,10,20,50,100
-LOADBENCH_ARGS ?= --levels $(LEVELS) --replicas $(REPLICAS) $(if $(LOADBENCH_DB),--db $(LOADBENCH_DB))
+MODES ?= same,mixed
+LOADBENCH_ARGS ?= --levels $(LEVELS) --replicas $(REPLICAS) --modes $(MODES) $(if $(LOADBENCH_DB),--db $(LOADBENCH_DB))
 
 loadbench: $(VENV)/.dev-installed system-deps
 	$(PY) -m bench.loadbench $(LOADBENCH_ARGS)

@@ -20,7 +20,7 @@ from oversight import pages as registry
 from oversight.filters import PROGRAMME_START
 from oversight.i18n import LANGUAGES, enum_label, t
 from oversight.regions import REGION_CODES, region_name
-from ui import access, accessibility, data, presentation, state
+from ui import access, accessibility, audit, data, presentation, state
 
 ICON = Path(__file__).parent / "assets" / "icon.png"
 NAV_KEY = "page_nav"  # its links are found as .st-key-page_nav a
@@ -69,6 +69,8 @@ st_pages = {
     for pages in allowed.values() for page in pages
 }
 navigation = st.navigation(list(st_pages.values()), position="hidden")
+audit.set_page(navigation.url_path)
+audit.sign_in_once(who)
 
 with st.sidebar:
     accessibility.skip_link(lang)

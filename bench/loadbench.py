@@ -16,6 +16,11 @@ of the registry twice: on one connection with the default view, then on a new co
 with a region filter in the URL (a shared link; a different region per session, so the views of
 a filtered walk are not all shared).
 
+Mixed mode (issue 24, `--modes same,mixed`, both by default): a room of different views. Each session
+opens a link with its own region, language and start of the period, walks every viewer page, then
+changes the period's start in the sidebar as a browser does (the date widget's new value sent as
+widget state on the same connection, not a new session) and walks every page again with it.
+
 Per level of concurrent sessions: median, p95 and max time per page run, throughput (page runs
 finished per second of the level's wall time), failed sessions (a connection refused or dropped,
 a run over its time limit, a page not found), exceptions shown (exception elements and st.error
@@ -55,6 +60,12 @@ BENCH = ROOT / "bench"
 LEVELS = (1, 5, 10, 20, 50, 100)
 # A region per session for its filtered walk (the 17 regions' codes, most populous first).
 REGIONS = ("11", "41", "26", "27", "28", "48", "47", "30", "29", "44", "43", "45", "46", "31", "50", "42", "36")
+# Mixed mode: each session's language and the starts of its period, before and after it changes
+# the period in the sidebar (inside the medium demo's programme, 2020-01-01 to 2026-11-27).
+LANGS = ("ko", "en")
+STARTS = ("2024-01-01", "2023-07-01", "2025-01-01", "2022-01-01", "2024-07-01", "2023-01-01")
+CHANGED_STARTS = ("2025-07-01", "2024-10-01", "2025-04-01", "2023-04-01", "2026-01-01", "2024-04-01")
+MODES = ("same", "mixed")
 RUN_TIMEOUT = 120.0  # seconds one page run may take before its session counts as failed
 LEVEL_TIMEOUT = 600.0  # seconds a whole level may take; sessions still walking then have failed
 PROXY = "HAProxy"  # its memory and CPU are counted with the replicas
@@ -65,6 +76,9 @@ END_MARKER = "<!-- loadbench:end -->"
 TARGET_MEDIAN_50, TARGET_P95_50 = 1.5, 3.0
 TARGET_WARM_MEDIAN = 0.1
 TARGET_REPLICA_SPEEDUP = 1.7
+# Targets (issue 24), mixed mode, medium demo.
+TARGET_MIXED_MEDIAN_50, TARGET_MIXED_P95_50 = 1.0, 3.0
+TARGET_MIXED_SINGLE_RUNS = 12.0
 
 
 def log(message: str) -> None:
@@ -85,13 +99,29 @@ def viewer_targets() -> list[Target]:
     return [Target(p.slug, "" if p.default else p.slug) for p in viewer_pages()]
 
 
-def rerun_request(page_name: str, query_string: str, cached: set[str]) -> bytes:
-    """The message a browser sends to run a page: Streamlit's own protobuf class."""
+def rerun_request(page_name: str, query_string: str, cached: set[str],
+                  dates: tuple[str, list[str]] | None = None) -> bytes:
+    """The message a browser sends to run a page: Streamlit's own protobuf class. With `dates` (a
+    date widget's id and its new value), the rerun a browser sends when that widget changes."""
     msg = BackMsg()
     msg.rerun_script.page_name = page_name
     msg.rerun_script.query_string = query_string
     msg.rerun_script.cached_message_hashes.extend(sorted(cached))
+    if dates:
+        state = msg.rerun_script.widget_states.widgets.add()
+        state.id = dates[0]
+        state.string_array_value.data.extend(dates[1])
     return msg.SerializeToString()
+
+
+def date_widget(msg: ForwardMsg) -> tuple[str, list[str]] | None:
+    """The id and shown value of a date widget a delta puts on the page (the sidebar's period)."""
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return None
+    element = msg.delta.new_element
+    if element.WhichOneof("type") != "date_input":
+        return None
+    return element.date_input.id, list(element.date_input.default)
 
 
 def shown_problem(msg: ForwardMsg) -> str | None:
@@ -123,6 +153,8 @@ class Session:
         self.result = SessionResult(index)
         self.cookies: dict[str, str] = {}
         self.cached: dict[str, str | None] = {}  # hash of a cacheable message -> the problem it shows
+        self.dates_of: dict[str, tuple[str, list[str]]] = {}  # hash -> the date widget it draws
+        self.dates: tuple[str, list[str]] | None = None  # the period widget of the last run
         self.query = ""  # the URL's query string as the app last left it
         self.references = 0  # messages the server sent as a reference to one this session holds
 
@@ -133,13 +165,23 @@ class Session:
 
     async def walk(self, targets: list[Target], variant: str, query: str) -> None:
         """Every target on one connection, starting from the URL query `query`."""
+        await self.steps([(target, variant, None) for target in targets], query)
+
+    async def steps(self, steps: list[tuple[Target, str, str | None]], query: str) -> None:
+        """Page runs on one connection, starting from the URL query `query`: (target, variant,
+        start) where a start is the period's new first day, sent as the date widget's new value."""
         headers = [("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))] if self.cookies else []
         async with connect(self.ws_url, subprotocols=["streamlit"], additional_headers=headers,
                            max_size=None, open_timeout=RUN_TIMEOUT, ping_interval=None) as ws:
             self._keep_cookies(ws.response.headers)
-            for target in targets:
+            for target, variant, start in steps:
+                dates = None
+                if start is not None:
+                    if self.dates is None:
+                        raise LookupError("no period widget on the page to change")
+                    dates = (self.dates[0], [start, *self.dates[1][1:]])
                 started = time.perf_counter()
-                await ws.send(rerun_request(target.page_name, query, set(self.cached)))
+                await ws.send(rerun_request(target.page_name, query, set(self.cached), dates))
                 query = self.query = await asyncio.wait_for(self._until_finished(ws, query), RUN_TIMEOUT)
                 self.result.runs.append({"page": target.slug, "variant": variant,
                                          "seconds": time.perf_counter() - started})
@@ -153,10 +195,16 @@ class Session:
             if kind == "ref_hash":
                 self.references += 1
                 problem = self.cached.get(msg.ref_hash)
+                dates = self.dates_of.get(msg.ref_hash)
             else:
                 problem = shown_problem(msg)
+                dates = date_widget(msg)
                 if msg.metadata.cacheable and msg.hash:
                     self.cached[msg.hash] = problem
+                    if dates:
+                        self.dates_of[msg.hash] = dates
+            if dates:
+                self.dates = dates
             if problem:
                 self.result.problems.append(problem)
             if kind == "page_info_changed":
@@ -172,10 +220,28 @@ class Session:
                     return query
 
 
-async def run_session(base_url: str, index: int, targets: list[Target], region: str | None = None) -> SessionResult:
+def mixed_view(index: int) -> tuple[str, str, str, str]:
+    """Session `index`'s region, language, start of the period and the start it changes to: no two
+    of the first 17 x 2 x 6 (204) sessions ask for the same views."""
+    # index mod 34 gives the region and language; the start turns with it and with index // 34.
+    turn = index + index // (len(REGIONS) * len(LANGS))
+    return (REGIONS[index % len(REGIONS)], LANGS[index % len(LANGS)], STARTS[turn % len(STARTS)],
+            CHANGED_STARTS[turn % len(CHANGED_STARTS)])
+
+
+async def run_session(base_url: str, index: int, targets: list[Target], region: str | None = None,
+                      mode: str = "same") -> SessionResult:
     session = Session(base_url, index)
-    region = region or REGIONS[index % len(REGIONS)]
     try:
+        if mode == "mixed":
+            region, lang, start, changed = mixed_view(index)
+            # Opened from its own link; the period's start changed in the sidebar on the last page,
+            # then every page again on the same connection with the new period.
+            steps = [(t, "mixed", None) for t in targets] + [(targets[-1], "period changed", changed)]
+            steps += [(t, "after the change", None) for t in targets[:-1]]
+            await session.steps(steps, f"regions={region}&lang={lang}&from={start}")
+            return session.result
+        region = region or REGIONS[index % len(REGIONS)]
         await session.walk(targets, "default", "")
         await session.walk(targets, "filtered", f"regions={region}")
     except asyncio.CancelledError:
@@ -186,12 +252,12 @@ async def run_session(base_url: str, index: int, targets: list[Target], region: 
 
 
 async def run_level(base_url: str, sessions: int, targets: list[Target], timeout: float,
-                    region: str | None = None) -> dict:
+                    region: str | None = None, mode: str = "same", first: int = 0) -> dict:
     """`sessions` sessions started at once, each walking every target twice (filtered by `region`,
-    or each by its own)."""
+    or each by its own; in mixed mode each its own view, sessions numbered from `first`)."""
     started = time.perf_counter()
     cpu = time.process_time()
-    tasks = [asyncio.create_task(run_session(base_url, i, targets, region)) for i in range(sessions)]
+    tasks = [asyncio.create_task(run_session(base_url, first + i, targets, region, mode)) for i in range(sessions)]
     _, pending = await asyncio.wait(tasks, timeout=timeout)
     for task in pending:
         task.cancel()
@@ -266,9 +332,9 @@ def warm(base_url: str, pids: dict[str, int], targets: list[Target], level_timeo
 
 
 def measure_level(base_url: str, pids: dict[str, int], sessions: int, targets: list[Target],
-                  level_timeout: float) -> dict:
+                  level_timeout: float, mode: str = "same", first: int = 0) -> dict:
     with ProcessWatch(pids) as watch:
-        level = asyncio.run(run_level(base_url, sessions, targets, level_timeout))
+        level = asyncio.run(run_level(base_url, sessions, targets, level_timeout, mode=mode, first=first))
     level["peak_rss"] = watch.peaks()
     level["server_cpu_seconds"] = watch.cpu
     level["cpu_per_run"] = sum(watch.cpu.values()) / level["runs"] if level["runs"] and watch.cpu else None
@@ -277,18 +343,28 @@ def measure_level(base_url: str, pids: dict[str, int], sessions: int, targets: l
 
 
 def measure(servers: dict[str, tuple[str, dict[str, int]]], levels: list[int], targets: list[Target],
-            level_timeout: float) -> dict[str, dict]:
-    """Every level on every setup, the setups taking turns level by level, so that a change in the
-    machine's other load touches them alike."""
+            level_timeout: float, modes: tuple[str, ...] = ("same",)) -> dict[str, dict]:
+    """Every level on every setup and mode, taking turns level by level, so that a change in the
+    machine's other load touches them alike. Mixed-mode sessions are numbered on from one level to
+    the next, so each level meets views nobody has asked for yet (level 1 is one cold session)."""
     for url, pids in servers.values():
         warm(url, pids, targets, level_timeout)
-    setups: dict[str, dict] = {name: {"levels": []} for name in servers}
+    setups: dict[str, dict] = {setup_name(name, mode): {"levels": []} for mode in modes for name in servers}
+    first = 0
     for sessions in levels:
-        for name, (url, pids) in servers.items():
-            level = measure_level(url, pids, sessions, targets, level_timeout)
-            setups[name]["levels"].append(level)
-            log(f"  {sessions:>3} sessions, {name}: {describe(level)}")
+        for mode in modes:
+            for name, (url, pids) in servers.items():
+                level = measure_level(url, pids, sessions, targets, level_timeout, mode,
+                                      first if mode == "mixed" else 0)
+                setups[setup_name(name, mode)]["levels"].append(level)
+                log(f"  {sessions:>3} sessions, {setup_name(name, mode)}: {describe(level)}")
+        first += sessions
     return setups
+
+
+def setup_name(server: str, mode: str) -> str:
+    """A setup's name in the results: the server setup, and the mode when it is not the same view."""
+    return server if mode == "same" else f"{server}, mixed"
 
 
 def describe(level: dict) -> str:
@@ -345,6 +421,12 @@ def section(results: dict) -> str:
         "(its CPU time is listed): on a shared or small machine every figure is pessimistic.",
         "",
     ]
+    if "mixed" in meta.get("modes", ()):
+        lines += ["Setups marked *mixed* (issue 24): each session opens a link with its own region, language "
+                  "and start of the period (no two of the first 204 alike, numbered on from level to level, so "
+                  "each level asks for views not built yet), walks every page, changes the period's start in the "
+                  "sidebar on the last one (the date widget's value sent as widget state on the same connection, "
+                  "as a browser does) and walks the other pages again with the new period.", ""]
     lines += ["| sessions | setup | median s | p95 s | max s | runs/s | server CPU ms/run | server cores busy "
               "| failed sessions | exceptions shown | peak RSS MB |", "| ---: | --- |" + " ---: |" * 9]
     levels = sorted({lv["sessions"] for s in setups.values() for lv in s["levels"]})
@@ -407,8 +489,9 @@ def _level(results: dict, setup: str, sessions: int) -> dict | None:
 
 def targets_lines(results: dict) -> list[str]:
     """The issue's targets, each judged on the setups measured (best setup for the latency ones)."""
-    rows = ["| Target (issue 12) | Measured | Met |", "| --- | --- | --- |"]
-    setups = list(results["setups"])
+    rows = ["| Target (issue 12 same view, issue 24 mixed) | Measured | Met |", "| --- | --- | --- |"]
+    mixed = [name for name in results["setups"] if name.endswith(", mixed")]
+    setups = [name for name in results["setups"] if name not in mixed]  # issue 12's: the same view
 
     def best(sessions: int) -> tuple[str, dict] | None:
         found = [(name, lv) for name in setups if (lv := _level(results, name, sessions)) and lv["median"]]
@@ -423,7 +506,7 @@ def targets_lines(results: dict) -> list[str]:
         name, lv = found
         rows.append(f"| one session's warm page run ≤ {TARGET_WARM_MEDIAN} s median | {name}: {_num(lv['median'])} s "
                     f"| {'✅' if lv['median'] <= TARGET_WARM_MEDIAN else '❌'} |")
-    if "single" in results["setups"] and len(setups) > 1:
+    if "single" in setups and len(setups) > 1:
         # Throughput is judged at its peak over the levels (the server saturated), not level by level.
         replica = setups[1]
         peaks = {name: max((lv["throughput"] or 0 for lv in results["setups"][name]["levels"]), default=0)
@@ -433,7 +516,24 @@ def targets_lines(results: dict) -> list[str]:
             rows.append(f"| {replica} ≥ {TARGET_REPLICA_SPEEDUP}× the throughput of one process (peak over the "
                         f"levels) | {peaks[replica]:.1f} against {peaks['single']:.1f} runs/s: {ratio:.2f}× "
                         f"| {'✅' if ratio >= TARGET_REPLICA_SPEEDUP else '❌'} |")
-    for name in setups:
+    for name in mixed:
+        if lv := _level(results, name, 1):
+            cold = [v for page, v in lv["median_by_page"].items() if page.endswith("(mixed)")]
+            if cold:
+                mean = statistics.mean(cold)
+                ok = mean <= 0.12 and max(cold) <= 0.2
+                rows.append(f"| one mixed session, cold page run: mean ≤ 0.12 s, none over 0.2 s | {name}: "
+                            f"mean {_num(mean)} s, max {_num(max(cold))} s | {'✅' if ok else '❌'} |")
+        if (lv := _level(results, name, 50)) and lv["median"] and not name.startswith("single"):
+            ok = lv["median"] <= TARGET_MIXED_MEDIAN_50 and lv["p95"] <= TARGET_MIXED_P95_50
+            rows.append(f"| 50 mixed sessions on replicas: median ≤ {TARGET_MIXED_MEDIAN_50} s, p95 ≤ "
+                        f"{TARGET_MIXED_P95_50} s | {name}: {_num(lv['median'])} s / {_num(lv['p95'])} s "
+                        f"| {'✅' if ok else '❌'} |")
+        if name.startswith("single"):
+            peak = max((lv["throughput"] or 0 for lv in results["setups"][name]["levels"]), default=0)
+            rows.append(f"| one process, mixed: ≥ {TARGET_MIXED_SINGLE_RUNS:g} runs/s (peak over the levels) | "
+                        f"{peak:.1f} runs/s | {'✅' if peak >= TARGET_MIXED_SINGLE_RUNS else '❌'} |")
+    for name in setups + mixed:
         if lv := _level(results, name, 100):
             ok = lv["failed_sessions"] == 0 and lv["exceptions"] == 0
             rows.append(f"| 100 sessions: no failed session, no exception | {name}: {lv['failed_sessions']} failed, "
@@ -483,6 +583,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="concurrent sessions, e.g. 1,5,10")
     parser.add_argument("--replicas", type=int, default=os.cpu_count() or 2, help="replicas of the second setup")
     parser.add_argument("--setups", default="single,replicas", help="single, replicas, or both (comma-separated)")
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="same (every session the same views), mixed (each its own), or both")
     parser.add_argument("--url", help="measure a server already running here instead (loopback only)")
     parser.add_argument("--level-timeout", type=float, default=LEVEL_TIMEOUT)
     parser.add_argument("--out", type=Path, default=BENCH, help="folder of results.md and loadbench.png")
@@ -490,6 +592,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.levels = [int(n) for n in args.levels.split(",") if n]
     args.setups = [s for s in args.setups.split(",") if s]
+    args.modes = tuple(m for m in args.modes.split(",") if m)
+    if set(args.modes) - set(MODES):
+        parser.error(f"--modes takes {', '.join(MODES)}")
     if args.url and not re.match(r"^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?/?$", args.url):
         parser.error("--url must be a loopback address: the benchmark sends load nowhere else")
     return args
@@ -504,11 +609,12 @@ def main(argv: list[str] | None = None) -> int:
     targets = viewer_targets()
     started = time.perf_counter()
     meta = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="minutes"), "cores": os.cpu_count(),
-            "load_before": list(os.getloadavg()), "pages": [t.slug for t in targets], "levels": args.levels}
+            "load_before": list(os.getloadavg()), "pages": [t.slug for t in targets], "levels": args.levels,
+            "modes": list(args.modes)}
     if args.url:
         meta["db"] = "(the server at " + args.url + ")"
         log(f"Server at {args.url}:")
-        setups = measure({"server": (args.url, {})}, args.levels, targets, args.level_timeout)
+        setups = measure({"server": (args.url, {})}, args.levels, targets, args.level_timeout, args.modes)
     else:
         db = args.db
         if db is None:
@@ -528,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
                 servers[label] = (url, pids)
                 stops.append(stop)
             log(f"{', '.join(servers)} over {db}:")
-            setups = measure(servers, args.levels, targets, args.level_timeout)
+            setups = measure(servers, args.levels, targets, args.level_timeout, args.modes)
         finally:
             for stop in stops:
                 stop()

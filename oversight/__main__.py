@@ -92,15 +92,21 @@ def _write(out: Path, data: bytes) -> None:
     partial.replace(out)  # a reader never sees half a file
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from oversight.export import excel
-
+def _export(args: argparse.Namespace, build) -> int:
+    """Build a file of the filters given (build(runner, filters) -> bytes) and write it whole."""
     runner, chosen = _report_inputs(args)
     started = time.perf_counter()
-    data = excel.build_report(runner, chosen, args.lang, sheets=args.sheet or None)
+    data = build(runner, chosen)
     _write(args.out, data)
     print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from oversight.export import excel
+
+    return _export(args, lambda runner, chosen: excel.build_report(runner, chosen, args.lang,
+                                                                   sheets=args.sheet or None))
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
@@ -109,9 +115,17 @@ def cmd_deck(args: argparse.Namespace) -> int:
     runner, chosen = _report_inputs(args)
     started = time.perf_counter()
     data = deck.build_deck(runner, chosen, args.lang, sheets=args.sheet or None, progress=_progress,
-                           notice=lambda text: print(f"  ! {text}", file=sys.stderr, flush=True))
+                           notice=lambda text: print(f"  ! {text}", file=sys.stderr, flush=True),
+                           appendix=args.appendix)
     _write(args.out, data)
     print(f"Wrote {args.out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
+
+
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from oversight.export import briefing
+
+    return _export(args, lambda runner, chosen: briefing.build_briefing(runner, chosen, args.lang,
+                                                                        sheets=args.sheet or None))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -268,9 +282,13 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--region", action="append", metavar="CODE", help="region code or name; repeat for several")
         sub.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
         sub.add_argument("--sheet", action="append", metavar="NAME", help="only this page (e.g. Overview); repeat for several")
+        return sub
 
     export("report", cmd_report, "write the Excel report (cover sheet and one sheet per page)", ".xlsx")
-    export("deck", cmd_deck, "write the meeting deck (16:9 slides of the key figures and charts)", ".pptx")
+    slides = export("deck", cmd_deck, "write the meeting deck (16:9: the key findings, each over its chart)", ".pptx")
+    slides.add_argument("--appendix", action="store_true",
+                        help="add every page's slides (KPIs, what changed, every chart) after the meeting slides")
+    export("briefing", cmd_briefing, "write the one-page A4 briefing (headline figures, findings, charts)", ".pdf")
 
 
 

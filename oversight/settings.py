@@ -48,6 +48,11 @@ ROLES = Setting("OVERSIGHT_ROLES", "", "the roles file (unset: `config/roles.tom
 LOCAL_DATA_MANAGER = Setting(
     "OVERSIGHT_LOCAL_DATA_MANAGER", "", "`1`: without sign-in, a request from this machine (not proxied) "
     "is a data manager", _flag)
+STATE_URL = Setting(
+    "OVERSIGHT_STATE_URL", "", "the state store (audit trail, notes): a SQLAlchemy URL such as "
+    "`postgresql+psycopg://user@host/db` (unset: SQLite `data/state.sqlite`)", str)
+AUDIT_RETENTION_DAYS = Setting(
+    "OVERSIGHT_AUDIT_RETENTION_DAYS", "730", "days the audit trail keeps an event (default two years)", int)
 REQUIRE_BROWSER = Setting(
     "OVERSIGHT_REQUIRE_BROWSER", "", "any value: browser tests fail instead of skipping without Chromium (CI)",
     _any, "tests")
@@ -59,6 +64,6 @@ REGIONS_BENCH_DB = Setting(
     "OVERSIGHT_REGIONS_BENCH_DB", "", "a database to time the Regions map on (unset: that benchmark skips)",
     _path, "tests")
 
-SETTINGS: tuple[Setting, ...] = (DB, SUPPRESSION, ROLES, LOCAL_DATA_MANAGER,
+SETTINGS: tuple[Setting, ...] = (DB, SUPPRESSION, ROLES, LOCAL_DATA_MANAGER, STATE_URL, AUDIT_RETENTION_DAYS,
                                  REQUIRE_BROWSER, SOAK_ROUNDS, FUZZ_SCALE, REGIONS_BENCH_DB)
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

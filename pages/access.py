@@ -7,7 +7,6 @@ band on the pipeline chart lists its open requests. Every choice is kept in the 
 import streamlit as st
 
 from oversight import page_state, schema
-from oversight.charts import access as access_charts
 from oversight.i18n import t
 from oversight.views import access
 from oversight.views.localise import words
@@ -45,11 +44,6 @@ with controls[1]:
 view = data.view(access.build, filters, lang, selection=chosen, top_n=top_n, fastest=order == "fastest")
 
 
-def figure(key: str, selected=()):
-    panel = view.panel(key)
-    return panel, data.drawn(access_charts.figure, panel, lang, selected)
-
-
 with chips_area:
     selection.chips(
         [(PICKS[field], words(label, lang), words(values, lang))
@@ -62,26 +56,27 @@ with flow_area:
     st.header(t("access.section.flow", lang))
     left, right = st.columns(2)
     with left:
-        panel, fig = figure("access.funnel")
-        components.show_panel(panel, lang, fig)
+        panel = view.panel("access.funnel")
+        components.show_panel(panel, lang)
     with right:
-        panel, fig = figure("access.pipeline", chosen.get("age_band")[:1])  # one band is listed at a time
-        components.show_panel(panel, lang, fig, select=selection.bind(AGE, panel), note=t("access.pipeline.hint", lang))
+        panel = view.panel("access.pipeline")  # one band is listed at a time
+        components.show_panel(panel, lang, selected=chosen.get("age_band")[:1], select=selection.bind(AGE, panel),
+                              note=t("access.pipeline.hint", lang))
     open_requests = view.panel("access.open_requests")
     with st.expander(components.plain(open_requests.title), expanded=bool(chosen.get("age_band"))):
         components.show_table(open_requests, lang, height=320)
         st.caption(f"{t('app.definition', lang)}: {open_requests.definition}")
 with by_type:
-    panel, fig = figure("access.lead_by_data_type", chosen.get("data_types"))
-    components.show_panel(panel, lang, fig, select=selection.bind(TYPE, panel))
+    panel = view.panel("access.lead_by_data_type")
+    components.show_panel(panel, lang, selected=chosen.get("data_types"), select=selection.bind(TYPE, panel))
 with by_mode:
-    panel, fig = figure("access.lead_by_access_mode", chosen.get("access_modes"))
-    components.show_panel(panel, lang, fig, select=selection.bind(MODE, panel))
-panel, fig = figure("access.lead_by_hospital", chosen.get("hospital_ids"))
-components.show_panel(panel, lang, fig, select=selection.bind(HOSPITAL, panel))
+    panel = view.panel("access.lead_by_access_mode")
+    components.show_panel(panel, lang, selected=chosen.get("access_modes"), select=selection.bind(MODE, panel))
+panel = view.panel("access.lead_by_hospital")
+components.show_panel(panel, lang, selected=chosen.get("hospital_ids"), select=selection.bind(HOSPITAL, panel))
 
 st.header(t("access.section.delivered", lang))
-panel, fig = figure("access.deliveries")
-components.show_panel(panel, lang, fig)
+panel = view.panel("access.deliveries")
+components.show_panel(panel, lang)
 
 components.page_footer(view, lang)

@@ -11,7 +11,6 @@ import hashlib
 import streamlit as st
 
 from oversight import page_state, schema
-from oversight.charts import agreements as agreement_charts
 from oversight.i18n import t
 from oversight.views import agreements
 from oversight.views.localise import localise
@@ -126,7 +125,7 @@ st.header(t("agreements.section.trend", lang))
 monthly = view.panel("agreements.monthly")
 trend, area = st.columns([3, 2])
 with trend:
-    components.show_panel(monthly, lang, figure=data.drawn(agreement_charts.monthly, monthly, lang))
+    components.show_panel(monthly, lang)
 
 
 def mix_panel(dimension: str) -> None:
@@ -134,7 +133,7 @@ def mix_panel(dimension: str) -> None:
     current = focus_values[dimension]
     key = f"agreements_mix_{dimension}_{_nonce()}"
     components.show_panel(
-        panel, lang, data.drawn(agreement_charts.mix, panel, lang, selected=current) if panel.frame.height else None,
+        panel, lang, selected=current,
         select=components.ChartSelect(key, lambda: _on_mix_click(dimension, key, current),
                                       picked=(current,) if current else (),
                                       pick=lambda codes: state.write(PICKS[dimension], codes[-1:])),  # one bar at a time
@@ -184,7 +183,7 @@ top_col.select_slider(
 network = view.panel("agreements.network")
 network_key = f"agreements_network_{_nonce()}"
 components.show_panel(
-    network, lang, data.drawn(agreement_charts.network, network.frame, lang, selected=party) if network.frame.height else None,
+    network, lang, selected=party,
     hint=t("agreements.network.click_hint", lang), mode_bar=False,
     select=components.ChartSelect(network_key, lambda: _on_network_click(network_key, party),
                                   picked=(party,) if party else (), pick=lambda ids: state.write(PICKS["party"], ids[-1:])),

@@ -8,7 +8,6 @@ the share chart and the requests by data type to it; the choice is kept in the U
 import streamlit as st
 
 from oversight import page_state
-from oversight.charts import access as access_charts
 from oversight.i18n import column_label, t
 from oversight.views import centres
 from oversight.views.localise import words
@@ -38,11 +37,6 @@ with history_col:
 view = data.view(centres.build, filters, lang, selection=chosen, metric=metric)
 
 
-def figure(key: str, selected=()):
-    panel = view.panel(key)
-    return panel, data.drawn(access_charts.figure, panel, lang, selected)
-
-
 with chips_area:
     selection.chips(
         [(CENTRE, words(label, lang), words(values, lang)) for _, label, values in centres.picked_texts(runner, chosen)],
@@ -52,19 +46,19 @@ with chips_area:
 with kpi_area:
     components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 with usage_area:
-    panel, fig = figure("centres.usage", chosen.get("centre_ids"))
-    components.show_panel(panel, lang, fig, select=selection.bind(CENTRE, panel))
+    panel = view.panel("centres.usage")
+    components.show_panel(panel, lang, selected=chosen.get("centre_ids"), select=selection.bind(CENTRE, panel))
 with history_col:
-    panel, fig = figure("centres.history", chosen.get("centre_ids"))
-    components.show_panel(panel, lang, fig, select=selection.bind(CENTRE, panel))
+    panel = view.panel("centres.history")
+    components.show_panel(panel, lang, selected=chosen.get("centre_ids"), select=selection.bind(CENTRE, panel))
 with share_col:
-    panel, fig = figure("centres.share")
-    components.show_panel(panel, lang, fig)
+    panel = view.panel("centres.share")
+    components.show_panel(panel, lang)
 
 by_type, detail = st.columns(2)
 with by_type:
-    panel, fig = figure("centres.requests_by_type")
-    components.show_panel(panel, lang, fig)
+    panel = view.panel("centres.requests_by_type")
+    components.show_panel(panel, lang)
 with detail:
     if chosen.get("centre_ids"):
         components.show_panel(view.panel("centres.detail"), lang, None)

@@ -8,7 +8,6 @@ the choice is kept in the URL.
 import streamlit as st
 
 from oversight import page_state, schema
-from oversight.charts import access as access_charts
 from oversight.i18n import t
 from oversight.views import consulting
 from oversight.views.localise import words
@@ -29,11 +28,6 @@ runner = data.runner()
 view = data.view(consulting.build, filters, lang, selection=chosen)
 
 
-def figure(key: str, selected=()):
-    panel = view.panel(key)
-    return panel, data.drawn(access_charts.figure, panel, lang, selected)
-
-
 selection.chips(
     [(TOPIC, words(label, lang), words(values, lang)) for _, label, values in consulting.picked_texts(chosen)], lang
 )
@@ -43,22 +37,22 @@ components.kpi_cards(view.kpis, lang, columns=len(view.kpis))
 st.header(t("consulting.section.topics", lang))
 left, right = st.columns(2)
 with left:
-    panel, fig = figure("consulting.by_topic", chosen.get("topics"))
-    components.show_panel(panel, lang, fig, select=selection.bind(TOPIC, panel))
+    panel = view.panel("consulting.by_topic")
+    components.show_panel(panel, lang, selected=chosen.get("topics"), select=selection.bind(TOPIC, panel))
 with right:
-    panel, fig = figure("consulting.satisfaction", chosen.get("topics"))
-    components.show_panel(panel, lang, fig, select=selection.bind(TOPIC, panel))
+    panel = view.panel("consulting.satisfaction")
+    components.show_panel(panel, lang, selected=chosen.get("topics"), select=selection.bind(TOPIC, panel))
 
-panel, fig = figure("consulting.by_month")
-components.show_panel(panel, lang, fig)
+panel = view.panel("consulting.by_month")
+components.show_panel(panel, lang)
 
 st.header(t("consulting.lead_time.heading", lang))
 st.info(t("consulting.association_note", lang), icon=":material/info:")
 left, right = st.columns([2, 3])
 lead_time = view.panel("consulting.lead_time")
 with left:
-    panel, fig = figure("consulting.lead_time")
-    components.show_panel(panel, lang, fig)
+    panel = view.panel("consulting.lead_time")
+    components.show_panel(panel, lang)
 with right:
     # The counts behind each median matter as much as the medians: shown open, not behind a click.
     st.subheader(t("consulting.lead_time.counts", lang))

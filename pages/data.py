@@ -8,7 +8,8 @@ import streamlit as st
 from oversight import auth, config, loader
 from oversight.i18n import t
 from oversight.loader import dqd, problems, report, template
-from ui import access, accessibility, components, data, state
+from ui import access, accessibility, audit, components, data, state
+
 
 # First, before anything else: this also runs when a URL reaches the file without app.py.
 lang = state.lang()
@@ -98,9 +99,9 @@ def results_file(name: str, content: bytes) -> loader.Submission:
     return loader.Submission(name, content, hospital, None if results and results.started_on else day)
 
 
-upload_tab, template_tab, contents_tab, history_tab = st.tabs([
+upload_tab, template_tab, contents_tab, history_tab, audit_tab = st.tabs([
     t("loader.page.tab_upload", lang), t("loader.page.tab_templates", lang),
-    t("loader.page.tab_contents", lang), t("loader.page.tab_history", lang),
+    t("loader.page.tab_contents", lang), t("loader.page.tab_history", lang), t("audit.page.tab", lang),
 ])
 
 with upload_tab:
@@ -147,6 +148,8 @@ with upload_tab:
                     placeholder.empty()
                     st.warning(t("loader.page.busy", lang), icon=":material/hourglass:")
                 else:
+                    if outcome.outcome == "loaded":
+                        audit.log("load", f"batch {outcome.batch_id}: {', '.join(s.name for s in submissions)}")
                     st.session_state[OUTCOME] = {
                         "outcome": outcome.outcome, "batch_id": outcome.batch_id,
                         "seconds": f"{outcome.seconds:.1f}", "problems": f"{outcome.checked.problems.height:,}",
@@ -179,3 +182,6 @@ if db_path.exists():
 else:
     for tab in (contents_tab, history_tab):
         tab.info(t("app.no_data_yet", lang), icon=":material/hourglass_empty:")
+
+with audit_tab:
+    audit.trail(lang)

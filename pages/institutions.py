@@ -8,8 +8,8 @@ import hashlib
 
 import streamlit as st
 
-from oversight import charts, page_state
-from oversight.charts import institutions as institution_charts
+from oversight import page_state
+from oversight.charts import registry
 from oversight.i18n import t
 from oversight.views import institutions
 from ui import components, data, selection, state
@@ -99,14 +99,14 @@ with left:
     key = f"institutions_workload_{_nonce()}"
     components.show_panel(
         workload, lang,
-        data.drawn(institution_charts.workload, workload, lang, selected=open_id) if workload.frame.height else None,
+        selected=open_id,
         hint=t("institutions.workload.click_hint", lang), select=components.ChartSelect(key, lambda: _on_point_click(key)),
     )
 with right:
     top = view.panel("institutions.top_requesters")
     top_key = f"institutions_top_{_nonce()}"
     components.show_panel(
-        top, lang, data.drawn(institution_charts.top_requesters, top, lang, selected=open_id) if top.frame.height else None,
+        top, lang, selected=open_id,
         hint=t("institutions.top_requesters.click_hint", lang), mode_bar=False,
         select=components.ChartSelect(top_key, lambda: _on_point_click(top_key)),
     )
@@ -155,7 +155,7 @@ if open_id:
                 panel = next((p for p in profile.panels if p.key == key), None)
                 if panel is None:
                     continue
-                figure = charts.figure(panel, lang) if panel.frame.height else None
+                figure = registry.draw(panel, lang) if panel.frame.height else None
                 if figure is not None and key == "institutions.profile.activity":
                     # the chosen period, shaded
                     figure.add_vrect(x0=filters.date_from, x1=filters.date_to, fillcolor="#0072B2",

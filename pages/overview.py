@@ -19,6 +19,7 @@ st.caption(
 
 view = data.view(overview.build, filters, lang)
 components.kpi_cards(view.kpis, lang)
+components.what_changed(view, lang)
 
 st.header(t("overview.section.trend", lang))
 adoption = view.panel("overview.adoption")

@@ -8,7 +8,7 @@ too (`?threshold=87.5`, in percent).
 import streamlit as st
 
 from oversight import page_state
-from oversight.charts import quality as quality_charts
+from oversight.charts import registry
 from oversight.i18n import t
 from oversight.views import quality
 from ui import components, data, state
@@ -41,29 +41,6 @@ def on_heatmap_select() -> None:
         open_hospital(value[0] if isinstance(value, list) else value)
 
 
-def network_figure(view, key: str, lang: str, threshold: float):
-    """The network page's own figure of a panel; None: the panel's generic chart."""
-    own = {
-        "quality.distribution": (quality_charts.distribution, threshold),
-        "quality.trend": (quality_charts.network_trend, threshold),
-        "quality.event_time": (quality_charts.event_time, threshold),
-        "quality.quarters": (quality_charts.quarter_changes,),
-    }.get(key)
-    return data.drawn(own[0], view.panel(key), lang, *own[1:]) if own else None
-
-
-def hospital_figure(view, key: str, lang: str, threshold: float, chosen, infrastructure_since):
-    panel = view.panel(key)
-    if key == "quality.hospital.trend":
-        return data.drawn(quality_charts.hospital_trend, panel, lang, threshold, chosen=chosen,
-                          infrastructure_since=infrastructure_since)
-    if key == "quality.hospital.tables":
-        return data.drawn(quality_charts.table_scores, panel, lang, threshold)
-    if key == "quality.hospital.changes":
-        return data.drawn(quality_charts.change_summary, panel, lang)
-    return None
-
-
 def show_heatmap(panel, lang: str, threshold: float, figure_of) -> None:
     st.subheader(components.plain(panel.title))
     total = panel.frame["institution_id"].n_unique()
@@ -90,7 +67,7 @@ def network_page(runner, filters, lang: str, threshold: float) -> None:
     view = data.view(quality.build, filters, lang, threshold=threshold)
 
     def panel(key: str) -> None:
-        components.show_panel(view.panel(key), lang, figure=network_figure(view, key, lang, threshold))
+        components.show_panel(view.panel(key), lang, options=dict(threshold=threshold))
 
     for note in view.notes:
         st.info(components.plain(note), icon=":material/fact_check:")
@@ -99,7 +76,7 @@ def network_page(runner, filters, lang: str, threshold: float) -> None:
     st.header(t("quality.section.snapshot", lang))
     heatmap = view.panel("quality.heatmap")
     show_heatmap(heatmap, lang, threshold,
-                 lambda limit: data.drawn(quality_charts.heatmap, heatmap, lang, threshold, limit))
+                 lambda limit: data.drawn(registry.draw, heatmap, lang, threshold=threshold, limit=limit))
     left, right = st.columns(2, gap="large")
     with left:
         panel("quality.distribution")
@@ -140,8 +117,8 @@ def hospital_page(runner, filters, lang: str, threshold: float, institution_id: 
     view = data.view(quality.build_hospital, filters, lang, institution_id, threshold=threshold, assessed_on=chosen)
 
     def panel(key: str) -> None:
-        figure = hospital_figure(view, key, lang, threshold, chosen, infrastructure_since)
-        components.show_panel(view.panel(key), lang, figure=figure)
+        components.show_panel(view.panel(key), lang, options=dict(
+            threshold=threshold, chosen=chosen, infrastructure_since=infrastructure_since))
 
     st.header(components.plain(view.title))  # the hospital: a section of the page, its panels under it
     for note in view.notes:

@@ -135,12 +135,12 @@ st.header(t("regions.concentration.heading", lang))
 share_column, inequality_column = st.columns(2)
 with share_column:
     share = view.panel("regions.capital_share")
-    components.show_panel(share, lang, figure=data.drawn(region_charts.capital_share, share, lang))
+    components.show_panel(share, lang)
 with inequality_column:
     components.show_panel(view.panel("regions.inequality"), lang)
 
 trends = view.panel("regions.trends")
-components.show_panel(trends, lang, figure=data.drawn(region_charts.tile_grid, trends, lang))
+components.show_panel(trends, lang)
 st.caption(t("regions.trends.caption", lang))
 
 components.show_panel(table, lang)

@@ -150,3 +150,37 @@ def requests_seen(page):
     seen: list[str] = []
     page.on("request", lambda request: seen.append(request.url))
     return seen
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_state_store(tmp_path_factory):
+    """Every test, and every server a test starts, writes its audit trail and notes to a store of
+    the session's own, never to the project's data/state.sqlite."""
+    path = tmp_path_factory.mktemp("state") / "state.sqlite"
+    previous = os.environ.get(settings.STATE_URL.name)
+    os.environ[settings.STATE_URL.name] = f"sqlite:///{path}"
+    yield path
+    if previous is None:
+        os.environ.pop(settings.STATE_URL.name, None)
+    else:
+        os.environ[settings.STATE_URL.name] = previous
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server on loopback for this test session (tests/postgres.py)."""
+    import postgres
+
+    with postgres.server(free_port()) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_url(request, tmp_path) -> str:
+    """An empty state store of each kind: a SQLite file, and a fresh database on the real server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.sqlite'}"
+    import postgres
+
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    return postgres.fresh_database(request.getfixturevalue("postgres_server"), name)

@@ -102,7 +102,9 @@ def synthetic_view(lang: str = "ko") -> PageView:
             Panel("synthetic.heat", "품질 히트맵", "병원·범주별 점수.", heat_frame(),
                   Chart("heatmap", "category", "score", color="hospital"), percent_columns=("score",)),
             Panel("synthetic.network", "협약 네트워크", "기관 간 협약 연결.", regions,
-                  Chart("network", "region", "requests"), count_columns=("requests",), percent_columns=("share",), margins=SHARE_TOTAL),
+                  # a kind no registry knows (no view declares one: test_chart_registry): the deck's fallback
+                  Chart("unregistered", "region", "requests"), count_columns=("requests",),
+                  percent_columns=("share",), margins=SHARE_TOTAL),
             Panel("synthetic.entities", "기관 목록", "모든 값 유형.", entity_frame(), percent_columns=("score",)),
             Panel("synthetic.empty", "빈 표", "자료 없음.", regions.head(0)),
         ),

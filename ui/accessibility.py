@@ -15,6 +15,7 @@ import html
 import streamlit as st
 
 from oversight.i18n import LANGUAGES, t
+from oversight.security import LANGUAGE_SCRIPTS
 
 MAIN_ANCHOR = "main"  # the id of every page's title (st.title(..., anchor=MAIN_ANCHOR))
 
@@ -38,7 +39,7 @@ def page_language(lang: str) -> None:
     """Set <html lang> to the chosen language (Streamlit writes "en" whatever the content)."""
     if lang not in LANGUAGES:  # a constant per language: nothing else reaches the script
         raise ValueError(f"unknown language {lang!r}")
-    st.html(f"<script>document.documentElement.lang = '{lang}';</script>", unsafe_allow_javascript=True)
+    st.html(f"<script>{LANGUAGE_SCRIPTS[lang]}</script>", unsafe_allow_javascript=True)
 
 
 def skip_link(lang: str) -> None:

@@ -11,10 +11,11 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
-from oversight import charts, units
-from oversight.charts import describe
+from oversight import findings, units
+from oversight.charts import describe, registry
 from oversight.config import SUPPRESSION_THRESHOLD
 from oversight.i18n import column_label, t
+from oversight.views.localise import words
 from oversight.views.model import Kpi, PageView, Panel
 from ui import accessibility, data, exports, state
 
@@ -116,18 +117,26 @@ class ChartSelect:
     pick: Callable[[tuple[str, ...]], None] | None = None
 
 
-def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, select: ChartSelect | None = None,
+def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, selected: registry.Selected = (),
+               options: dict | None = None, select: ChartSelect | None = None,
                hint: str | None = None, note: str | None = None, table_open: bool = False,
                mode_bar: bool = True) -> None:
     """Title, chart (its data one click away as a table) and definition: the one way a panel is drawn.
 
-    Without a `figure`, a panel with a generic chart is drawn by oversight.charts.figure. A chart
+    The chart is drawn by the builder its declared kind names in the chart registry
+    (`oversight.charts.registry`), with the codes `selected` on it drawn strong and the page's
+    `options` (e.g. the quality threshold); `figure` is such a drawing with something added. A chart
     whose points filter or open something passes `select`; `hint` (above the chart) says what a
     click does, `note` (below it) anything else the reader should know.
     """
+    from ui import notes  # ui.notes needs this module's plain()
+
     st.subheader(plain(panel.title))
+    panel_notes = notes.for_panel(panel.key)
     if (panel.chart is not None or figure is not None) and panel.frame.height:
-        fig = figure if figure is not None else data.drawn(charts.figure, panel, lang)
+        fig = notes.annotate(
+            figure if figure is not None else data.drawn(registry.draw, panel, lang, selected, **(options or {})),
+            panel_notes)
         # No "download plot as PNG": a picture of the chart would leave the page without the
         # suppression the exports apply (issue 13); the workbook and the deck are the ways out.
         config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]} | (
@@ -149,6 +158,7 @@ def show_panel(panel: Panel, lang: str, figure: go.Figure | None = None, *, sele
     else:
         show_table(panel, lang)
     st.caption(f"{t('app.definition', lang)}: {panel.definition}")
+    notes.section(panel.key, panel_notes, lang)
 
 
 def keyboard_pick(select: ChartSelect, fig: go.Figure, lang: str) -> None:
@@ -172,6 +182,20 @@ def chart_summary(panel: Panel, lang: str) -> None:
     decodes colours (oversight/charts/describe.py)."""
     if described := data.drawn(describe.summary, panel, lang):
         st.caption(f"{t('chart.summary.label', lang)}: {plain(described)}")
+
+
+def what_changed(view: PageView, lang: str, shown: int = findings.KEY_MESSAGES[0]) -> None:
+    """The view's findings, the most significant first (oversight/findings.py): the top ones as
+    bullets, all of them one click away."""
+    ranked = data.drawn(findings.ranked, view)
+    if not ranked:
+        return
+    st.header(t("finding.what_changed", lang))
+    for finding in ranked[:shown]:
+        st.markdown("- " + plain(words(finding.sentence, lang)))
+    if len(ranked) > shown:
+        with st.expander(t("finding.all", lang, n=len(ranked))):
+            st.markdown("\n".join("- " + plain(words(f.title, lang)) for f in ranked))
 
 
 def page_footer(view: PageView, lang: str) -> None:

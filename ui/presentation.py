@@ -3,24 +3,30 @@
 A toggle in the sidebar turns it on and puts `present=1` in the URL (the slide shown is
 `slide=N`), so a link opens the same slide. The sidebar and the page controls are hidden by a
 style sheet written here (nothing is fetched), text and charts are enlarged, and Previous /
-Next step through: each page's KPIs, what changed, then every panel with a chart. What is
-shown is shared with a room, so small counts are hidden as in the exports.
+Next step through the meeting deck's slides first (the key messages, one slide per key finding
+titled with it over its chart, what needs attention: oversight.export.deck.meeting), then the
+pages: each page's KPIs, what changed, then every panel with a chart. What is shown is shared
+with a room, so small counts are hidden as in the exports.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 
 from oversight import config
 from oversight.export import context as ctx
+from oversight.export import deck
 from oversight.export.figures import NoFigure, room_figure
 from oversight.export.summary import change_sentence
 from oversight.export.suppression import kpi_small, suppress_panel
 from oversight.filters import Filters
 from oversight.i18n import column_label, t
 from oversight.pages import SHEETS
+from oversight.findings import Finding
+from oversight.views.localise import words
 from oversight.views.model import PageView, Panel
 from ui import components, data
 
@@ -61,22 +67,29 @@ div[data-testid="stMainBlockContainer"] div[data-testid="stCaptionContainer"] p 
 
 @dataclass(frozen=True)
 class Slide:
-    kind: str  # "kpis", "changes" or "chart"
+    kind: str  # "messages", "finding", "attention", "kpis", "changes" or "chart"
     view: PageView | None = None
     panel: Panel | None = None
+    finding: Finding | None = None
 
     @property
     def key(self) -> str:
-        if self.kind == "chart":
-            return self.panel.key
+        if self.kind in ("chart", "finding"):
+            return f"{self.kind}.{self.panel.key}"
         return f"{self.kind}.{self.view.sheet}" if self.view else self.kind
 
 
-def slides(views: list[PageView]) -> list[Slide]:
-    """The sequence a meeting sees: the first page's KPIs, what changed, then page by page its
-    KPIs and its charts."""
-    charted = ctx.charted_panels(views)
+def slides(views: Sequence[PageView]) -> list[Slide]:
+    """The sequence a meeting sees: the deck's key messages, a slide per key finding and what
+    needs attention; then the first page's KPIs, what changed, and page by page its KPIs and
+    its charts."""
+    messages, key_slides, _ = deck.meeting(views)
     sequence: list[Slide] = []
+    if messages:
+        sequence.append(Slide("messages"))
+        sequence += [Slide("finding", view, panel, finding) for finding, view, panel in key_slides]
+        sequence.append(Slide("attention"))
+    charted = ctx.charted_panels(views)
     for index, view in enumerate(views):
         if view.kpis:
             sequence.append(Slide("kpis", view))
@@ -130,7 +143,7 @@ def show(lang: str, filters: Filters) -> None:
     # Every page's view, shared with the pages and every other session: a room following the
     # same briefing link builds them once.
     views = [data.view(build, filters, lang) for build in SHEETS.values()]
-    sequence = slides(views)
+    sequence = data.drawn(slides, tuple(views))  # the findings ranked once per build of the views
     total = len(sequence)
     index = current_index(total)
     info = data.dataset_info()
@@ -152,7 +165,11 @@ def show(lang: str, filters: Filters) -> None:
         st.info(t("reports.present.no_slides", lang))
         return
     slide = sequence[index]
-    if slide.kind == "kpis":
+    if slide.kind in ("messages", "attention"):
+        _meeting_slide(slide.kind, views, filters, lang)
+    elif slide.kind == "finding":
+        _chart_slide(slide.view, slide.panel, lang, slide.finding)
+    elif slide.kind == "kpis":
         _kpi_slide(slide.view, lang)
     elif slide.kind == "changes":
         _changes_slide(views, filters, lang)
@@ -190,9 +207,26 @@ def _changes_slide(views: list[PageView], filters: Filters, lang: str) -> None:
             st.markdown("- " + components.plain(change_sentence(kpi, lang)))
 
 
-def _chart_slide(view: PageView, panel: Panel, lang: str) -> None:
-    st.caption(components.plain(view.title))
-    st.title(components.plain(panel.title))
+def _meeting_slide(kind: str, views: list[PageView], filters: Filters, lang: str) -> None:
+    """The key messages, or what needs attention: the deck's findings, the same ranking."""
+    messages, _, attention = data.drawn(deck.meeting, tuple(views))
+    if kind == "messages":
+        st.title(t("reports.deck.messages_title", lang))
+        previous = filters.previous()
+        st.caption(t("reports.deck.compared", lang, start=previous.date_from, end=previous.date_to))
+        lines = [words(f.title, lang) for f in messages]
+    else:
+        st.title(t("reports.deck.attention_title", lang))
+        lines = [words(f.sentence, lang) for f in attention] or [t("reports.deck.attention_none", lang)]
+    st.markdown("\n".join("- " + components.plain(line) for line in lines))
+
+
+def _chart_slide(view: PageView, panel: Panel, lang: str, finding: Finding | None = None) -> None:
+    """A panel's chart; a key finding's slide is titled with the finding and says it in full."""
+    st.caption(components.plain(view.title if finding is None else f"{view.title} · {panel.title}"))
+    st.title(components.plain(panel.title if finding is None else words(finding.title, lang)))
+    if finding is not None:
+        st.markdown(components.plain(words(finding.sentence, lang)))
     try:
         fig, suppression = data.drawn(room_figure, panel, lang, font_size=FONT_SIZE, height=CHART_HEIGHT)
     except NoFigure:

@@ -73,15 +73,16 @@ def base_layout(fig: go.Figure, height: int = 380) -> go.Figure:
     return fig
 
 
-def figure(panel: Panel, lang: str) -> go.Figure:
-    """The figure of a panel whose chart is one of the generic kinds."""
+def figure(panel: Panel, lang: str, kind: str | None = None) -> go.Figure:
+    """The figure of a panel whose chart is one of the generic kinds, or drawn as generic `kind`
+    (a page's own kind built on a generic one, e.g. the agreements' mix bars)."""
     if panel.chart is None:
         raise ValueError(f"panel {panel.key} has no chart")
     panel = safe_panel(panel)  # names from data are shown as written, never as markup
     chart = panel.chart
-    builder = _BUILDERS.get(chart.kind)
+    builder = _BUILDERS.get(kind or chart.kind)
     if builder is None:
-        raise ValueError(f"no generic builder for chart kind {chart.kind!r}")
+        raise ValueError(f"no generic builder for chart kind {kind or chart.kind!r}")
     fig = builder(panel.frame, chart, lang)
     if chart.y_format:
         fig.update_yaxes(tickformat=chart.y_format)
@@ -156,6 +157,20 @@ def hbar(frame: pl.DataFrame, chart: Chart, lang: str) -> go.Figure:
     return bar(frame, chart, lang, horizontal=True)
 
 
+def scatter(frame: pl.DataFrame, chart: Chart, lang: str) -> go.Figure:
+    fig = go.Figure()
+    for index, (name, part) in enumerate(_series(frame, chart)):
+        fig.add_trace(
+            go.Scatter(
+                x=part.get_column(chart.x).to_list(), y=part.get_column(chart.y).to_list(), mode="markers",
+                name=str(name) if name is not None else column_label(chart.y, lang),
+                marker=dict(color=PALETTE[index % len(PALETTE)], symbol=index % 8, size=9, line=OUTLINE),
+            )
+        )
+    fig.update_layout(showlegend=chart.color is not None)
+    return _axes(fig, chart, lang)
+
+
 def pie(frame: pl.DataFrame, chart: Chart, lang: str) -> go.Figure:
     fig = go.Figure(
         go.Pie(
@@ -222,5 +237,6 @@ _BUILDERS = {
     "stacked_bar": stacked_bar,
     "hbar": hbar,
     "pie": pie,
+    "scatter": scatter,
     "heatmap": heatmap,
 }

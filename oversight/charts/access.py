@@ -1,7 +1,7 @@
 """Charts of the data-access, safe-centre and consulting pages: pure functions from a panel to a figure.
 
-`figure(panel, lang, selected)` draws any panel of those three views: the kinds specific to
-them here, the generic ones through `oversight.charts.figure`. Charts that cross-filter their
+The kinds specific to those three views, each `(panel, lang, selected) -> (figure, height)`,
+drawn through the chart registry (`oversight.charts.registry`). Charts that cross-filter their
 page carry each bar's or point's code (data type, access mode, hospital or centre id, topic, age
 band) in `customdata`, which the page reads from the selection event; `selected` codes are
 drawn strong and the others faded, so the choice shows and another stays one click away.
@@ -9,7 +9,7 @@ drawn strong and the others faded, so the choice shows and another stays one cli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import polars as pl
@@ -30,17 +30,7 @@ FLAG_COLOURS = {
 }
 
 
-def figure(panel: Panel, lang: str, selected: Sequence[str] = ()) -> go.Figure:
-    """The figure of a panel of the access, centres or consulting view."""
-    builder = _BUILDERS.get(panel.key)
-    if builder is None:
-        return _months(charts.figure(panel, lang), panel)
-    fig, height = builder(panel, lang, tuple(selected))
-    charts.base_layout(fig, height=height)
-    return _months(fig, panel)
-
-
-def _months(fig: go.Figure, panel: Panel) -> go.Figure:
+def months(fig: go.Figure, panel: Panel) -> go.Figure:
     """Month axes as 2026-05, readable in Korean and English alike (plotly would write 'May 2026')."""
     if panel.chart is not None and panel.chart.x == "month":
         fig.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m")
@@ -384,19 +374,3 @@ def lead_comparison(panel: Panel, lang: str, selected: tuple) -> tuple[go.Figure
     fig.update_xaxes(title_text=t("access.axis.days", lang), rangemode="tozero")
     fig.update_layout(showlegend=False)
     return fig, 300
-
-
-_BUILDERS: dict[str, Callable[[Panel, str, tuple], tuple[go.Figure, int]]] = {
-    "access.funnel": funnel,
-    "access.pipeline": pipeline,
-    "access.lead_by_data_type": lead_time,
-    "access.lead_by_access_mode": lead_time,
-    "access.lead_by_hospital": lead_time,
-    "access.deliveries": deliveries,
-    "centres.usage": centre_usage,
-    "centres.history": centre_history,
-    "consulting.by_topic": topics,
-    "consulting.by_month": topics_by_month,
-    "consulting.satisfaction": satisfaction,
-    "consulting.lead_time": lead_comparison,
-}

@@ -57,7 +57,7 @@ def monthly(panel: Panel, lang: str) -> go.Figure:
 def mix(panel: Panel, lang: str, selected: str | None = None) -> go.Figure:
     """A mix panel's horizontal bars, each carrying its code (what a click gives back); the
     `selected` code's bar stays bright, the others fade."""
-    fig = charts.figure(panel, lang)
+    fig = charts.figure(panel, lang, kind="hbar")
     codes = panel.codes.get_column(panel.chart.x).to_list()
     if selected is not None and selected in codes:
         fig.update_traces(marker_opacity=[1.0 if code == selected else UNSELECTED_OPACITY for code in codes])
@@ -69,6 +69,11 @@ def mix(panel: Panel, lang: str, selected: str | None = None) -> go.Figure:
 def _short(label: str) -> str:
     label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
     return plotly_text(label)
+
+
+def _count(value: int | None) -> str:
+    """A count as the node and edge labels write it; hidden (null in a shared view's frame): a dash."""
+    return "–" if value is None else f"{value:,}"
 
 
 def _positions(count: int) -> list[float]:
@@ -121,7 +126,7 @@ def network(frame: pl.DataFrame, lang: str, selected: str | None = None) -> go.F
             kind = "other"
         else:
             kind = "named"
-        share = min(1.0, row["agreements"] / most)
+        share = min(1.0, (row["agreements"] or 0) / most)  # a hidden count: the thinnest
         width_class = round((EDGE_WIDTH_CLASSES - 1) * share)
         xs, ys = buckets.setdefault((kind, width_class), ([], []))
         for s in steps:
@@ -133,7 +138,7 @@ def network(frame: pl.DataFrame, lang: str, selected: str | None = None) -> go.F
         mid_y.append((y0 + y1) / 2)
         mid_text.append(
             t("agreements.network.edge_hover", lang, requester=plotly_text(row["requester"]),
-              hospital=plotly_text(row["hospital"]), n=f"{row['agreements']:,}")
+              hospital=plotly_text(row["hospital"]), n=_count(row["agreements"]))
         )
     colours = {"other": "rgba(120,120,120,0.14)", "named": "rgba(0,114,178,0.30)", "selected": "rgba(213,94,0,0.85)"}
     for kind in ("other", "named", "selected"):  # the selection's links drawn last, on top
@@ -158,7 +163,7 @@ def network(frame: pl.DataFrame, lang: str, selected: str | None = None) -> go.F
     def nodes(side: pl.DataFrame, rank: str, name: str, ident: str, count: str, x: float, colour: str, legend: str):
         ids = side.get_column(ident).to_list()
         # sizes scale on the named institutions; an "other" node has a fixed size
-        biggest = max([c for i, c in zip(ids, side.get_column(count).to_list()) if i] or [1])
+        biggest = max([c for i, c in zip(ids, side.get_column(count).to_list()) if i and c] or [1])
         names = side.get_column(name).to_list()
         counts = side.get_column(count).to_list()
         opacity = [1.0 if selected is None or i == selected else UNSELECTED_OPACITY for i in ids]
@@ -167,16 +172,16 @@ def network(frame: pl.DataFrame, lang: str, selected: str | None = None) -> go.F
                 x=[x] * side.height,
                 y=[left[r] if x == 0 else right[r] for r in side.get_column(rank).to_list()],
                 mode="markers+text",
-                text=[f"{_short(n)} ({c:,})" for n, c in zip(names, counts)],
+                text=[f"{_short(n)} ({_count(c)})" for n, c in zip(names, counts)],
                 textposition="middle left" if x == 0 else "middle right",
                 hovertext=[
-                    t("agreements.network.node_hover", lang, name=plotly_text(n), n=f"{c:,}")
+                    t("agreements.network.node_hover", lang, name=plotly_text(n), n=_count(c))
                     for n, c in zip(names, counts)
                 ],
                 hoverinfo="text",
                 customdata=[i or "" for i in ids],
                 marker=dict(
-                    size=[8 + 20 * math.sqrt(min(1.0, c / biggest)) if i else 14 for i, c in zip(ids, counts)],
+                    size=[8 + 20 * math.sqrt(min(1.0, (c or 0) / biggest)) if i else 14 for i, c in zip(ids, counts)],
                     color=[colour if i else "#999999" for i in ids],
                     opacity=opacity,
                     line=dict(width=1, color="white"),

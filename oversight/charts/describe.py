@@ -18,6 +18,7 @@ import html
 import polars as pl
 
 from oversight import units
+from oversight.charts import registry
 from oversight.i18n import column_label, t
 from oversight.regions import region_name
 from oversight.views.model import Panel
@@ -62,7 +63,7 @@ def summary(panel: Panel, lang: str) -> str | None:
                  x_measure=column_label(x, lang), x_low=value(frame.get_column(x).min(), x),
                  x_high=value(frame.get_column(x).max(), x), measure=measure,
                  low=value(frame.get_column(y).min()), high=value(frame.get_column(y).max()))
-    if series is not None and chart.kind == "heatmap":
+    if series is not None and registry.is_grid(panel):
         ordered = frame.sort(y, maintain_order=True)
         low, high = ordered.row(0, named=True), ordered.row(-1, named=True)
         return t("chart.summary.grid", lang, measure=measure,

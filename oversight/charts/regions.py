@@ -421,24 +421,13 @@ def tile_grid(panel: Panel, lang: str, height: int = 640) -> go.Figure:
 
 def capital_share(panel: Panel, lang: str) -> go.Figure:
     """The generic line chart, with the population's share drawn as a dashed grey reference."""
-    fig = charts.figure(panel, lang)
+    fig = charts.figure(panel, lang, kind="line")
     population = t("regions.series.population", lang)
     for trace in fig.data:
         if trace.name == population:
             trace.line.update(color="#555555", dash="dash", width=2)
     fig.update_yaxes(range=[0, 1])
     return fig
-
-
-# Builders for the panels whose chart is specific to this page (reports: look here first).
-BUILDERS = {"tile_grid": tile_grid}
-
-
-def figure(panel: Panel, lang: str) -> go.Figure:
-    builder = BUILDERS.get(panel.chart.kind) if panel.chart else None
-    if panel.key == "regions.capital_share":
-        return capital_share(panel, lang)
-    return builder(panel, lang) if builder else charts.figure(panel, lang)
 
 
 def clicked_region(selection) -> str | None:

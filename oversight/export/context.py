@@ -7,7 +7,8 @@ so the three say the same thing about where the figures come from.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from oversight import config, units
@@ -38,6 +39,8 @@ class ReportContext:
     batches: tuple[Batch, ...] = ()
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
     threshold: int = config.SUPPRESSION_THRESHOLD
+    # panel key -> its notes as lines; not part of the context's identity (it is hashed as a cache key)
+    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def data_date(self) -> dt.date | None:
@@ -62,7 +65,23 @@ def report_context(runner: Runner, filters: Filters, lang: str, threshold: int |
         batches=tuple(Batch(**row) for row in batches.iter_rows(named=True)),
         generated_at=now or dt.datetime.now().astimezone(),
         threshold=config.SUPPRESSION_THRESHOLD if threshold is None else threshold,
+        notes=panel_notes(filters, lang),
     )
+
+
+def panel_notes(filters: Filters, lang: str) -> dict[str, tuple[str, ...]]:
+    """Every panel's notes overlapping the period, as the lines the exports print under it
+    (notes.line, as on screen). A store that cannot be read gives an export without notes."""
+    from oversight.state import notes
+
+    try:
+        found = notes.for_panels(None, filters.date_from, filters.date_to)
+    except Exception:  # noqa: BLE001 - the figures matter more than the notes beside them
+        logging.getLogger(__name__).exception("exports: the notes could not be read")
+        return {}
+    return {key: tuple(t("notes.line", lang, n=n, period=note.period, text=note.text, author=note.author)
+                       for n, note in enumerate(items, start=1))
+            for key, items in found.items()}
 
 
 def build_views(runner: Runner, filters: Filters, lang: str, sheets: Iterable[str] | None = None,

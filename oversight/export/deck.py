@@ -1,4 +1,10 @@
-"""The meeting deck: title, KPIs, what changed, one slide per key chart, sources and definitions.
+"""The meeting deck: at most MEETING_SLIDES slides of what matters, and on request the pages after.
+
+By default: the title; the key messages (3-5 findings, ranked across the pages by
+oversight.findings); one slide per key finding whose title states it, over the chart that shows
+it; what needs attention; the sources (data date, filters, the suppression rule) and the
+definitions of the figures shown. With `appendix`, the full page slides follow: each page's KPIs,
+what changed, every charted panel and every definition.
 
 16:9 slides built with python-pptx. Bar, line, area, pie and scatter panels are native charts
 (oversight.export.native_charts) the official can edit; heatmaps are the pages' figures rendered
@@ -27,11 +33,13 @@ from oversight.export import context as ctx
 from oversight.export.figures import NoFigure, RendererUnavailable, image_renderer, room_figure
 from oversight.export.native_charts import add_chart, is_native
 from oversight.export.safe_text import plain_for_slides
+from oversight import findings
 from oversight.export.summary import change_sentence
 from oversight.export.suppression import kpi_small, masked_panel, suppress_panel
 from oversight.filters import Filters
 from oversight.i18n import column_label, t
 from oversight.queries import Runner
+from oversight.views.localise import words
 from oversight.views.model import Kpi, PageView, Panel
 
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -49,11 +57,16 @@ KPIS_PER_SLIDE = 6
 SENTENCES_PER_SLIDE = 8
 DEFINITION_CHARS_PER_SLIDE = 2400
 TABLE_ROWS = 12
+MEETING_SLIDES = 12
+TITLE_CHARS = 40  # a 28-point title of more characters than this wraps (Korean is wider): 22 points
+ATTENTION_ITEMS = 6
+SHOWN_SHARE = 0.5
+WORSE_NOTED = 2.0  # a change for the worse about its usual movement or more (2 ln 2 x 1.25 = 1.7) is noted
 
 
 def build_deck(runner: Runner, filters: Filters, lang: str, sheets: Sequence[str] | None = None,
                threshold: int | None = None, progress: ctx.Progress | None = None,
-               notice: Notice | None = None) -> bytes:
+               notice: Notice | None = None, appendix: bool = False) -> bytes:
     """The deck over every registered view (or the named ones) as .pptx bytes; `notice` hears,
     as soon as it is known, why charts could not be drawn as pictures."""
     step = _steps(progress)
@@ -61,14 +74,40 @@ def build_deck(runner: Runner, filters: Filters, lang: str, sheets: Sequence[str
     context = ctx.report_context(runner, filters, lang, threshold=threshold)
     views = ctx.build_views(runner, filters, lang, sheets,
                             progress=(lambda name, f: step(name, 0.25 * f)) if progress else None)
-    return deck_bytes(views, context, progress=lambda label, f: step(label, 0.25 + 0.75 * f), notice=notice)
+    return deck_bytes(views, context, progress=lambda label, f: step(label, 0.25 + 0.75 * f), notice=notice,
+                      appendix=appendix)
 
 
 def deck_bytes(views: Sequence[PageView], context: ctx.ReportContext,
-               progress: ctx.Progress | None = None, notice: Notice | None = None) -> bytes:
+               progress: ctx.Progress | None = None, notice: Notice | None = None, appendix: bool = False) -> bytes:
     buffer = io.BytesIO()
-    _Deck(views, context, _steps(progress), notice or (lambda text: None)).build().save(buffer)
+    _Deck(views, context, _steps(progress), notice or (lambda text: None), appendix).build().save(buffer)
     return buffer.getvalue()
+
+
+def meeting(views: Sequence[PageView], threshold: int | None = None) -> tuple[list, list, list]:
+    """(key messages, their chart slides as (finding, view, panel), what needs attention): the
+    findings ranked across the views, as the deck, presentation mode and the briefing show them."""
+    ranked = findings.ranked_across(views, threshold)
+    charted = {panel.key: (view, panel) for view, panel in ctx.charted_panels(views)}
+
+    def shows(key: str) -> bool:
+        """A chart whose values are mostly hidden as small counts cannot carry a key message."""
+        if key not in charted:
+            return True
+        masked, _ = masked_panel(charted[key][1], threshold)
+        values = masked.frame.get_column(masked.chart.y)
+        return values.is_not_null().sum() >= SHOWN_SHARE * len(values)
+
+    # the alert lists have their own slide, what needs attention
+    messages = findings.key_messages([f for f in ranked if not f.attention], shows=shows)
+    slides, seen = [], set()
+    for finding in messages:
+        if finding.panel in charted and finding.panel not in seen:
+            seen.add(finding.panel)
+            slides.append((finding, *charted[finding.panel]))
+    attention = [f for f in ranked if (f.attention and f.score > 0) or (f.worse and f.score >= WORSE_NOTED)]
+    return messages, slides, attention[:ATTENTION_ITEMS]
 
 
 def _steps(progress: ctx.Progress | None) -> Callable[[str, float], None]:
@@ -88,8 +127,11 @@ class ChartSlide:
 
 
 class _Deck:
-    def __init__(self, views: Sequence[PageView], context: ctx.ReportContext, progress, notice: Notice):
+    def __init__(self, views: Sequence[PageView], context: ctx.ReportContext, progress, notice: Notice,
+                 appendix: bool = False):
         self.views = list(views)
+        self.appendix = appendix
+        self.messages, self.key_slides, self.attention = meeting(self.views, context.threshold)
         self.context = context
         self.lang = context.lang
         self.progress = progress
@@ -102,36 +144,44 @@ class _Deck:
         return t(key, self.lang, **values)
 
     def build(self):
-        images = self.render_charts()
+        key_panels = [(view, panel) for _, view, panel in self.key_slides]
+        images = self.render_charts(key_panels + (ctx.charted_panels(self.views) if self.appendix else []))
         self.progress(self.t("reports.deck.progress.slides"), 0.95)
         self.title_slide()
-        for view in self.views:
-            for start in range(0, len(view.kpis), KPIS_PER_SLIDE):
-                self.kpi_slide(view, view.kpis[start:start + KPIS_PER_SLIDE])
-        self.change_slides()
-        for item in images:
-            if item.native or item.png is not None:
-                self.chart_slide(item)
-            else:
-                self.table_slide(item.view, item.panel, item.why_table)
-        self.sources_slides()
+        self.messages_slide()
+        for (finding, _, _), item in zip(self.key_slides, images):
+            self.item_slide(item, title=words(finding.title, self.lang), sentence=words(finding.sentence, self.lang))
+        self.attention_slide()
+        self.sources_slides(shown=key_panels)
+        if self.appendix:
+            self.divider_slide(self.t("reports.deck.appendix"))
+            for view in self.views:
+                for start in range(0, len(view.kpis), KPIS_PER_SLIDE):
+                    self.kpi_slide(view, view.kpis[start:start + KPIS_PER_SLIDE])
+            self.change_slides()
+            for item in images[len(key_panels):]:
+                self.item_slide(item)
+            self.definition_slides(self.definition_entries(self.views))
         self.number_slides()
         self.progress(self.t("reports.deck.progress.done"), 1.0)
         return self.prs
 
     # charts -------------------------------------------------------------------------------
 
-    def render_charts(self) -> list[ChartSlide]:
-        """One item a charted panel, in page order; the pictures need Chromium, started once."""
+    def render_charts(self, panels: list[tuple[PageView, Panel]]) -> list[ChartSlide]:
+        """One item a charted panel, in order; the pictures need Chromium, started once."""
         items: dict[int, ChartSlide] = {}
         figures = {}
-        panels = ctx.charted_panels(self.views)
+        pictures: dict[str, int] = {}  # a panel drawn twice (a key finding's and the appendix's) renders once
         for index, (view, panel) in enumerate(panels):
             if is_native(panel):
                 items[index] = ChartSlide(view, panel, native=True)
                 continue
+            if panel.key in pictures:
+                continue
             try:
                 figures[index] = room_figure(panel, self.lang, self.context.threshold)[0]
+                pictures[panel.key] = index
             except NoFigure:  # drawn by its page's own builder: the table stands in
                 items[index] = ChartSlide(view, panel)
         if figures:
@@ -148,7 +198,7 @@ class _Deck:
                 self.notice(why)
                 for index in figures.keys() - items.keys():
                     items[index] = ChartSlide(*panels[index], why_table=why)
-        return [items[index] for index in range(len(panels))]
+        return [items.get(index) or items[pictures[panels[index][1].key]] for index in range(len(panels))]
 
     # slides -------------------------------------------------------------------------------
 
@@ -156,7 +206,9 @@ class _Deck:
         slide = self.prs.slides.add_slide(self.blank)
         if kicker:
             self.text(slide, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.35), kicker, 14, color=MUTED)
-        self.text(slide, MARGIN, Inches(0.6), WIDTH - 2 * MARGIN, Inches(0.7), title, 28, bold=True, color=ACCENT)
+        # An action title states a finding and can be long: smaller, so that it stays on one line
+        size = 28 if len(title) <= TITLE_CHARS else 22
+        self.text(slide, MARGIN, Inches(0.6), WIDTH - 2 * MARGIN, Inches(0.7), title, size, bold=True, color=ACCENT)
         self.footer(slide)
         return slide
 
@@ -251,23 +303,63 @@ class _Deck:
                 run.text = plain_for_slides(text if heading else f"• {text}")
                 self.font(run, 15 if heading else 19, bold=heading, color=ACCENT if heading else INK)
 
-    def chart_slide(self, item: ChartSlide) -> None:
+    def item_slide(self, item: ChartSlide, title: str | None = None, sentence: str = "") -> None:
+        """A panel's slide: its chart, or its table when no picture could be drawn. A key
+        finding's slide is titled with the finding and says it in full under the chart."""
+        if item.native or item.png is not None:
+            self.chart_slide(item, title, sentence)
+        else:
+            self.table_slide(item.view, item.panel, item.why_table, title)
+
+    def messages_slide(self) -> None:
+        if not self.messages:
+            return
+        slide = self.new_slide(self.t("reports.deck.messages_title"))
+        previous = self.context.filters.previous()
+        self.text(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(0.35),
+                  self.t("reports.deck.compared", start=previous.date_from, end=previous.date_to), 13, color=MUTED)
+        self.bullets(slide, Inches(1.85), [words(f.title, self.lang) for f in self.messages], 20)
+
+    def attention_slide(self) -> None:
+        slide = self.new_slide(self.t("reports.deck.attention_title"))
+        lines = [words(f.sentence, self.lang) for f in self.attention] or [self.t("reports.deck.attention_none")]
+        self.bullets(slide, Inches(1.4), lines, 16)
+
+    def divider_slide(self, title: str) -> None:
+        slide = self.prs.slides.add_slide(self.blank)
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.25))
+        _fill(band, ACCENT)
+        self.text(slide, MARGIN, Inches(3.0), WIDTH - 2 * MARGIN, Inches(1.0), title, 36, bold=True, color=ACCENT)
+        self.footer(slide)
+
+    def bullets(self, slide, top, lines: Sequence[str], size: int) -> None:
+        box = slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, Inches(6.9) - top)
+        frame = box.text_frame
+        frame.word_wrap = True
+        for index, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.space_after = Pt(size // 2)
+            self.font(_run(paragraph, f"• {line}"), size, color=INK)
+
+    def chart_slide(self, item: ChartSlide, title: str | None = None, sentence: str = "") -> None:
         panel = item.panel
-        slide = self.new_slide(panel.title, kicker=item.view.title)
+        slide = self.new_slide(title or panel.title, kicker=item.view.title if title is None else
+                               f"{item.view.title} · {panel.title}")
         width = WIDTH - 2 * MARGIN
-        height = int(width * IMAGE_PX[1] / IMAGE_PX[0])
+        height = int(width * IMAGE_PX[1] / IMAGE_PX[0]) - (Inches(1.0) if sentence else 0)  # room for the sentence
+        top = Inches(1.45)
         masked, _ = masked_panel(panel, self.context.threshold)
         if item.native:
-            shape = add_chart(slide, masked, self.lang, MARGIN, Inches(1.35), width, height)
+            shape = add_chart(slide, masked, self.lang, MARGIN, top, width, height)
         else:
-            shape = slide.shapes.add_picture(io.BytesIO(item.png), MARGIN, Inches(1.35), width, height)
+            shape = slide.shapes.add_picture(io.BytesIO(item.png), MARGIN, top, width, height)
         # What a screen reader says for the chart: its sentence, of the suppressed figures.
         shape._element.xpath("./*[1]/p:cNvPr")[0].set(
             "descr", plain_for_slides(summary(masked, self.lang) or panel.title))
-        self.caption(slide, panel, Inches(1.35) + height + Inches(0.1))
+        self.caption(slide, panel, top + height + Inches(0.1), lead=sentence)
 
-    def table_slide(self, view: PageView, panel: Panel, why_table: str = "") -> None:
-        slide = self.new_slide(panel.title, kicker=view.title)
+    def table_slide(self, view: PageView, panel: Panel, why_table: str = "", title: str | None = None) -> None:
+        slide = self.new_slide(title or panel.title, kicker=view.title)
         suppression = suppress_panel(panel, self.context.threshold)
         frame = ctx.display_table(panel, suppression, rows=TABLE_ROWS)
         rows, cols = frame.height + 1, min(frame.width, 8)
@@ -282,16 +374,23 @@ class _Deck:
                       self.t("reports.deck.first_rows", shown=TABLE_ROWS, total=panel.frame.height), 11, color=MUTED)
         self.caption(slide, panel, Inches(6.55), note=why_table)
 
-    def caption(self, slide, panel: Panel, top, note: str = "") -> None:
+    def caption(self, slide, panel: Panel, top, note: str = "", lead: str = "") -> None:
         suppression = suppress_panel(panel, self.context.threshold)
         text = (f"{note}  " if note else "") + f"{self.t('app.definition')}: {panel.definition}"
         if suppression:
             text += "  " + self.t("reports.deck.suppressed", n=self.context.threshold)
+        text = "\n".join((text, *self.context.notes.get(panel.key, ())))  # notes on the chart (issue 21)
+        if lead:
+            self.text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(0.55), lead, 13, color=INK)  # two lines at most
+            top += Inches(0.6)
         self.text(slide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(6.95) - top, text, 11, color=MUTED)
+        if lead:
+            text = f"{lead}\n{text}"
         notes = slide.notes_slide.notes_text_frame
         notes.text = plain_for_slides(text)
 
-    def sources_slides(self) -> None:
+    def sources_slides(self, shown: Sequence[tuple[PageView, Panel]]) -> None:
+        """Data date, batches, filters and the suppression rule; the definitions of what was shown."""
         c = self.context
         slide = self.new_slide(self.t("reports.deck.sources_title"))
         lines = [
@@ -314,8 +413,17 @@ class _Deck:
         self.text(slide, Inches(7.5), Inches(1.4), Inches(5.2), Inches(0.4), self.t("reports.about.suppression"), 15, bold=True, color=ACCENT)
         self.text(slide, Inches(7.5), Inches(1.85), Inches(5.2), Inches(4.9), ctx.suppression_rule(c), 12, color=INK)
 
-        entries = [(figure, definition) for _, figure, definition in ctx.definitions(self.views)]
-        entries.append((t("defname.change", self.lang), t("def.change", self.lang)))
+        kpis = {f.kpi for f in self.messages if f.kpi}
+        entries = list(dict.fromkeys(
+            [(k.label, k.definition) for v in self.views for k in v.kpis if k.key in kpis]
+            + [(panel.title, panel.definition) for _, panel in shown]))
+        self.definition_slides(entries + [(t("defname.change", self.lang), t("def.change", self.lang))])
+
+    def definition_entries(self, views: Sequence[PageView]) -> list[tuple[str, str]]:
+        entries = [(figure, definition) for _, figure, definition in ctx.definitions(views)]
+        return entries + [(t("defname.change", self.lang), t("def.change", self.lang))]
+
+    def definition_slides(self, entries: list[tuple[str, str]]) -> None:
         pages: list[list[tuple[str, str]]] = [[]]
         used = 0
         for figure, definition in entries:

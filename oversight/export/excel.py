@@ -29,6 +29,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from oversight import charts, units
+from oversight.charts import registry
 from oversight.export import context as ctx
 from oversight.export.safe_text import formula_like
 from oversight.export.suppression import COMPLEMENT_LABEL, Suppression, kpi_small, suppress_panel
@@ -278,6 +279,9 @@ class _Writer:
         self.text(sheet, row, 0, panel.title, bold=True, font_size=13)
         self.text(sheet, row + 1, 0, f"{self.context.t('app.definition')}: {panel.definition}", font_color=MUTED)
         row += 2
+        for line in self.context.notes.get(panel.key, ()):  # text cells: a note is never a formula
+            self.text(sheet, row, 0, line, italic=True)
+            row += 1
         frame = panel.frame
         suppression = suppress_panel(panel, self.context.threshold)
         if suppression:
@@ -320,9 +324,9 @@ class _Writer:
         spec = panel.chart
         if spec is None:
             return last_row
-        if spec.kind == "heatmap" and spec.color:
+        if registry.is_grid(panel) and spec.color:
             return self.heatmap(sheet, panel, suppression, header_row, col, widths)
-        native = NATIVE_CHARTS.get(spec.kind)
+        native = NATIVE_CHARTS.get(registry.native_kind(panel))
         if native is None:
             self.text(sheet, header_row, col, self.context.t("reports.no_native_chart"), italic=True, font_color=MUTED)
             return last_row
@@ -335,6 +339,7 @@ class _Writer:
         names = [c.name for c in columns]
         # The chart sits right of the table; a chart-data block, where one is needed, under it.
         block_row = header_row + CHART_ROWS + 2
+        spec = registry.as_native(spec)  # drawn as its generic type: the same columns
         if spec.kind == "scatter":
             series, block_end = self._scatter_block(sheet, frame, spec, block_row, col, kinds, widths)
         elif spec.color is None and not any(suppression.hidden(r, spec.y) for r in range(frame.height)):

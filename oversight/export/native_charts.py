@@ -1,6 +1,7 @@
 """Native PowerPoint charts of a panel: editable by the official, the data in the chart's own
-sheet, the screen's palette. Only kinds PowerPoint draws as the screen does; maps, networks and
-heatmaps stay pictures (oversight.export.figures)."""
+sheet, the screen's palette. A kind is drawn as the generic type the chart registry names for it
+(`oversight.charts.registry`, e.g. the agreements' bars and running total as its bars); maps,
+networks, tile grids and heatmaps stay pictures (oversight.export.figures)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Pt
 
-from oversight.charts import PALETTE
+from oversight.charts import PALETTE, registry
 from oversight.export.safe_text import plain_for_slides
 from oversight.i18n import column_label
 from oversight.views.model import Panel
@@ -29,7 +30,7 @@ CHART_TYPES = {
 
 
 def is_native(panel: Panel) -> bool:
-    return panel.chart is not None and panel.chart.kind in CHART_TYPES
+    return registry.native_kind(panel) in CHART_TYPES
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -52,7 +53,7 @@ def _series(frame: pl.DataFrame, colour_column: str | None, fallback: str):
 
 def chart_data(masked: Panel, lang: str):
     """The chart's sheet: hidden counts (null in the masked frame) are left empty."""
-    chart, frame = masked.chart, masked.frame
+    chart, frame = registry.as_native(masked.chart), masked.frame
     series = _series(frame, chart.color, column_label(chart.y, lang))
     if chart.kind == "scatter":
         data = XyChartData()
@@ -63,6 +64,8 @@ def chart_data(masked: Panel, lang: str):
                     points.add_data_point(x, y)
         return data
     categories = list(dict.fromkeys(frame.get_column(chart.x).to_list()))
+    if frame.schema[chart.x].is_temporal():  # series starting at different months: one time axis
+        categories.sort()
     data = CategoryChartData()
     data.categories = [_label(c) for c in categories]
     for name, part in series:
@@ -73,7 +76,7 @@ def chart_data(masked: Panel, lang: str):
 
 def add_chart(slide, masked: Panel, lang: str, left, top, width, height):
     """The panel (its hidden cells already null) as a native chart on the slide."""
-    chart_spec = masked.chart
+    chart_spec = registry.as_native(masked.chart)
     graphic = slide.shapes.add_chart(CHART_TYPES[chart_spec.kind], left, top, width, height,
                                      chart_data(masked, lang))
     chart = graphic.chart
@@ -103,6 +106,12 @@ def add_chart(slide, masked: Panel, lang: str, left, top, width, height):
         else:
             series.format.fill.solid()
             series.format.fill.fore_color.rgb = colour
+    ticks = chart.value_axis.tick_labels  # thousands separated, rates as rates, as on screen
+    ticks.number_format = "0%" if chart_spec.y_format.endswith("%") or chart_spec.y in masked.percent_columns \
+        else "#,##0.##" if masked.frame.schema[chart_spec.y].is_float() else "#,##0"
+    ticks.number_format_is_linked = False
+    if chart_spec.kind in ("line", "bar", "stacked_bar", "hbar", "area") and chart_spec.y in masked.count_columns:
+        chart.value_axis.minimum_scale = 0  # counts from zero, as plotly draws them
     for axis, column in ((chart.category_axis, chart_spec.x), (chart.value_axis, chart_spec.y)):
         axis.has_title = True
         axis.axis_title.text_frame.text = plain_for_slides(column_label(column, lang))

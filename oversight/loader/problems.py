@@ -8,7 +8,6 @@ ever turned into sentences.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable, Mapping
 
@@ -142,22 +141,8 @@ def summary(problems: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename(names)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
 def to_csv(problems: pl.DataFrame, lang: str, limit: int | None = 100_000) -> bytes:
-    """Problems as CSV for a spreadsheet: UTF-8 with a byte-order mark (Excel on a Korean PC
-    reads it right), values that a spreadsheet would run as a formula neutralised."""
-    frame = table(problems, lang, limit)
-    frame = frame.with_columns(
-        [_neutralise(pl.col(c)).alias(c) for c, dtype in frame.schema.items() if dtype == pl.Utf8]
-    )
-    buffer = io.BytesIO()
-    buffer.write("\ufeff".encode())
-    frame.write_csv(buffer)
-    return buffer.getvalue()
+    """Problems as CSV for a spreadsheet (safe_text.csv_bytes: formulas neutralised)."""
+    from oversight.export.safe_text import csv_bytes
 
-
-def _neutralise(column: pl.Expr) -> pl.Expr:
-    starts = pl.any_horizontal([column.str.starts_with(p) for p in _FORMULA_START])
-    return pl.when(starts).then(pl.lit("'") + column).otherwise(column)
+    return csv_bytes(table(problems, lang, limit))

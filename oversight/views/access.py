@@ -122,7 +122,7 @@ def _pipeline(runner: Runner, params: dict) -> Panel:
         title=Text("access.pipeline.title"),
         definition=Text("def.access_open_pipeline"),
         frame=runner.run("request_pipeline_by_age", params).select("age_band", "stage", "requests"),
-        chart=Chart(kind="stacked_bar", x="age_band", y="requests", color="stage"),
+        chart=Chart(kind="pipeline", x="age_band", y="requests", color="stage"),
         count_columns=("requests",),
         # published totals: KPI, bar heights, stages
         margins=(

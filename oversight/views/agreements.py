@@ -115,7 +115,7 @@ def _monthly(runner: Runner, filters: Filters) -> Panel:
         definition=Text("def.agreements_monthly"),
         frame=frame,
         # drawn as bars of `signed` with the running total as a line (charts.agreements.monthly)
-        chart=Chart(kind="bar", x="month", y="signed"),
+        chart=Chart(kind="bar_cumulative", x="month", y="signed"),
         count_columns=("signed", "cumulative"),
         margins=(Margin(("signed",)),),  # the KPI
     )
@@ -157,7 +157,7 @@ def _mix(dimension: str, now: pl.DataFrame, before: pl.DataFrame) -> Panel:
         title=Text(f"agreements.by_{dimension}.title"),
         definition=Text(f"def.agreements_by_{dimension}"),
         frame=frame,
-        chart=Chart(kind="hbar", x=column, y="agreements"),
+        chart=Chart(kind="mix", x=column, y="agreements"),
         count_columns=("agreements", "previous"),
         margins=(Margin(("agreements", "previous")),),  # the KPI; the shares give it too
         derived_columns=("change",),  # agreements - previous: would give a hidden previous back

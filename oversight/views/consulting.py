@@ -79,7 +79,7 @@ def _by_month(runner: Runner, params: dict) -> Panel:
         title=Text("consulting.by_month.title"),
         definition=Text("def.consulting_volume"),
         frame=runner.run("consultation_by_month", params),
-        chart=Chart(kind="stacked_bar", x="month", y="consultations", color="topic"),
+        chart=Chart(kind="topics_by_month", x="month", y="consultations", color="topic"),
         count_columns=("consultations",),
         # published totals: KPI, bar heights, topics
         margins=(

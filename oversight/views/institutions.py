@@ -119,7 +119,7 @@ def _workload(hospitals: Panel) -> Panel:
         definition=Text("def.institutions_workload"),
         frame=hospitals.frame.filter(pl.col("requests") > 0),
         # drawn by oversight.charts.institutions.workload (a scatter, one point per hospital)
-        chart=Chart(kind="scatter", x="requests", y="median_days", color="tier"),
+        chart=Chart(kind="workload", x="requests", y="median_days", color="tier"),
         count_columns=("requests", "delivered", "agreements"),
         # published totals: KPIs, Regions table
         margins=(
@@ -142,7 +142,7 @@ def _top_requesters(requesters: Panel) -> Panel:
         title=Text.of("institutions.top_requesters.title", n=TOP_REQUESTERS),
         definition=Text.of("def.institutions_top_requesters", n=TOP_REQUESTERS),
         frame=frame,
-        chart=Chart(kind="hbar", x="name", y="agreements"),
+        chart=Chart(kind="top_requesters", x="name", y="agreements"),
         count_columns=("agreements", "hospitals", "requests"),
         labels=requesters.labels,
         columns=("institution_id", "name", "requester_group", "agreements", "hospitals", "requests"),

@@ -411,7 +411,7 @@ def _capital_share(quarterly: pl.DataFrame) -> Panel:
         title=Text("regions.capital_share.title"),
         definition=Text("def.capital_share"),
         frame=frame,
-        chart=Chart(kind="line", x="quarter", y="share", color="series", y_format=".0%"),
+        chart=Chart(kind="capital_share", x="quarter", y="share", color="series", y_format=".0%"),
         percent_columns=("share",),
         labels=(Codes("series", ("regions.series",)),),
     )

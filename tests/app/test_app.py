@@ -45,6 +45,33 @@ def test_overview_shows_six_kpis_the_trend_and_alerts(app):
     assert any("대기" in s for s in subheaders)
 
 
+def test_overview_says_what_changed_the_most_significant_first_and_all_one_click_away(app, demo_db):
+    """The same ranking as the deck and the briefing (oversight/findings.py), in the page's words."""
+    from oversight import db, findings, queries
+    from oversight.filters import default_filters
+    from oversight.views import overview
+    from oversight.views.localise import localise, words
+
+    at = app()
+    assert "달라진 점" in [h.value for h in at.header]
+    runner = queries.DatabaseRunner(db.read_only(demo_db))
+    info = runner.run("dataset_info", {}).row(0, named=True)
+    filters = default_filters(info["data_date"], info["data_until"])
+    ranked = findings.ranked(localise(overview.build(runner, filters), "ko"))
+    bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert bullets[:3] == ["- " + components_plain(words(f.sentence, "ko")) for f in ranked[:3]]
+    expander = next(e for e in at.expander if e.label.startswith("모든 변화 보기"))
+    listed = expander.markdown[0].value.split("\n")
+    assert listed == ["- " + components_plain(words(f.title, "ko")) for f in ranked]
+    assert len(listed) == len(ranked) > 3
+
+
+def components_plain(text: str) -> str:
+    from ui.components import plain
+
+    return plain(text)
+
+
 def test_changing_a_filter_changes_a_kpi_and_the_url(app):
     at = app()
     before = {m.label: m.value for m in at.metric}

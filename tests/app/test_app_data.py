@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 from loader_files import REQUEST_HEADER, table_rows
 
-from oversight import auth, loader
+from oversight import auth, loader, settings, state
 from oversight.loader import template
+from oversight.state import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_PAGE = "pages/data.py"
@@ -21,6 +22,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def audit_store(monkeypatch, tmp_path) -> str:
+    """Each test its own empty audit trail: what a test records is all the page shows."""
+    url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    monkeypatch.setenv(settings.STATE_URL.name, url)
+    return url
 
 
 @pytest.fixture()
@@ -80,7 +89,7 @@ def test_a_data_manager_sees_the_upload_the_templates_the_contents_and_the_histo
     at = open_data_page(app, live, lang)
     assert [t.value for t in at.title] == ["데이터 적재" if lang == "ko" else "Data loading"]
     assert len(at.file_uploader) == 1 and at.file_uploader[0].accept_multiple_files
-    assert len(at.tabs) == 4
+    assert len(at.tabs) == 5  # upload, templates, contents, history, audit trail
     assert len(at.download_button) == 2
     contents = at.dataframe[0].value
     counts = dict(zip(contents.iloc[:, 0], contents.iloc[:, 1], strict=True))
@@ -106,6 +115,23 @@ def test_uploading_a_workbook_checks_it_and_loading_it_swaps_the_new_version_in(
     assert len(at.file_uploader) == 1  # a fresh, empty uploader for the next batch
 
 
+def test_a_load_is_recorded_in_the_audit_trail_which_the_page_shows(app, live, audit_store):
+    url = audit_store
+    at = open_data_page(app, live, "en")
+    assert "No events match." in texts(at)
+    at.file_uploader[0].set_value([("example.xlsx", template.template(example_rows=True), XLSX)]).run()
+    at.button(key="data_load").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    events = audit.events(engine=state.engine(url))
+    assert events["action"].to_list() == ["load"]
+    assert events["actor"][0].startswith("local:") and events["role"][0] == "data_manager"
+    assert events["view"][0].startswith("/data?") and "lang=en" in events["view"][0]
+    assert "example.xlsx" in events["detail"][0]
+    shown = at.dataframe[-1].value  # the audit tab's table, the page's last
+    assert list(shown["Action"]) == ["Load"] and list(shown["User"]) == list(events["actor"])
+    assert any(b.key == "data_audit_csv" for b in at.download_button)
+
+
 def test_a_file_with_errors_is_refused_with_rows_and_columns_and_changes_nothing(app, live):
     before = sha(live)
     at = open_data_page(app, live, "en")
@@ -124,7 +150,8 @@ def test_a_file_with_errors_is_refused_with_rows_and_columns_and_changes_nothing
     assert sha(live) == before
 
 
-def test_the_same_workbook_twice_is_unchanged_and_recorded(app, live):
+def test_the_same_workbook_twice_is_unchanged_and_recorded(app, live, audit_store):
+    url = audit_store  # an unchanged load records nothing
     example = loader.Submission("example.xlsx", template.template(example_rows=True))
     loader.import_files([example], live, by="earlier")
     before = sha(live)
@@ -136,6 +163,7 @@ def test_the_same_workbook_twice_is_unchanged_and_recorded(app, live):
     assert sha(live) == before
     history = at.dataframe[-1].value
     assert list(history.iloc[:2, 1]) == ["변경 없음", "적재됨"]
+    assert audit.events(engine=state.engine(url)).is_empty()
 
 
 def test_the_templates_offered_are_workbooks_with_a_sheet_per_table(app, live):

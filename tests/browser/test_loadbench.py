@@ -85,3 +85,26 @@ def test_the_section_replaces_itself_and_survives_a_rewrite_of_results_md():
     assert loadbench.put_section(once, section) == once
     rewritten = loadbench.carry_section(once, "# Benchmark results\n\nnew text\n")
     assert "new text" in rewritten and section in rewritten and "earlier text" not in rewritten
+
+
+def test_a_mixed_session_opens_its_own_view_and_changes_the_period_as_a_widget():
+    region, lang, start, changed = loadbench.mixed_view(0)
+    views = {loadbench.mixed_view(i)[:3] for i in range(204)}
+    assert len(views) == 204  # no two of the first 204 sessions open the same view
+    assert {loadbench.mixed_view(i)[1] for i in range(2)} == {"ko", "en"}
+
+
+def test_the_period_widget_change_reaches_the_app_on_the_same_connection(server):
+    targets = loadbench.viewer_targets()
+    session = loadbench.Session(server.url, 0)
+    _run(session.steps([(targets[0], "mixed", None), (targets[0], "period changed", "2025-07-01"),
+                        (targets[1], "after the change", None)], "regions=26&lang=en&from=2024-01-01"))
+    # The app took the widget's new value into its filters and published it in the URL.
+    assert "from=2025-07-01" in session.query and "regions=26" in session.query and "lang=en" in session.query
+    assert session.dates is not None and session.dates[1][0] == "2025-07-01"
+    assert [run["variant"] for run in session.result.runs] == ["mixed", "period changed", "after the change"]
+    assert session.result.problems == []
+
+    level = _run(loadbench.run_level(server.url, 1, targets, timeout=240, mode="mixed"))
+    assert level["failures"] == [] and level["exception_examples"] == []
+    assert level["runs"] == 2 * len(targets)

@@ -19,6 +19,7 @@ import pytest
 from oversight.page_state import CrossFilter
 from conftest import YEAR_2025, figure_points
 from oversight.charts import access as access_charts
+from oversight.charts import registry
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views import access
@@ -292,19 +293,19 @@ def test_the_ranking_rule_states_the_threshold_the_code_uses():
 def test_charts_carry_the_codes_the_page_selects(runner):
     view = localise(access.build(runner, YEAR_2025, min_deliveries=1), "ko")
     by_type = view.panel("access.lead_by_data_type")
-    fig = access_charts.figure(by_type, "ko", selected=("imaging",))
+    fig = registry.draw(by_type, "ko", selected=("imaging",))
     assert [list(trace.customdata) for trace in fig.data] == [["genomic", "imaging"]] * 2
     assert list(fig.data[0].marker.opacity) == [access_charts.FADED, 1.0]
-    hospital = access_charts.figure(view.panel("access.lead_by_hospital"), "ko")
+    hospital = registry.draw(view.panel("access.lead_by_hospital"), "ko")
     assert list(hospital.data[0].customdata) == ["H1", "H2"]
     assert list(hospital.data[0].marker.opacity) == [1.0, 1.0]
-    pipeline = access_charts.figure(view.panel("access.pipeline"), "ko")
+    pipeline = registry.draw(view.panel("access.pipeline"), "ko")
     assert {code for trace in pipeline.data for code in trace.customdata} == set(access.AGE_BANDS)
 
 
 def test_lead_time_whiskers_reach_the_90th_percentile(runner):
     panel = localise(access.build(runner, YEAR_2025), "en").panel("access.lead_by_access_mode")
-    fig = access_charts.figure(panel, "en")
+    fig = registry.draw(panel, "en")
     approval, delivery = fig.data
     assert (list(approval.x), list(approval.error_x.array)) == ([20.0], [8.0])  # median 20, p90 28
     assert (list(delivery.x), list(delivery.error_x.array)) == ([60.0], [32.0])  # median 60, p90 92
@@ -316,5 +317,5 @@ def test_every_panel_draws_in_both_languages_even_when_empty(runner, lang):
     for selection in (CrossFilter(), empty):
         for panel in localise(access.build(runner, YEAR_2025, selection=selection), lang).panels:
             if panel.chart is not None:
-                figure = access_charts.figure(panel, lang)
+                figure = registry.draw(panel, lang)
                 assert (figure_points(figure) > 0) == (panel.frame.height > 0), panel.key

@@ -21,6 +21,7 @@ from conftest import figure_points
 from fixture_centres import build_centres_fixture
 from oversight import db, queries
 from oversight.charts import access as access_charts
+from oversight.charts import registry
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views import centres
@@ -225,11 +226,11 @@ def test_metric_choice(runner):
 
 def test_charts_carry_centre_ids(runner):
     view = localise(centres.build(runner, H1_2026, selection=CrossFilter.of(centre_ids=("P1",))), "ko")
-    usage = access_charts.figure(view.panel("centres.usage"), "ko", selected=("P1",))
+    usage = registry.draw(view.panel("centres.usage"), "ko", selected=("P1",))
     by_centre = {trace.customdata[0]: trace.opacity for trace in usage.data}
     assert by_centre == {"H1": access_charts.FADED, "P1": 1.0}
     assert len(usage.data) == 6  # two centres x three metrics
-    history = access_charts.figure(view.panel("centres.history"), "ko", selected=("P1",))
+    history = registry.draw(view.panel("centres.history"), "ko", selected=("P1",))
     assert {code for trace in history.data for code in trace.customdata} == {"H1", "P1"}
 
 
@@ -238,5 +239,5 @@ def test_every_panel_draws(runner, history_runner, lang):
     for r, filters in ((runner, H1_2026), (runner, Filters(D(2024, 1, 1), D(2024, 12, 31))), (history_runner, JULY_2025)):
         for panel in localise(centres.build(r, filters), lang).panels:
             if panel.chart is not None:
-                figure = access_charts.figure(panel, lang)
+                figure = registry.draw(panel, lang)
                 assert (figure_points(figure) > 0) == (panel.frame.height > 0), panel.key

@@ -18,6 +18,7 @@ from oversight.page_state import CrossFilter
 from conftest import YEAR_2025, figure_points
 from oversight import schema
 from oversight.charts import access as access_charts
+from oversight.charts import registry
 from oversight.filters import Filters
 from oversight.i18n import t
 from oversight.views import consulting
@@ -194,12 +195,12 @@ def test_a_topic_narrows_the_rest_but_not_its_own_charts(runner):
 
 def test_charts_carry_topic_codes(runner):
     view = localise(consulting.build(runner, H1_2026), "ko")
-    fig = access_charts.figure(view.panel("consulting.by_topic"), "ko", selected=("security",))
+    fig = registry.draw(view.panel("consulting.by_topic"), "ko", selected=("security",))
     assert list(fig.data[0].customdata) == list(schema.CONSULTATION_TOPICS)
     assert list(fig.data[0].marker.opacity) == [access_charts.FADED] * 4 + [1.0, access_charts.FADED]
-    satisfaction = access_charts.figure(view.panel("consulting.satisfaction"), "ko")
+    satisfaction = registry.draw(view.panel("consulting.satisfaction"), "ko")
     assert len(satisfaction.data) == 5 and list(satisfaction.data[0].customdata) == list(schema.CONSULTATION_TOPICS)
-    comparison = access_charts.figure(view.panel("consulting.lead_time"), "en")
+    comparison = registry.draw(view.panel("consulting.lead_time"), "en")
     assert list(comparison.data[0].text) == ["n = 1", "n = 0", "n = 0"]
     assert list(comparison.data[0].x) == [31.0, None, None]
 
@@ -209,5 +210,5 @@ def test_every_panel_draws(runner, lang):
     for filters in (H1_2026, YEAR_2025):
         for panel in localise(consulting.build(runner, filters), lang).panels:
             if panel.chart is not None:
-                figure = access_charts.figure(panel, lang)
+                figure = registry.draw(panel, lang)
                 assert (figure_points(figure) > 0) == (panel.frame.height > 0), panel.key

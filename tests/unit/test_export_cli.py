@@ -58,19 +58,25 @@ def test_bad_input_is_refused_with_a_reason(fixture_db, tmp_path, args, message)
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_deck_writes_the_slides(fixture_db, tmp_path):
+@pytest.mark.parametrize("appendix", [False, True])
+def test_deck_writes_the_slides(fixture_db, tmp_path, appendix):
+    from oversight.export.deck import MEETING_SLIDES
+
     out = tmp_path / "deck.pptx"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-m", "oversight", "deck", "--db", str(fixture_db), "--out", str(out),
-         "--from", "2025-01-01", "--to", "2025-12-31"],
+         "--from", "2025-01-01", "--to", "2025-12-31", *(["--appendix"] if appendix else [])],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
     )
     assert done.returncode == 0, done.stderr
     assert "[100%]" in done.stderr  # progress, step by step
     prs = Presentation(io.BytesIO(out.read_bytes()))
-    assert len(prs.slides) >= 5
-    assert any(shape.shape_type == 13 for slide in prs.slides for shape in slide.shapes), "a chart picture"
+    if appendix:  # every page's slides after the meeting's, the network and the tile grid as pictures
+        assert len(prs.slides) > MEETING_SLIDES
+        assert any(shape.shape_type == 13 for slide in prs.slides for shape in slide.shapes), "a chart picture"
+    else:
+        assert 5 <= len(prs.slides) <= MEETING_SLIDES
 
 
 def test_the_threshold_setting_reaches_the_report(fixture_db, tmp_path):

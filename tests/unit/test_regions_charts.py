@@ -7,6 +7,7 @@ import pytest
 
 from conftest import YEAR_2025
 from oversight.charts import regions as rc
+from oversight.charts import registry
 from oversight.filters import Filters
 from oversight.views import regions as rv
 from oversight.views.localise import localise
@@ -126,7 +127,7 @@ def test_tile_grid_has_17_tiles_placed_like_korea(view):
 
 
 def test_capital_share_chart_draws_population_as_a_dashed_reference(view):
-    fig = rc.figure(view.panel("regions.capital_share"), "ko")
+    fig = registry.draw(view.panel("regions.capital_share"), "ko")
     population = next(trace for trace in fig.data if trace.name == "인구 비중")
     assert population.line.dash == "dash"
     assert {trace.name for trace in fig.data} >= {"참여 기관", "체결 협약", "제공 완료 신청"}

@@ -149,7 +149,7 @@ def _hospital_trend(history: pl.DataFrame) -> Panel:
         title=Text("quality.hospital.trend.title"),
         definition=Text("def.quality_score"),
         frame=frame,
-        chart=Chart(kind="line", x="assessed_on", y="score", color="series", y_format=".0%"),
+        chart=Chart(kind="hospital_trend", x="assessed_on", y="score", color="series", y_format=".0%"),
         percent_columns=("score",),
         labels=(Codes("dimension_value", DIMENSION_PREFIXES, into="series"),),
         columns=("assessed_on", "series", "score", "passed", "failed", "not_applicable"),
@@ -207,7 +207,7 @@ def _table_scores(breakdown: pl.DataFrame) -> Panel:
         title=Text("quality.hospital.tables.title"),
         definition=Text("def.quality_score"),
         frame=frame,
-        chart=Chart(kind="hbar", x="cdm_table", y="score"),
+        chart=Chart(kind="table_scores", x="cdm_table", y="score"),
         percent_columns=("score",),
     )
 
@@ -238,7 +238,7 @@ def _change_summary(changes: pl.DataFrame, previous: dt.date | None) -> Panel:
         title=Text("quality.hospital.changes.title" if previous is not None else "quality.changes.first_title"),
         definition=Text("def.quality_check_changes"),
         frame=frame.select("category", "change", "check_count"),
-        chart=Chart(kind="stacked_bar", x="category", y="check_count", color="change"),
+        chart=Chart(kind="change_summary", x="category", y="check_count", color="change"),
         labels=(CATEGORY, Codes("change", ("quality.change", "quality.status"))),  # a first one's: failed
     )
 

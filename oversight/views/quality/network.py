@@ -161,7 +161,7 @@ def _heatmap(latest: pl.DataFrame, threshold: float) -> Panel:
         title=Text("quality.heatmap.title"),
         definition=Text("def.quality_heatmap"),
         frame=hospital_name_pair(frame),
-        chart=Chart(kind="heatmap", x="quality_dimension", y="score", color="hospital"),
+        chart=Chart(kind="quality_heatmap", x="quality_dimension", y="score", color="hospital"),
         percent_columns=("score",),
         labels=(
             HOSPITAL, Region("region_code"), Codes("dimension_value", DIMENSION_PREFIXES, into="quality_dimension"),
@@ -213,7 +213,7 @@ def _distribution(latest: pl.DataFrame, threshold: float) -> Panel:
         title=Text("quality.distribution.title"),
         definition=Text("def.quality_distribution"),
         frame=frame,
-        chart=Chart(kind="bar", x="score_band", y="hospitals"),
+        chart=Chart(kind="score_distribution", x="score_band", y="hospitals"),
         count_columns=("hospitals",),
         margins=(Margin(("hospitals",)), Margin(("hospitals",), by=("below_threshold",))),  # the KPIs
         percent_columns=("band_lower", "band_upper"),
@@ -257,7 +257,7 @@ def _monthly_trend(runner: Runner, filters: Filters) -> Panel:
             "month", "hospitals", *(pl.col(q).alias(f"score_{q}") for q in ("p10", "p25", "median", "p75", "p90")),
             "network_score", "passed", "failed",
         ),
-        chart=Chart(kind="line", x="month", y="score_median", y_format=".0%"),
+        chart=Chart(kind="quality_trend", x="month", y="score_median", y_format=".0%"),
         count_columns=("hospitals",),
         percent_columns=("score_p10", "score_p25", "score_median", "score_p75", "score_p90", "network_score"),
     )
@@ -313,7 +313,7 @@ def _quarter_counts(comparisons: pl.DataFrame) -> Panel:
         title=Text("quality.quarters.title"),
         definition=Text("def.quality_quarter_change"),
         frame=frame,
-        chart=Chart(kind="stacked_bar", x="quarter", y="hospitals", color="change"),
+        chart=Chart(kind="quarter_changes", x="quarter", y="hospitals", color="change"),
         count_columns=("hospitals",),
         margins=(Margin(("hospitals",), by=("quarter",)),),  # bar heights
         labels=(Names("quarter_ko", "quarter_en", "quarter"), QUARTER_CHANGE),
@@ -366,7 +366,7 @@ def _event_time(runner: Runner, filters: Filters) -> Panel:
         title=Text("quality.event_time.title"),
         definition=Text("def.quality_event_time"),
         frame=frame,
-        chart=Chart(kind="line", x="event_year", y="score_median", y_format=".0%"),
+        chart=Chart(kind="event_time", x="event_year", y="score_median", y_format=".0%"),
         count_columns=("hospitals",),
         percent_columns=("score_p25", "score_median", "score_p75"),
     )
