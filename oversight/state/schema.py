@@ -34,3 +34,14 @@ notes = sa.Table(
     sa.CheckConstraint("date_from <= date_to", name="ck_notes_period"),
     sa.Index("ix_notes_panel", "panel"),
 )
+
+sign_ins = sa.Table(
+    "sign_ins", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),  # sha-256 of the identity token's claims
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("ended_why", sa.String(20), nullable=True),  # sign_out | idle
+    sa.Index("ix_sign_ins_email", "email"),
+)
