@@ -188,6 +188,8 @@ class Session:
 
     async def _until_finished(self, ws, query: str) -> str:
         """Read until the run has finished; returns the query string the app left in the URL."""
+        # The sidebar's period is the run's first date widget: notes and the Data page draw more below it.
+        period_seen = False
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(await ws.recv())
@@ -203,8 +205,8 @@ class Session:
                     self.cached[msg.hash] = problem
                     if dates:
                         self.dates_of[msg.hash] = dates
-            if dates:
-                self.dates = dates
+            if dates and not period_seen:
+                self.dates, period_seen = dates, True
             if problem:
                 self.result.problems.append(problem)
             if kind == "page_info_changed":

@@ -20,7 +20,7 @@ def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(s
 
     # English, one click away, kept in the URL
     page.get_by_text("English", exact=True).click()
-    expect(page.get_by_text("Institutions in the programme")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Institutions in the programme", exact=True)).to_be_visible(timeout=20_000)
     wait_until_idle(page)
     page.wait_for_url("**lang=en**", timeout=10_000)
 
@@ -42,7 +42,7 @@ def test_overview_switch_language_change_filter_and_nothing_leaves_the_machine(s
     other.goto(shared)
     wait_until_idle(other)
     expect(other.locator('[data-testid="stMetricValue"]').first).to_have_text(metrics.first.inner_text())
-    expect(other.get_by_text("Institutions in the programme")).to_be_visible(timeout=20_000)
+    expect(other.get_by_text("Institutions in the programme", exact=True)).to_be_visible(timeout=20_000)
 
     assert requests_seen, "the request recorder saw nothing"
     assert external(requests_seen) == []

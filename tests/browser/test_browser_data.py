@@ -187,7 +187,9 @@ def test_a_signed_in_data_manager_loads_a_workbook_through_the_page(signed_serve
     expect(page.get_by_text("적재 완료")).to_be_visible(timeout=120_000)
     wait_until_idle(page)
     page.get_by_role("tab", name="적재 이력").click()
-    expect(page.locator('[data-testid="stDataFrame"]').last).to_contain_text("kim@khis.example")
+    # The shown tab's table (role queries skip the hidden tabs, whose tables come later in the page).
+    expect(page.get_by_role("tabpanel").locator('[data-testid="stDataFrame"]').last).to_contain_text(
+        "kim@khis.example")
     con = duckdb.connect(":memory:")
     con.execute("attach ? as d (read_only)", [str(signed_server.db_path)])
     assert con.execute("select loaded_by from d.batches where source = 'import'").fetchall() == [("kim@khis.example",)]
